@@ -1,0 +1,3 @@
+/** The seeded PRNG: xoshiro128** and the seed spellings it accepts. */
+export * from './create-random.js';
+export * from './xoshiro128.js';

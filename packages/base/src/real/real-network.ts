@@ -1,0 +1,59 @@
+/**
+ * The real Network over node:net: listen and connect with operating errors as values.
+ *
+ * EADDRINUSE from listen and ECONNREFUSED from connect come back through `done`, never as thrown or
+ * unhandled 'error' events. Sockets are created with Nagle off and `allowHalfOpen: false`, the close
+ * semantics the simulator mirrors (sim-connection.ts).
+ */
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import type { Connection, Listener, ListenOptions, NetResult, Network } from '../env.js';
+import { RealConnection, toNetError } from './real-connection.js';
+
+export function createRealNetwork(): Network {
+  return { listen, connect };
+}
+
+function listen(
+  options: ListenOptions,
+  onConnection: (connection: Connection) => void,
+  done: (result: NetResult<Listener>) => void,
+): void {
+  const server: Server = createServer({ noDelay: true, allowHalfOpen: false }, (socket: Socket) => {
+    onConnection(new RealConnection(socket));
+  });
+  let listening = false;
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    // Before listening this is the bind failing; afterwards (an accept error such as EMFILE) the
+    // server keeps listening and Node retries, so there is nothing for the caller to do.
+    if (listening) return;
+    done({ ok: false, error: toNetError(error) });
+  });
+  server.listen({ host: options.host, port: options.port }, () => {
+    listening = true;
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    done({
+      ok: true,
+      value: {
+        host: options.host,
+        port,
+        close: () => {
+          server.close();
+        },
+      },
+    });
+  });
+}
+
+function connect(host: string, port: number, done: (result: NetResult<Connection>) => void): void {
+  const socket = netConnect({ host, port, noDelay: true, allowHalfOpen: false });
+  const onError = (error: NodeJS.ErrnoException): void => {
+    socket.destroy();
+    done({ ok: false, error: toNetError(error) });
+  };
+  socket.once('error', onError);
+  socket.once('connect', () => {
+    socket.off('error', onError);
+    done({ ok: true, value: new RealConnection(socket) });
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * One incarnation of a simulated host: the boot-to-crash span in which its software runs.
+ *
+ * Why it exists: a crash must silence a host completely. Every callback into host code (a timer, a
+ * data chunk, a disk completion, an accepted connection) is scheduled through the Life of the host's
+ * current incarnation, which remembers the pending events. `kill()` cancels all of them at once, so
+ * nothing the old software asked for ever runs after the crash, and calls it makes on its stale Env
+ * are ignored. A restart creates a new Life (and a new Env) for the new software.
+ */
+import type { EventId, Scheduler } from './scheduler.js';
+
+export class Life {
+  readonly hostName: string;
+  /** 1 for the first boot, then one more per restart. */
+  readonly incarnation: number;
+  private readonly scheduler: Scheduler;
+  /** Events this incarnation scheduled that have not run yet; the iteration order is unused. */
+  private readonly pending = new Set<EventId>();
+  private aliveFlag = true;
+
+  constructor(scheduler: Scheduler, hostName: string, incarnation: number) {
+    this.scheduler = scheduler;
+    this.hostName = hostName;
+    this.incarnation = incarnation;
+  }
+
+  get alive(): boolean {
+    return this.aliveFlag;
+  }
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  /**
+   * Schedules a callback into this incarnation's code, labelled `<host>:<label>` in the trace.
+   * Returns undefined (and schedules nothing) once the incarnation is dead.
+   */
+  schedule(delayMs: number, label: string, fn: () => void): EventId | undefined {
+    if (!this.aliveFlag) return undefined;
+    const id = this.scheduler.schedule(delayMs, `${this.hostName}:${label}`, () => {
+      this.pending.delete(id);
+      fn();
+    });
+    this.pending.add(id);
+    return id;
+  }
+
+  /** Cancels an event this incarnation scheduled; ignores ids it does not own. */
+  cancel(id: EventId): void {
+    if (!this.pending.delete(id)) return;
+    this.scheduler.cancel(id);
+  }
+
+  /** Ends the incarnation: cancels everything it scheduled and refuses new work. */
+  kill(): void {
+    this.aliveFlag = false;
+    for (const id of this.pending) this.scheduler.cancel(id);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The world and its hosts: clocks (monotonic = virtual time, wall = start + virtual time + skew),
+ * timers that belong to an incarnation, a fresh Env per restart, per-link latency, and the same
+ * seed giving the same run. Method: tiny programs on host Envs, run in virtual time.
+ */
+import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../assert.js';
+import type { Connection, NetResult } from '../env.js';
+import { SimWorld, WALL_START_MS_DEFAULT } from './world.js';
+
+describe('clocks', () => {
+  it('gives monotonic = virtual time and wall = start + virtual time + skew', () => {
+    const world = new SimWorld({ seed: 1 });
+    const a = world.addHost('a', '10.0.0.1');
+    const b = world.addHost('b', '10.0.0.2', { wallSkewMs: -5000 });
+    world.runUntil(1234);
+    expect(a.env.clock.monotonicMs()).toBe(1234);
+    expect(a.env.clock.wallMs()).toBe(WALL_START_MS_DEFAULT + 1234);
+    expect(b.env.clock.wallMs()).toBe(WALL_START_MS_DEFAULT + 1234 - 5000);
+    b.setWallSkew(60_000);
+    expect(b.env.clock.wallMs() - a.env.clock.wallMs()).toBe(60_000);
+    expect(b.env.clock.monotonicMs()).toBe(a.env.clock.monotonicMs());
+  });
+
+  it('starts the wall clock where asked', () => {
+    const world = new SimWorld({ seed: 1, wallStartMs: 1_000_000 });
+    expect(world.addHost('a', '10.0.0.1').env.clock.wallMs()).toBe(1_000_000);
+  });
+});
+
+describe('timers', () => {
+  it('fire after their delay, round fractions up, and cancel', () => {
+    const world = new SimWorld({ seed: 2 });
+    const { timers, clock } = world.addHost('a', '10.0.0.1').env;
+    const fired: string[] = [];
+    timers.after(10, () => fired.push(`ten@${clock.monotonicMs()}`));
+    timers.after(0.2, () => fired.push(`frac@${clock.monotonicMs()}`));
+    const cancelled = timers.after(5, () => fired.push('cancelled'));
+    timers.after(0, () => fired.push(`zero@${clock.monotonicMs()}`));
+    timers.cancel(cancelled);
+    timers.cancel(cancelled);
+    expect(fired).toEqual([]);
+    world.runUntilIdle(100);
+    expect(fired).toEqual(['zero@0', 'frac@1', 'ten@10']);
+  });
+
+  it('are dropped by a crash, and the restarted host gets a fresh Env', () => {
+    const world = new SimWorld({ seed: 3 });
+    const host = world.addHost('a', '10.0.0.1');
+    const first = host.env;
+    let fired = 0;
+    first.timers.after(10, () => (fired += 1));
+    host.crash();
+    expect(host.up).toBe(false);
+    expect(() => host.crash()).toThrow(AssertionError);
+    const second = host.restart();
+    expect(second).toBe(host.env);
+    expect(second).not.toBe(first);
+    expect(second.random.hex(16)).not.toBe(first.random.hex(16));
+    second.timers.after(10, () => (fired += 10));
+    world.runUntilIdle(100);
+    expect(fired).toBe(10);
+  });
+});
+
+describe('world', () => {
+  it('finds hosts by name or address and rejects duplicates', () => {
+    const world = new SimWorld({ seed: 4 });
+    const a = world.addHost('a', '10.0.0.1');
+    expect(world.host('a')).toBe(a);
+    expect(world.host('10.0.0.1')).toBe(a);
+    expect(world.hosts()).toEqual([a]);
+    expect(() => world.addHost('a', '10.0.0.9')).toThrow(AssertionError);
+    expect(() => world.addHost('b', '10.0.0.1')).toThrow(AssertionError);
+    expect(() => world.host('zz')).toThrow(AssertionError);
+  });
+
+  it('applies a per-link latency both ways', () => {
+    const world = new SimWorld({ seed: 5 });
+    const server = world.addHost('server', '10.0.0.1');
+    const client = world.addHost('client', '10.0.0.2');
+    world.setLatency('client', 'server', { latencyMsMin: 100, latencyMsMax: 100 });
+    server.env.network.listen(
+      { host: '0.0.0.0', port: 1 },
+      () => {},
+      () => {},
+    );
+    let connected: NetResult<Connection> | undefined;
+    client.env.network.connect('10.0.0.1', 1, (result) => (connected = result));
+    world.runUntil(199);
+    expect(connected).toBeUndefined();
+    world.runUntil(200);
+    expect(connected?.ok).toBe(true);
+  });
+
+  it('gives the same trace hash for the same seed and calls', () => {
+    const runOnce = (seed: number): string => {
+      const world = new SimWorld({ seed });
+      const host = world.addHost('a', '10.0.0.1');
+      const tick = (): void => {
+        host.env.timers.after(host.env.random.int(50), tick);
+      };
+      tick();
+      world.runFor(10_000);
+      return world.traceHash();
+    };
+    expect(runOnce(7)).toBe(runOnce(7));
+    expect(runOnce(7)).not.toBe(runOnce(8));
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Encoding for the client side and for tests: a RespValue into RESP2 or RESP3 bytes, and a command
+ * (argv) into the multibulk request every client sends. Values are written through ReplyWriter, so
+ * a value encodes exactly as the server would send it, RESP3 downgrades for RESP2 included. Nested
+ * values are walked with an explicit stack, never by recursion.
+ */
+import { unreachable } from '@replisim/base';
+import { type ProtocolVersion, ReplyWriter } from './reply-writer.js';
+import type { RespValue } from './value.js';
+
+const CRLF: Buffer = Buffer.from('\r\n', 'latin1');
+
+export function encodeValue(value: RespValue, protocol: ProtocolVersion): Buffer {
+  const writer = new ReplyWriter(256);
+  writer.protocol = protocol;
+  writeValue(writer, value);
+  return writer.take() ?? Buffer.alloc(0);
+}
+
+/** Writes `value` and everything inside it, depth first, in wire order. */
+export function writeValue(writer: ReplyWriter, value: RespValue): void {
+  const pending: RespValue[] = [value];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const children = writeOne(writer, item);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined) pending.push(child);
+    }
+  }
+}
+
+/** Writes one value's own bytes and returns its children in wire order. */
+function writeOne(writer: ReplyWriter, value: RespValue): readonly RespValue[] {
+  const resp3 = writer.protocol === 3;
+  switch (value.kind) {
+    case 'simple':
+      writer.simple(value.value);
+      return [];
+    case 'error':
+      writer.error(value.value);
+      return [];
+    case 'integer':
+      writer.integer(value.value);
+      return [];
+    case 'bulk':
+      writer.bulk(value.value);
+      return [];
+    case 'null':
+      writer.nullBulk();
+      return [];
+    case 'array':
+      writer.arrayHeader(value.items.length);
+      return value.items;
+    case 'set':
+      writer.setHeader(value.items.length);
+      return value.items;
+    case 'push':
+      writer.pushHeader(value.items.length);
+      return value.items;
+    case 'map':
+      writer.mapHeader(value.entries.length);
+      return value.entries.flat();
+    case 'double':
+      writer.double(value.value);
+      return [];
+    case 'boolean':
+      writer.boolean(value.value);
+      return [];
+    case 'bignum':
+      writer.bigNumber(value.value.toString());
+      return [];
+    case 'verbatim':
+      writeBlob(writer, resp3 ? '=' : '$', value.value, resp3 ? value.format : undefined);
+      return [];
+    case 'blobError':
+      if (resp3) writeBlob(writer, '!', value.value, undefined);
+      else writer.error(value.value.toString('utf8'));
+      return [];
+    case 'attribute':
+      if (!resp3) return [value.value];
+      writer.raw(Buffer.from(`|${value.entries.length}\r\n`, 'latin1'));
+      return [...value.entries.flat(), value.value];
+    default:
+      return unreachable(value);
+  }
+}
+
+/** `<type><len>\r\n[fmt:]<bytes>\r\n` for the blob types ReplyWriter has no method for. */
+function writeBlob(
+  writer: ReplyWriter,
+  type: string,
+  body: Buffer,
+  format: string | undefined,
+): void {
+  const prefix = format === undefined ? '' : `${format}:`;
+  const length = Buffer.byteLength(prefix, 'latin1') + body.length;
+  writer.raw(Buffer.from(`${type}${length}\r\n${prefix}`, 'latin1'));
+  writer.raw(body);
+  writer.raw(CRLF);
+}
+
+/** The multibulk request `*<n>\r\n` then `$<len>\r\n<arg>\r\n` per argument; strings go as UTF-8. */
+export function encodeCommand(argv: (Buffer | string)[]): Buffer {
+  let size = 16;
+  for (const arg of argv) {
+    const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
+    size += length + 24;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let pos = out.write(`*${argv.length}\r\n`, 0, 'latin1');
+  for (const arg of argv) {
+    const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
+    pos += out.write(`$${length}\r\n`, pos, 'latin1');
+    if (typeof arg === 'string') pos += out.write(arg, pos, 'utf8');
+    else pos += arg.copy(out, pos);
+    pos += out.write('\r\n', pos, 'latin1');
+  }
+  return out.subarray(0, pos);
+}

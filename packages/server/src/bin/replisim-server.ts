@@ -1,0 +1,125 @@
+/**
+ * The replisim-server entry point: `replisim-server [/path/to/redis.conf] [--name value ...]`, as
+ * redis-server. It reads the config file, wires the real Env, starts a ServerNode and installs the
+ * signal handlers. This is one of the few files allowed to touch process, node:fs and real time.
+ *
+ * Exit codes: 0 after a clean shutdown, 1 on a bad option, an unreadable config file, or a port in use.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createRealEnv } from '@replisim/base';
+import { formatConfigError, loadConfig } from '../config/load-config.js';
+import { formatLogLine } from '../log.js';
+import { REDIS_VERSION, ServerNode } from '../node.js';
+
+const USAGE = `Usage: replisim-server [/path/to/redis.conf] [options]
+       replisim-server - (read config from stdin)
+       replisim-server -v or --version
+       replisim-server -h or --help
+
+Examples:
+       replisim-server (run the server with default config)
+       replisim-server /etc/redis/6379.conf
+       replisim-server --port 7777
+       replisim-server --port 0 (pick a free port and log it)
+       replisim-server /etc/myredis.conf --loglevel verbose --save "900 1"
+`;
+
+export interface MainOptions {
+  /** Printed after the server is listening, e.g. how to connect (used by `npm start`). */
+  readonly banner?: (port: number) => string;
+}
+
+/** Runs the server until a signal stops it. Returns nothing; exits the process on fatal errors. */
+export function main(args: readonly string[], options: MainOptions = {}): void {
+  const first = args[0];
+  if (first === '-v' || first === '--version') {
+    process.stdout.write(
+      `replisim-server v=${REDIS_VERSION} (replisim 0.1.0, Redis ${REDIS_VERSION} compatible)\n`,
+    );
+    return;
+  }
+  if (first === '-h' || first === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let fileText = '';
+  let configPath = '';
+  let rest = args;
+  if (first !== undefined && !first.startsWith('--')) {
+    configPath = first === '-' ? '-' : resolve(first);
+    try {
+      fileText = readFileSync(first === '-' ? 0 : configPath, 'utf8');
+    } catch (error) {
+      process.stderr.write(
+        `Fatal error, can't open config file '${first}': ${(error as Error).message}\n`,
+      );
+      process.exit(1);
+    }
+    rest = args.slice(1);
+  }
+  const loaded = loadConfig(fileText, rest);
+  if (!loaded.ok) {
+    process.stderr.write(`${formatConfigError(loaded.error, REDIS_VERSION)}\n`);
+    process.exit(1);
+  }
+  const config = loaded.config;
+  config.configFile = configPath === '-' ? '' : configPath;
+  if (config.daemonize) {
+    process.stderr.write(
+      'daemonize yes is not supported: run replisim-server under a supervisor or with &\n',
+    );
+    process.exit(1);
+  }
+  const sink =
+    config.logfile === ''
+      ? (line: string) => process.stdout.write(`${line}\n`)
+      : (line: string) => appendFileSync(config.logfile, `${line}\n`);
+  const early = (message: string) =>
+    sink(formatLogLine(process.pid, 'C', Date.now(), 'warning', message));
+  early('oO0OoO0OoO0Oo replisim is starting oO0OoO0OoO0Oo');
+  early(
+    `replisim 0.1.0 (Redis ${REDIS_VERSION} compatible), bits=64, pid=${process.pid}, just started`,
+  );
+  early(
+    configPath === ''
+      ? 'Warning: no config file specified, using the default config. In order to specify a config file use replisim-server /path/to/redis.conf'
+      : 'Configuration loaded',
+  );
+  const node = new ServerNode({
+    env: createRealEnv(),
+    config,
+    logSink: sink,
+    pid: process.pid,
+    executable: process.argv[1] ?? '',
+  });
+  node.start((result) => {
+    if (!result.ok) {
+      node.log('warning', result.message);
+      process.exit(1);
+    }
+    node.log('notice', `Running mode=standalone, port=${result.port}.`);
+    node.log('warning', 'Server initialized');
+    node.log('notice', 'Ready to accept connections tcp');
+    if (options.banner !== undefined) process.stdout.write(`${options.banner(result.port)}\n`);
+  });
+  installSignalHandlers(node);
+}
+
+function installSignalHandlers(node: ServerNode): void {
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown && signal === 'SIGINT') {
+      node.log('warning', 'You insist... exiting now.');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    node.log('warning', `Received ${signal} scheduling shutdown...`);
+    node.log('warning', 'User requested shutdown...');
+    node.stop();
+    node.log('warning', 'Redis is now ready to exit, bye bye...');
+    process.exit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

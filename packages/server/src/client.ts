@@ -1,0 +1,63 @@
+/**
+ * One client connection: its parser, its reply buffer and its session state (selected database,
+ * name, authentication, protocol version). The node owns the list of clients; client-io.ts moves
+ * bytes between the connection and the dispatcher.
+ */
+import type { Connection } from '@replisim/base';
+import { ReplyWriter, type RequestParser } from '@replisim/protocol';
+
+/** Initial reply buffer per client; it grows on demand and shrinks back after each flush. */
+const REPLY_BYTES_INITIAL = 1024;
+
+export class Client {
+  readonly id: number;
+  readonly connection: Connection;
+  readonly parser: RequestParser;
+  readonly reply: ReplyWriter;
+  readonly createdMs: number;
+  lastInteractionMs: number;
+  dbIndex = 0;
+  name = '';
+  libName = '';
+  libVersion = '';
+  authenticated: boolean;
+  /** Full name of the last command run, for CLIENT LIST's `cmd=`. */
+  lastCommand = 'NULL';
+  /** Set by QUIT, CLIENT KILL or a protocol error: no more commands are read; close after flush. */
+  closing = false;
+  /** When the output buffer first passed the soft limit (monotonic ms), or -1 while below it. */
+  softLimitSinceMs = -1;
+
+  constructor(
+    id: number,
+    connection: Connection,
+    parser: RequestParser,
+    nowMs: number,
+    authenticated: boolean,
+  ) {
+    this.id = id;
+    this.connection = connection;
+    this.parser = parser;
+    this.reply = new ReplyWriter(REPLY_BYTES_INITIAL);
+    this.createdMs = nowMs;
+    this.lastInteractionMs = nowMs;
+    this.authenticated = authenticated;
+  }
+
+  get protocol(): 2 | 3 {
+    return this.reply.protocol;
+  }
+
+  /** `ip:port` of the peer, as CLIENT LIST's addr field. */
+  address(): string {
+    return formatAddress(this.connection.remoteAddress, this.connection.remotePort);
+  }
+
+  localAddress(): string {
+    return formatAddress(this.connection.localAddress, this.connection.localPort);
+  }
+}
+
+function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,346 @@
+/**
+ * CLIENT ID | SETNAME name | GETNAME | LIST [TYPE type] [ID id ...] | INFO | KILL ... | SETINFO
+ * LIB-NAME|LIB-VER value | HELP
+ *
+ * Connection introspection and control. CLIENT LIST prints Redis 7.0.15's fields in its order; the
+ * memory figures (qbuf, omem, tot-mem) are this process's buffer sizes. SETINFO is Redis 7.2's
+ * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
+ */
+import type { Client } from '../../client.js';
+import type { ServerNode } from '../../node.js';
+import { isKeyword, parseSafeInteger, SYNTAX_ERROR } from '../errors.js';
+import { helpCommand } from '../server/help.js';
+import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
+import { validateClientName } from './client-name.js';
+
+const CONNECTION = ['@slow', '@connection'] as const;
+const doc = (summary: string, since: string) => ({
+  summary,
+  since,
+  group: 'connection',
+  complexity: 'O(1)',
+});
+
+/** One CLIENT LIST line for `client`, as Redis 7.0's catClientInfoString writes it. */
+export function clientInfoLine(node: ServerNode, client: Client): string {
+  const nowMs = node.env.clock.monotonicMs();
+  const ageSeconds = Math.floor((nowMs - client.createdMs) / 1000);
+  const idleSeconds = Math.floor((nowMs - client.lastInteractionMs) / 1000);
+  const qbuf = client.parser.bufferedBytes();
+  const omem = client.connection.bufferedBytes();
+  const fields = [
+    `id=${client.id}`,
+    `addr=${client.address()}`,
+    `laddr=${client.localAddress()}`,
+    `fd=${client.id + 7}`,
+    `name=${client.name}`,
+    `age=${ageSeconds}`,
+    `idle=${idleSeconds}`,
+    'flags=N',
+    `db=${client.dbIndex}`,
+    'sub=0',
+    'psub=0',
+    'ssub=0',
+    'multi=-1',
+    `qbuf=${qbuf}`,
+    'qbuf-free=0',
+    'argv-mem=0',
+    'multi-mem=0',
+    'rbs=1024',
+    'rbp=0',
+    'obl=0',
+    'oll=0',
+    `omem=${omem}`,
+    `tot-mem=${qbuf + omem + 1024}`,
+    'events=r',
+    `cmd=${client.lastCommand}`,
+    'user=default',
+    'redir=-1',
+    `resp=${client.protocol}`,
+  ];
+  if (client.libName !== '') fields.push(`lib-name=${client.libName}`);
+  if (client.libVersion !== '') fields.push(`lib-ver=${client.libVersion}`);
+  return fields.join(' ');
+}
+
+const id = defineCommand<null>({
+  name: 'id',
+  arity: 2,
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: CONNECTION,
+  keys: NO_KEYS,
+  doc: doc('Returns the client ID for the current connection', '5.0.0'),
+  parse: () => null,
+  execute(ctx) {
+    ctx.reply.integer(ctx.client.id);
+    return undefined;
+  },
+});
+
+const setname = defineCommand<Buffer>({
+  name: 'setname',
+  arity: 3,
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: CONNECTION,
+  keys: NO_KEYS,
+  doc: doc('Set the current connection name', '2.6.9'),
+  parse: (argv) => argv[2] ?? Buffer.alloc(0),
+  execute(ctx, name) {
+    const invalid = validateClientName(name);
+    if (invalid !== undefined) return invalid;
+    ctx.client.name = name.toString('latin1');
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+const getname = defineCommand<null>({
+  name: 'getname',
+  arity: 2,
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: CONNECTION,
+  keys: NO_KEYS,
+  doc: doc('Get the current connection name', '2.6.9'),
+  parse: () => null,
+  execute(ctx) {
+    if (ctx.client.name === '') ctx.reply.nullBulk();
+    else ctx.reply.bulk(Buffer.from(ctx.client.name, 'latin1'));
+    return undefined;
+  },
+});
+
+const setinfo = defineCommand<{ field: 'lib-name' | 'lib-ver'; value: string }>({
+  name: 'setinfo',
+  arity: 4,
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: CONNECTION,
+  keys: NO_KEYS,
+  doc: doc('Set client or connection specific info', '7.2.0'),
+  parse(argv) {
+    const value = (argv[3] ?? Buffer.alloc(0)).toString('latin1');
+    const field = isKeyword(argv[2], 'lib-name')
+      ? 'lib-name'
+      : isKeyword(argv[2], 'lib-ver')
+        ? 'lib-ver'
+        : undefined;
+    if (field === undefined) {
+      return new ErrorReply(
+        `ERR Unrecognized option '${(argv[2] ?? Buffer.alloc(0)).toString('latin1')}'`,
+      );
+    }
+    if (/[^!-~]/.test(value)) {
+      return new ErrorReply(`ERR ${field} cannot contain spaces, newlines or special characters.`);
+    }
+    return { field, value };
+  },
+  execute(ctx, { field, value }) {
+    if (field === 'lib-name') ctx.client.libName = value;
+    else ctx.client.libVersion = value;
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+function parseClientType(arg: Buffer | undefined): ClientType | undefined {
+  const name = (arg ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
+  if (name === 'slave') return 'replica';
+  return name === 'normal' || name === 'master' || name === 'replica' || name === 'pubsub'
+    ? name
+    : undefined;
+}
+
+const list = defineCommand<{ type: ClientType | undefined; ids: number[] | undefined }>({
+  name: 'list',
+  arity: -2,
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Get the list of client connections', '2.4.0'),
+    complexity: 'O(N) where N is the number of client connections',
+  },
+  parse(argv) {
+    if (argv.length === 2) return { type: undefined, ids: undefined };
+    if (argv.length === 4 && isKeyword(argv[2], 'type')) {
+      const type = parseClientType(argv[3]);
+      if (type === undefined) {
+        return new ErrorReply(
+          `ERR Unknown client type '${(argv[3] ?? Buffer.alloc(0)).toString('latin1')}'`,
+        );
+      }
+      return { type, ids: undefined };
+    }
+    if (argv.length >= 4 && isKeyword(argv[2], 'id')) {
+      const ids: number[] = [];
+      for (const arg of argv.slice(3)) {
+        const value = parseSafeInteger(arg);
+        if (value === undefined || value <= 0) return new ErrorReply('ERR Invalid client ID');
+        ids.push(value);
+      }
+      return { type: undefined, ids };
+    }
+    return SYNTAX_ERROR;
+  },
+  execute(ctx, { type, ids }) {
+    const lines: string[] = [];
+    const clients =
+      ids === undefined
+        ? [...ctx.node.clients.values()]
+        : ids.flatMap((clientId) => {
+            const found = ctx.node.clients.get(clientId);
+            return found === undefined ? [] : [found];
+          });
+    for (const client of clients) {
+      if (type !== undefined && type !== 'normal') continue;
+      lines.push(`${clientInfoLine(ctx.node, client)}\n`);
+    }
+    ctx.reply.verbatim(lines.join(''));
+    return undefined;
+  },
+});
+
+const info = defineCommand<null>({
+  name: 'info',
+  arity: 2,
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: CONNECTION,
+  keys: NO_KEYS,
+  doc: doc('Returns information about the current client connection.', '6.2.0'),
+  parse: () => null,
+  execute(ctx) {
+    ctx.reply.verbatim(`${clientInfoLine(ctx.node, ctx.client)}\n`);
+    return undefined;
+  },
+});
+
+interface KillFilter {
+  id?: number;
+  addr?: string;
+  laddr?: string;
+  type?: ClientType;
+  maxAgeSeconds?: number;
+  user?: string;
+  skipMe: boolean;
+}
+
+/** CLIENT KILL ip:port (old form, replies +OK) or CLIENT KILL <filter> <value> ... (counts). */
+const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
+  name: 'kill',
+  arity: -3,
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Kill the connection of a client', '2.4.0'),
+    complexity: 'O(N) where N is the number of client connections',
+  },
+  parse(argv) {
+    if (argv.length === 3) {
+      return {
+        oldForm: true,
+        filter: { addr: (argv[2] ?? Buffer.alloc(0)).toString('latin1'), skipMe: false },
+      };
+    }
+    if (argv.length % 2 !== 0) return SYNTAX_ERROR;
+    const filter: KillFilter = { skipMe: true };
+    for (let i = 2; i < argv.length; i += 2) {
+      const value = argv[i + 1] ?? Buffer.alloc(0);
+      const text = value.toString('latin1');
+      if (isKeyword(argv[i], 'id')) {
+        const parsed = parseSafeInteger(value);
+        if (parsed === undefined || parsed <= 0)
+          return new ErrorReply('ERR client-id should be greater than 0');
+        filter.id = parsed;
+      } else if (isKeyword(argv[i], 'type')) {
+        const type = parseClientType(value);
+        if (type === undefined) return new ErrorReply(`ERR Unknown client type '${text}'`);
+        filter.type = type;
+      } else if (isKeyword(argv[i], 'addr')) {
+        filter.addr = text;
+      } else if (isKeyword(argv[i], 'laddr')) {
+        filter.laddr = text;
+      } else if (isKeyword(argv[i], 'user')) {
+        filter.user = text;
+      } else if (isKeyword(argv[i], 'skipme')) {
+        if (text.toLowerCase() !== 'yes' && text.toLowerCase() !== 'no') return SYNTAX_ERROR;
+        filter.skipMe = text.toLowerCase() === 'yes';
+      } else if (isKeyword(argv[i], 'maxage')) {
+        const parsed = parseSafeInteger(value);
+        if (parsed === undefined) return SYNTAX_ERROR;
+        filter.maxAgeSeconds = parsed;
+      } else {
+        return SYNTAX_ERROR;
+      }
+    }
+    return { oldForm: false, filter };
+  },
+  execute(ctx, { oldForm, filter }) {
+    const nowMs = ctx.node.env.clock.monotonicMs();
+    const victims = [...ctx.node.clients.values()].filter((client) => {
+      if (filter.skipMe && client === ctx.client) return false;
+      if (filter.id !== undefined && client.id !== filter.id) return false;
+      if (filter.addr !== undefined && client.address() !== filter.addr) return false;
+      if (filter.laddr !== undefined && client.localAddress() !== filter.laddr) return false;
+      if (filter.type !== undefined && filter.type !== 'normal') return false;
+      if (filter.user !== undefined && filter.user !== 'default') return false;
+      if (
+        filter.maxAgeSeconds !== undefined &&
+        nowMs - client.createdMs < filter.maxAgeSeconds * 1000
+      )
+        return false;
+      return true;
+    });
+    if (oldForm && victims.length === 0) return new ErrorReply('ERR No such client');
+    for (const victim of victims) {
+      // The caller's own connection closes after this reply is flushed, as in Redis.
+      if (victim === ctx.client) victim.closing = true;
+      else ctx.node.closeClient(victim);
+    }
+    if (oldForm) ctx.reply.simple('OK');
+    else ctx.reply.integer(victims.length);
+    return undefined;
+  },
+});
+
+export const client: Command = defineContainer(
+  {
+    name: 'client',
+    flags: ['sentinel'],
+    aclCategories: ['@slow'],
+    doc: {
+      summary: 'A container for client connection commands',
+      since: '2.4.0',
+      group: 'connection',
+      complexity: 'Depends on subcommand.',
+    },
+  },
+  [
+    id,
+    setname,
+    getname,
+    setinfo,
+    list,
+    info,
+    kill,
+    helpCommand('CLIENT', [
+      'ID',
+      '    Return the ID of the current connection.',
+      'GETNAME',
+      '    Return the name of the current connection.',
+      'INFO',
+      '    Return information about the current client connection.',
+      'KILL <ip:port>',
+      '    Kill connection made from <ip:port>.',
+      'KILL <option> <value> [<option> <value> [...]]',
+      '    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME, MAXAGE.',
+      'LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> [<id> ...]]',
+      '    Return information about client connections.',
+      'SETNAME <name>',
+      '    Assign the name <name> to the current connection.',
+      'SETINFO <LIB-NAME|LIB-VER> <value>',
+      '    Set client library name or version.',
+    ]),
+  ],
+);

@@ -1,0 +1,83 @@
+/**
+ * The one place a command is looked up, checked and run, in the order of Redis 7.0's
+ * processCommand (reference §5): unknown command or arity first, then authentication, then (in later
+ * work) OOM, MISCONF, NOREPLICAS, READONLY, MASTERDOWN and LOADING. Command files never repeat these
+ * checks. The error strings are Redis's, byte for byte, including the trailing space of the
+ * unknown-command message.
+ */
+import type { Client } from '../client.js';
+import type { ServerNode } from '../node.js';
+import { COMMAND_TABLE } from './table.js';
+import { type Command, type CommandContext, ErrorReply } from './types.js';
+
+/** Redis truncates each name and argument shown in an error to 128 bytes. */
+const ERROR_ARG_BYTES_MAX = 128;
+
+/** Finds the command for argv (a subcommand for containers), or the error Redis would send. */
+export function resolveCommand(argv: readonly Buffer[]): Command | ErrorReply {
+  const first = argv[0];
+  if (first === undefined) return new ErrorReply('ERR empty command');
+  const name = first.toString('latin1');
+  const command = COMMAND_TABLE.get(name) ?? COMMAND_TABLE.get(name.toLowerCase());
+  if (command === undefined) return unknownCommand(argv);
+  if (!checkArity(command.arity, argv.length)) return arityError(command);
+  if (command.subcommands.size === 0 || argv.length === 1) return command;
+  const subName = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
+  const sub = command.subcommands.get(subName.toLowerCase());
+  if (sub === undefined) {
+    return new ErrorReply(
+      `ERR unknown subcommand '${truncate(subName, ERROR_ARG_BYTES_MAX)}'. Try ${command.name.toUpperCase()} HELP.`,
+    );
+  }
+  if (!checkArity(sub.arity, argv.length)) return arityError(sub);
+  return sub;
+}
+
+function checkArity(arity: number, argc: number): boolean {
+  return arity >= 0 ? argc === arity : argc >= -arity;
+}
+
+function arityError(command: Command): ErrorReply {
+  return new ErrorReply(`ERR wrong number of arguments for '${command.fullName}' command`);
+}
+
+function unknownCommand(argv: readonly Buffer[]): ErrorReply {
+  // Redis (processCommand): each argument as '%.*s' with a shrinking budget of 128 bytes in all.
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < ERROR_ARG_BYTES_MAX; i++) {
+    const budget = ERROR_ARG_BYTES_MAX - args.length;
+    args += `'${truncate((argv[i] ?? Buffer.alloc(0)).toString('latin1'), budget)}' `;
+  }
+  const name = truncate((argv[0] ?? Buffer.alloc(0)).toString('latin1'), ERROR_ARG_BYTES_MAX);
+  return new ErrorReply(`ERR unknown command '${name}', with args beginning with: ${args}`);
+}
+
+function truncate(text: string, bytes: number): string {
+  return text.length > bytes ? text.slice(0, bytes) : text;
+}
+
+/** Runs one request from `client`, writing its reply into the client's reply buffer. */
+export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer[]): void {
+  const resolved = resolveCommand(argv);
+  if (resolved instanceof ErrorReply) {
+    node.replyError(client, resolved.message);
+    return;
+  }
+  if (!client.authenticated && !resolved.flags.includes('no_auth')) {
+    node.replyError(client, 'NOAUTH Authentication required.');
+    return;
+  }
+  const db = node.databases[client.dbIndex];
+  if (db === undefined) throw new Error(`client ${client.id} selected a missing database`);
+  const ctx: CommandContext = {
+    node,
+    client,
+    db,
+    reply: client.reply,
+    nowMs: node.env.clock.wallMs(),
+  };
+  client.lastCommand = resolved.fullName;
+  node.stats.commandsProcessed++;
+  const error = resolved.run(ctx, argv);
+  if (error !== undefined) node.replyError(client, error.message);
+}

@@ -1,0 +1,45 @@
+/**
+ * Error replies shared by many commands, with Redis's exact text (reference §5), and the small
+ * argument parsers that produce them. One definition each, so every command answers alike.
+ */
+import { ErrorReply } from './types.js';
+
+export const WRONG_TYPE: ErrorReply = new ErrorReply(
+  'WRONGTYPE Operation against a key holding the wrong kind of value',
+);
+export const SYNTAX_ERROR: ErrorReply = new ErrorReply('ERR syntax error');
+export const NOT_INTEGER: ErrorReply = new ErrorReply(
+  'ERR value is not an integer or out of range',
+);
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Parses a signed 64-bit decimal as Redis's string2ll: optional '-', no '+', no spaces, no leading
+ * zeros. Returns a bigint so values beyond 2^53 keep their exact range checks.
+ */
+export function parseInt64(arg: Buffer | undefined): bigint | undefined {
+  if (arg === undefined || arg.length === 0 || arg.length > 20) return undefined;
+  const text = arg.toString('latin1');
+  if (!/^-?(0|[1-9][0-9]*)$/.test(text)) return undefined;
+  const value = BigInt(text);
+  return value < INT64_MIN || value > INT64_MAX ? undefined : value;
+}
+
+/** parseInt64 narrowed to a JS number; undefined outside the safe-integer range. */
+export function parseSafeInteger(arg: Buffer | undefined): number | undefined {
+  const value = parseInt64(arg);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Case-insensitive comparison of an ASCII argument with a lower-case keyword. */
+export function isKeyword(arg: Buffer | undefined, keyword: string): boolean {
+  return (
+    arg !== undefined &&
+    arg.length === keyword.length &&
+    arg.toString('latin1').toLowerCase() === keyword
+  );
+}

@@ -1,0 +1,233 @@
+/**
+ * COMMAND | COMMAND COUNT | COMMAND INFO [name ...] | COMMAND DOCS [name ...] | COMMAND LIST | HELP
+ *
+ * Describes the command table: COMMAND INFO in Redis 7.0's ten-field shape (name, arity, flags, key
+ * positions, ACL categories, tips, key specs, subcommands), COMMAND DOCS with summary, since, group,
+ * complexity and subcommands (enough for redis-cli's hints; argument lists are not described yet).
+ */
+import type { ReplyWriter } from '@replisim/protocol';
+import { COMMAND_LIST, COMMAND_TABLE } from '../table.js';
+import { type Command, defineCommand, defineContainer, NO_KEYS } from '../types.js';
+import { helpCommand } from './help.js';
+
+const SLOW = ['@slow', '@connection'] as const;
+
+function writeKeySpecs(reply: ReplyWriter, command: Command): void {
+  const { first, last, step } = command.keys;
+  if (first === 0) {
+    reply.arrayHeader(0);
+    return;
+  }
+  const write = command.flags.includes('write');
+  reply.arrayHeader(1);
+  reply.mapHeader(3);
+  reply.bulk('flags');
+  reply.setHeader(2);
+  reply.simple(write ? 'RW' : 'RO');
+  reply.simple(write ? 'UPDATE' : 'ACCESS');
+  reply.bulk('begin_search');
+  reply.mapHeader(2);
+  reply.bulk('type');
+  reply.bulk('index');
+  reply.bulk('spec');
+  reply.mapHeader(1);
+  reply.bulk('index');
+  reply.integer(first);
+  reply.bulk('find_keys');
+  reply.mapHeader(2);
+  reply.bulk('type');
+  reply.bulk('range');
+  reply.bulk('spec');
+  reply.mapHeader(3);
+  reply.bulk('lastkey');
+  reply.integer(last < 0 ? last : last - first);
+  reply.bulk('keystep');
+  reply.integer(step);
+  reply.bulk('limit');
+  reply.integer(0);
+}
+
+/** One COMMAND INFO entry. */
+function writeCommandInfo(reply: ReplyWriter, command: Command): void {
+  reply.arrayHeader(10);
+  reply.bulk(command.fullName);
+  reply.integer(command.arity);
+  reply.setHeader(command.flags.length);
+  for (const flag of command.flags) reply.simple(flag);
+  reply.integer(command.keys.first);
+  reply.integer(command.keys.last);
+  reply.integer(command.keys.step);
+  reply.setHeader(command.aclCategories.length);
+  for (const category of command.aclCategories) reply.simple(category);
+  reply.setHeader(0);
+  writeKeySpecs(reply, command);
+  reply.arrayHeader(command.subcommands.size);
+  for (const sub of command.subcommands.values()) writeCommandInfo(reply, sub);
+}
+
+function writeCommandDocs(reply: ReplyWriter, command: Command): void {
+  const hasSubs = command.subcommands.size > 0;
+  reply.mapHeader(hasSubs ? 5 : 4);
+  reply.bulk('summary');
+  reply.bulk(command.doc.summary);
+  reply.bulk('since');
+  reply.bulk(command.doc.since);
+  reply.bulk('group');
+  reply.bulk(command.doc.group);
+  reply.bulk('complexity');
+  reply.bulk(command.doc.complexity);
+  if (!hasSubs) return;
+  reply.bulk('subcommands');
+  reply.mapHeader(command.subcommands.size);
+  for (const sub of command.subcommands.values()) {
+    reply.bulk(sub.fullName);
+    writeCommandDocs(reply, sub);
+  }
+}
+
+function lookup(name: string): Command | undefined {
+  const [parent = '', child] = name.toLowerCase().split('|');
+  const command = COMMAND_TABLE.get(parent);
+  return child === undefined ? command : command?.subcommands.get(child);
+}
+
+const all = defineCommand<null>({
+  name: 'command',
+  arity: -1,
+  flags: ['loading', 'stale'],
+  aclCategories: SLOW,
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Get array of Redis command details',
+    since: '2.8.13',
+    group: 'server',
+    complexity: 'O(N) where N is the total number of Redis commands',
+  },
+  parse: () => null,
+  execute(ctx) {
+    ctx.reply.arrayHeader(COMMAND_LIST.length);
+    for (const command of COMMAND_LIST) writeCommandInfo(ctx.reply, command);
+    return undefined;
+  },
+});
+
+const count = defineCommand<null>({
+  name: 'count',
+  arity: 2,
+  flags: ['loading', 'stale'],
+  aclCategories: SLOW,
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Get total number of Redis commands',
+    since: '2.8.13',
+    group: 'server',
+    complexity: 'O(1)',
+  },
+  parse: () => null,
+  execute(ctx) {
+    ctx.reply.integer(COMMAND_LIST.length);
+    return undefined;
+  },
+});
+
+const infoSub = defineCommand<readonly string[]>({
+  name: 'info',
+  arity: -2,
+  flags: ['loading', 'stale'],
+  aclCategories: SLOW,
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Get array of specific Redis command details, or all when no argument is given.',
+    since: '2.8.13',
+    group: 'server',
+    complexity: 'O(N) where N is the number of commands to look up',
+  },
+  parse: (argv) => argv.slice(2).map((arg) => arg.toString('latin1')),
+  execute(ctx, names) {
+    const commands = names.length === 0 ? COMMAND_LIST : names.map(lookup);
+    ctx.reply.arrayHeader(commands.length);
+    for (const command of commands) {
+      if (command === undefined) ctx.reply.nullArray();
+      else writeCommandInfo(ctx.reply, command);
+    }
+    return undefined;
+  },
+});
+
+const docs = defineCommand<readonly string[]>({
+  name: 'docs',
+  arity: -2,
+  flags: ['loading', 'stale'],
+  aclCategories: SLOW,
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Get array of specific Redis command documentation',
+    since: '7.0.0',
+    group: 'server',
+    complexity: 'O(N) where N is the number of commands to look up',
+  },
+  parse: (argv) => argv.slice(2).map((arg) => arg.toString('latin1')),
+  execute(ctx, names) {
+    const found = (names.length === 0 ? COMMAND_LIST : names.map(lookup)).filter(
+      (command): command is Command => command !== undefined,
+    );
+    ctx.reply.mapHeader(found.length);
+    for (const command of found) {
+      ctx.reply.bulk(command.fullName);
+      writeCommandDocs(ctx.reply, command);
+    }
+    return undefined;
+  },
+});
+
+const list = defineCommand<null>({
+  name: 'list',
+  arity: -2,
+  flags: ['loading', 'stale'],
+  aclCategories: SLOW,
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Get an array of Redis command names',
+    since: '7.0.0',
+    group: 'server',
+    complexity: 'O(N) where N is the total number of Redis commands',
+  },
+  parse: () => null,
+  execute(ctx) {
+    ctx.reply.arrayHeader(COMMAND_LIST.length);
+    for (const command of COMMAND_LIST) ctx.reply.bulk(command.name);
+    return undefined;
+  },
+});
+
+export const commandCommand: Command = defineContainer(
+  {
+    name: 'command',
+    flags: ['loading', 'stale'],
+    aclCategories: SLOW,
+    doc: all.doc,
+  },
+  [
+    count,
+    infoSub,
+    docs,
+    list,
+    helpCommand('COMMAND', [
+      '(no subcommand)',
+      '    Return details about all Redis commands.',
+      'COUNT',
+      '    Return the total number of commands in this Redis server.',
+      'LIST',
+      '    Return a list of all commands in this Redis server.',
+      'INFO [<command-name> ...]',
+      '    Return details about multiple Redis commands.',
+      '    If no command names are given, documentation details for all',
+      '    commands are returned.',
+      'DOCS [<command-name> ...]',
+      '    Return documentation details about multiple Redis commands.',
+      '    If no command names are given, documentation details for all',
+      '    commands are returned.',
+    ]),
+  ],
+  all,
+);

@@ -1,0 +1,27 @@
+/**
+ * FLUSHDB [ASYNC | SYNC]
+ *
+ * Removes every key of the selected database.
+ */
+import { type Command, defineCommand, NO_KEYS } from '../types.js';
+import { parseFlushMode } from './flush-mode.js';
+
+export const flushdb: Command = defineCommand<null>({
+  name: 'flushdb',
+  arity: -1,
+  flags: ['write'],
+  aclCategories: ['@keyspace', '@write', '@slow', '@dangerous'],
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Remove all keys from the current database',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'O(N) where N is the number of keys in the selected database',
+  },
+  parse: parseFlushMode,
+  execute(ctx) {
+    ctx.db.clear();
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});

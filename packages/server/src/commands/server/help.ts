@@ -1,0 +1,33 @@
+/**
+ * The HELP subcommand every container command has, in Redis's addReplyHelp format: a header line,
+ * the command's own lines, then HELP's own entry, each as a status reply.
+ */
+import { type Command, defineCommand, NO_KEYS } from '../types.js';
+
+export function helpCommand(container: string, lines: readonly string[]): Command {
+  const all = [
+    `${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
+    ...lines,
+    'HELP',
+    '    Print this help.',
+  ];
+  return defineCommand<null>({
+    name: 'help',
+    arity: 2,
+    flags: ['loading', 'stale'],
+    aclCategories: ['@slow'],
+    keys: NO_KEYS,
+    doc: {
+      summary: 'Show helpful text about the different subcommands',
+      since: '5.0.0',
+      group: 'server',
+      complexity: 'O(1)',
+    },
+    parse: () => null,
+    execute(ctx) {
+      ctx.reply.arrayHeader(all.length);
+      for (const line of all) ctx.reply.simple(line);
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Config loading behaves as redis-server's: file lines then --options, the command line winning;
+ * save lines accumulate and `save ""` clears; errors carry Redis's line number, echo and reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatConfigError, loadConfig, optionsToDirectives } from './load-config.js';
+import { SAVE_RULES_DEFAULT } from './server-config.js';
+
+function configOf(fileText: string, options: string[] = []) {
+  const result = loadConfig(fileText, options);
+  if (!result.ok) throw new Error(`unexpected error: ${result.error.reason}`);
+  return result.config;
+}
+
+describe('loadConfig', () => {
+  it('uses Redis defaults with no file and no options', () => {
+    const config = configOf('');
+    expect(config.port).toBe(6379);
+    expect(config.save).toEqual(SAVE_RULES_DEFAULT);
+    expect(config.databases).toBe(16);
+    expect(config.protoMaxBulkLen).toBe(536870912);
+  });
+
+  it('lets the command line override the file', () => {
+    const config = configOf('port 7000\ndir /tmp\n', ['--port', '7001']);
+    expect(config.port).toBe(7001);
+    expect(config.dir).toBe('/tmp');
+  });
+
+  it('accumulates save lines and clears on save ""', () => {
+    expect(configOf('save 1 2\nsave 3 4\n').save).toEqual([
+      { seconds: 1, changes: 2 },
+      { seconds: 3, changes: 4 },
+    ]);
+    expect(configOf('save 1 2\nsave ""\nsave 5 6\n').save).toEqual([{ seconds: 5, changes: 6 }]);
+    expect(configOf('', ['--save', '900 1']).save).toEqual([{ seconds: 900, changes: 1 }]);
+    expect(configOf('', ['--save', '']).save).toEqual([]);
+  });
+
+  it('parses memory units as memtoull does', () => {
+    expect(configOf('proto-max-bulk-len 2mb').protoMaxBulkLen).toBe(2 * 1024 * 1024);
+    expect(configOf('proto-max-bulk-len 2m').protoMaxBulkLen).toBe(2_000_000);
+  });
+
+  it('reports a bad value the way redis-server does', () => {
+    const result = loadConfig('', ['--port', 'abc']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(formatConfigError(result.error, '7.0.15')).toBe(
+      [
+        '',
+        '*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***',
+        'Reading the configuration file, at line 2',
+        `>>> 'port "abc"'`,
+        "argument couldn't be parsed into an integer",
+      ].join('\n'),
+    );
+  });
+
+  it('refuses unknown directives and wrong arity', () => {
+    for (const text of ['nosuch 1', 'port', 'port 1 2']) {
+      const result = loadConfig(text, []);
+      expect(result.ok).toBe(false);
+      if (!result.ok)
+        expect(result.error.reason).toBe('Bad directive or wrong number of arguments');
+    }
+  });
+
+  it('checks ranges', () => {
+    const result = loadConfig('maxclients 0', []);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error.reason).toBe('argument must be between 1 and 4294967295 inclusive');
+  });
+
+  it('groups option words until the next --name', () => {
+    expect(optionsToDirectives(['--save', '900', '1', '--port', '1'])).toEqual([
+      ['save', '900', '1'],
+      ['port', '1'],
+    ]);
+  });
+});

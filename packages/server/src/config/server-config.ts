@@ -1,0 +1,97 @@
+/**
+ * The typed configuration of one node. Every field here has a Redis name in params.ts, so it can be
+ * set in a config file, as `--name value`, and by CONFIG SET, and read by CONFIG GET, as redis-server
+ * allows. Defaults are Redis 7.0.15's compiled-in defaults unless a comment says otherwise.
+ */
+
+/** One `save <seconds> <changes>` rule. */
+export interface SaveRule {
+  readonly seconds: number;
+  readonly changes: number;
+}
+
+/** One class of `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds (0 = no limit). */
+export interface OutputBufferLimit {
+  readonly hardBytes: number;
+  readonly softBytes: number;
+  readonly softSeconds: number;
+}
+
+export type ClientClass = 'normal' | 'replica' | 'pubsub';
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
+
+export type DebugCommandPolicy = 'yes' | 'no' | 'local';
+
+export interface ServerConfig {
+  port: number;
+  /** Addresses to listen on; a leading '-' marks one that may be unavailable (as in Redis). */
+  bind: string[];
+  dir: string;
+  dbfilename: string;
+  save: SaveRule[];
+  requirepass: string;
+  databases: number;
+  maxclients: number;
+  /** Seconds of idleness after which a normal client is closed; 0 disables. */
+  timeout: number;
+  tcpKeepalive: number;
+  hz: number;
+  loglevel: LogLevel;
+  logfile: string;
+  /** Accepted for redis.conf compatibility; only 'no' is supported (run it under a supervisor). */
+  daemonize: boolean;
+  protectedMode: boolean;
+  protoMaxBulkLen: number;
+  clientQueryBufferLimit: number;
+  clientOutputBufferLimit: Record<ClientClass, OutputBufferLimit>;
+  enableDebugCommand: DebugCommandPolicy;
+  enableProtectedConfigs: DebugCommandPolicy;
+  stopWritesOnBgsaveError: boolean;
+  rdbcompression: boolean;
+  rdbchecksum: boolean;
+  /** Path of the config file the node started from, '' if none (CONFIG GET does not show it). */
+  configFile: string;
+}
+
+/** Redis's default save rules when no config file says otherwise (server.c). */
+export const SAVE_RULES_DEFAULT: readonly SaveRule[] = [
+  { seconds: 3600, changes: 1 },
+  { seconds: 300, changes: 100 },
+  { seconds: 60, changes: 10000 },
+];
+
+export function defaultServerConfig(): ServerConfig {
+  return {
+    port: 6379,
+    // Deliberate difference: redis-server binds every interface when no config file is given (and
+    // then relies on protected-mode); replisim binds loopback, as Redis's shipped redis.conf does.
+    bind: ['127.0.0.1', '-::1'],
+    dir: '.',
+    dbfilename: 'dump.rdb',
+    save: [...SAVE_RULES_DEFAULT],
+    requirepass: '',
+    databases: 16,
+    maxclients: 10000,
+    timeout: 0,
+    tcpKeepalive: 300,
+    hz: 10,
+    loglevel: 'notice',
+    logfile: '',
+    daemonize: false,
+    protectedMode: true,
+    protoMaxBulkLen: 512 * 1024 * 1024,
+    clientQueryBufferLimit: 1024 * 1024 * 1024,
+    clientOutputBufferLimit: {
+      normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+      replica: { hardBytes: 256 * 1024 * 1024, softBytes: 64 * 1024 * 1024, softSeconds: 60 },
+      pubsub: { hardBytes: 32 * 1024 * 1024, softBytes: 8 * 1024 * 1024, softSeconds: 60 },
+    },
+    enableDebugCommand: 'no',
+    enableProtectedConfigs: 'no',
+    stopWritesOnBgsaveError: true,
+    rdbcompression: true,
+    rdbchecksum: true,
+    configFile: '',
+  };
+}

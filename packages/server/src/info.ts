@@ -1,0 +1,203 @@
+/**
+ * The text of INFO: Redis 7.0.15's sections and field names, for what replisim has so far. Fields
+ * that describe machinery replisim does not have (jemalloc, io threads, modules) are left out rather
+ * than faked; fields that exist keep Redis's names and order so scripts that parse INFO still work.
+ *
+ * used_memory is an estimate, not a measurement: a fixed base plus, per key, the key and value bytes
+ * and a fixed per-entry overhead (Database.memoryBytes). It tracks the dataset deterministically, so
+ * simulations replay; process RSS is reported separately from the real process where available.
+ */
+import type { ServerNode } from './node.js';
+import { REDIS_VERSION } from './node.js';
+
+/** Bytes charged for an empty node (Redis 7.0 reports about 860 KB at start). */
+const USED_MEMORY_BASE_BYTES = 876_112;
+
+export const DEFAULT_SECTIONS: readonly string[] = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'keyspace',
+];
+
+type Section = (node: ServerNode) => [string, string | number][];
+
+const SECTIONS: Readonly<Record<string, Section>> = {
+  server: serverSection,
+  clients: clientsSection,
+  memory: memorySection,
+  persistence: persistenceSection,
+  stats: statsSection,
+  replication: replicationSection,
+  keyspace: keyspaceSection,
+};
+
+const TITLES: Readonly<Record<string, string>> = {
+  server: 'Server',
+  clients: 'Clients',
+  memory: 'Memory',
+  persistence: 'Persistence',
+  stats: 'Stats',
+  replication: 'Replication',
+  keyspace: 'Keyspace',
+};
+
+/** Renders the requested sections ('default', 'all' and 'everything' expand as in Redis). */
+export function renderInfo(node: ServerNode, requested: readonly string[]): string {
+  const names = new Set<string>();
+  const wanted = requested.length === 0 ? ['default'] : requested.map((name) => name.toLowerCase());
+  for (const name of wanted) {
+    if (name === 'default' || name === 'all' || name === 'everything') {
+      for (const section of DEFAULT_SECTIONS) names.add(section);
+    } else if (SECTIONS[name] !== undefined) {
+      names.add(name);
+    }
+  }
+  const blocks: string[] = [];
+  for (const name of DEFAULT_SECTIONS) {
+    const section = SECTIONS[name];
+    if (!names.has(name) || section === undefined) continue;
+    const lines = section(node).map(([field, value]) => `${field}:${value}`);
+    blocks.push([`# ${TITLES[name] ?? name}`, ...lines].join('\r\n'));
+  }
+  return blocks.length === 0 ? '' : `${blocks.join('\r\n\r\n')}\r\n`;
+}
+
+function serverSection(node: ServerNode): [string, string | number][] {
+  const uptimeSeconds = Math.floor((node.env.clock.monotonicMs() - node.startedMonotonicMs) / 1000);
+  const wallMs = node.env.clock.wallMs();
+  return [
+    ['redis_version', REDIS_VERSION],
+    ['redis_git_sha1', '00000000'],
+    ['redis_git_dirty', 0],
+    ['redis_build_id', 'replisim'],
+    ['redis_mode', 'standalone'],
+    ['os', 'replisim'],
+    ['arch_bits', 64],
+    ['monotonic_clock', 'Env monotonic clock'],
+    ['multiplexing_api', 'node'],
+    ['process_id', node.pid],
+    ['process_supervised', 'no'],
+    ['run_id', node.runId],
+    ['tcp_port', node.port],
+    ['server_time_usec', Math.floor(wallMs * 1000)],
+    ['uptime_in_seconds', uptimeSeconds],
+    ['uptime_in_days', Math.floor(uptimeSeconds / 86400)],
+    ['hz', node.config.hz],
+    ['configured_hz', node.config.hz],
+    ['lru_clock', Math.floor(wallMs / 1000) & 0xffffff],
+    ['executable', node.executable],
+    ['config_file', node.config.configFile],
+    ['io_threads_active', 0],
+  ];
+}
+
+function clientsSection(node: ServerNode): [string, string | number][] {
+  return [
+    ['connected_clients', node.clients.size],
+    ['cluster_connections', 0],
+    ['maxclients', node.config.maxclients],
+    ['client_recent_max_input_buffer', 0],
+    ['client_recent_max_output_buffer', 0],
+    ['blocked_clients', 0],
+    ['tracking_clients', 0],
+    ['clients_in_timeout_table', 0],
+  ];
+}
+
+/** Redis's bytesToHuman: B, K, M, G with two decimals. */
+export function bytesToHuman(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 5, 'P'],
+    [1024 ** 4, 'T'],
+    [1024 ** 3, 'G'],
+    [1024 ** 2, 'M'],
+    [1024, 'K'],
+  ];
+  for (const [size, suffix] of units) {
+    if (bytes >= size) return `${(bytes / size).toFixed(2)}${suffix}`;
+  }
+  return `${bytes}B`;
+}
+
+function memorySection(node: ServerNode): [string, string | number][] {
+  const dataset = node.databases.reduce((total, db) => total + db.memoryBytes(), 0);
+  const used = USED_MEMORY_BASE_BYTES + dataset;
+  return [
+    ['used_memory', used],
+    ['used_memory_human', bytesToHuman(used)],
+    ['used_memory_peak', used],
+    ['used_memory_peak_human', bytesToHuman(used)],
+    ['used_memory_overhead', USED_MEMORY_BASE_BYTES],
+    ['used_memory_startup', USED_MEMORY_BASE_BYTES],
+    ['used_memory_dataset', dataset],
+    ['maxmemory', 0],
+    ['maxmemory_human', '0B'],
+    ['maxmemory_policy', 'noeviction'],
+    ['mem_replication_backlog', 0],
+    ['mem_clients_slaves', 0],
+    ['mem_clients_normal', 0],
+    ['mem_allocator', 'estimate'],
+  ];
+}
+
+function persistenceSection(node: ServerNode): [string, string | number][] {
+  return [
+    ['loading', 0],
+    ['async_loading', 0],
+    ['rdb_changes_since_last_save', 0],
+    ['rdb_bgsave_in_progress', 0],
+    ['rdb_last_save_time', Math.floor(node.env.clock.wallMs() / 1000)],
+    ['rdb_last_bgsave_status', 'ok'],
+    ['rdb_last_bgsave_time_sec', -1],
+    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_saves', 0],
+    ['aof_enabled', 0],
+    ['aof_rewrite_in_progress', 0],
+  ];
+}
+
+function statsSection(node: ServerNode): [string, string | number][] {
+  const stats = node.stats;
+  return [
+    ['total_connections_received', stats.connectionsReceived],
+    ['total_commands_processed', stats.commandsProcessed],
+    ['instantaneous_ops_per_sec', stats.opsPerSecInstant],
+    ['total_net_input_bytes', stats.netInputBytes],
+    ['total_net_output_bytes', stats.netOutputBytes],
+    ['rejected_connections', stats.rejectedConnections],
+    ['sync_full', 0],
+    ['sync_partial_ok', 0],
+    ['sync_partial_err', 0],
+    ['expired_keys', stats.expiredKeys],
+    ['evicted_keys', 0],
+    ['keyspace_hits', stats.keyspaceHits],
+    ['keyspace_misses', stats.keyspaceMisses],
+    ['total_error_replies', stats.errorReplies],
+  ];
+}
+
+function replicationSection(node: ServerNode): [string, string | number][] {
+  return [
+    ['role', 'master'],
+    ['connected_slaves', 0],
+    ['master_failover_state', 'no-failover'],
+    ['master_replid', node.replid],
+    ['master_replid2', '0000000000000000000000000000000000000000'],
+    ['master_repl_offset', 0],
+    ['second_repl_offset', -1],
+    ['repl_backlog_active', 0],
+    ['repl_backlog_size', 1048576],
+    ['repl_backlog_first_byte_offset', 0],
+    ['repl_backlog_histlen', 0],
+  ];
+}
+
+function keyspaceSection(node: ServerNode): [string, string | number][] {
+  return node.databases
+    .filter((db) => db.size() > 0)
+    .map((db) => [`db${db.index}`, `keys=${db.size()},expires=${db.expiringCount()},avg_ttl=0`]);
+}

@@ -1,0 +1,211 @@
+/**
+ * A replisim node: one Redis-compatible server built on an Env. It owns the databases, the clients,
+ * the configuration and the counters, and nothing here is global, so a simulation can run many nodes
+ * in one process. Everything it does happens inside Env callbacks that run to completion (accepts,
+ * data, timers), so a simulated run replays exactly from its seed.
+ *
+ * Lifecycle: `new ServerNode(options)` -> `start(done)` (listens on every bind address) -> serving ->
+ * `stop()` (closes listeners and clients, cancels timers). Persistence and replication attach here in
+ * later work.
+ */
+import type { Connection, Env, Listener, TimerId } from '@replisim/base';
+import { RequestParser } from '@replisim/protocol';
+import { Client } from './client.js';
+import { serveClient } from './client-io.js';
+import type { LogLevel, ServerConfig } from './config/server-config.js';
+import { Database } from './keyspace/database.js';
+import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
+import { emptyStats, type NodeStats } from './stats.js';
+
+/** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
+export const REDIS_VERSION = '7.0.15';
+
+/** The C library's wording for bind errors, as Redis logs them. */
+const STRERROR: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+};
+
+/** Cron samples kept for instantaneous_ops_per_sec (Redis: STATS_METRIC_SAMPLES). */
+const OPS_SAMPLES_MAX = 16;
+
+export interface NodeOptions {
+  readonly env: Env;
+  readonly config: ServerConfig;
+  /** Where formatted log lines go; the node filters by `loglevel` first. */
+  readonly logSink: LogSink;
+  /** Shown in log lines and INFO; the simulator passes a stable fake pid. */
+  readonly pid: number;
+  readonly executable?: string;
+}
+
+export type StartResult =
+  | { readonly ok: true; readonly port: number }
+  | { readonly ok: false; readonly message: string };
+
+export class ServerNode {
+  readonly env: Env;
+  readonly config: ServerConfig;
+  readonly pid: number;
+  readonly executable: string;
+  readonly runId: string;
+  /** The replication id (master_replid); a master gets a new one with its first replica later. */
+  readonly replid: string;
+  readonly databases: Database[];
+  readonly clients: Map<number, Client> = new Map();
+  stats: NodeStats = emptyStats();
+  readonly startedMonotonicMs: number;
+  /** The port actually bound (differs from config.port when it was 0). */
+  port = 0;
+  private readonly logSink: LogSink;
+  private readonly listeners: Listener[] = [];
+  private nextClientId = 1;
+  private cronTimer: TimerId | undefined;
+  private readonly opsSamples: number[] = [];
+  private opsAtLastSample = 0;
+  private lastSampleMs: number;
+  private stopped = false;
+
+  constructor(options: NodeOptions) {
+    this.env = options.env;
+    this.config = options.config;
+    this.pid = options.pid;
+    this.executable = options.executable ?? '';
+    this.logSink = options.logSink;
+    this.runId = options.env.random.hex(40);
+    this.replid = options.env.random.hex(40);
+    this.startedMonotonicMs = options.env.clock.monotonicMs();
+    this.lastSampleMs = this.startedMonotonicMs;
+    this.databases = [];
+    for (let i = 0; i < options.config.databases; i++) {
+      this.databases.push(new Database(i, () => this.stats.expiredKeys++));
+    }
+  }
+
+  log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
+    if (!logLevelEnabled(level, this.config.loglevel)) return;
+    this.logSink(formatLogLine(this.pid, 'M', this.env.clock.wallMs(), level, message));
+  }
+
+  /** Binds every address of `bind` on `port`, then starts serving. Port 0 picks a free port. */
+  start(done: (result: StartResult) => void): void {
+    const addresses = [...this.config.bind];
+    const bindNext = (port: number): void => {
+      const entry = addresses.shift();
+      if (entry === undefined) {
+        if (this.listeners.length === 0) {
+          done({ ok: false, message: 'Failed listening on any bind address, aborting.' });
+          return;
+        }
+        this.port = port;
+        this.scheduleCron();
+        done({ ok: true, port });
+        return;
+      }
+      const optional = entry.startsWith('-');
+      const host = optional ? entry.slice(1) : entry;
+      const listenHost = host === '*' ? '0.0.0.0' : host;
+      this.env.network.listen(
+        { host: listenHost, port },
+        (connection) => this.accept(connection),
+        (result) => {
+          if (result.ok) {
+            this.listeners.push(result.value);
+            bindNext(result.value.port);
+            return;
+          }
+          const reason = STRERROR[result.error.code] ?? result.error.message;
+          if (optional) {
+            this.log('verbose', `Could not bind optional address ${host}:${port}: ${reason}`);
+            bindNext(port);
+            return;
+          }
+          this.log(
+            'warning',
+            `Warning: Could not create server TCP listening socket ${host}:${port}: bind: ${reason}`,
+          );
+          this.closeListeners();
+          done({ ok: false, message: `Failed listening on port ${port} (TCP), aborting.` });
+        },
+      );
+    };
+    bindNext(this.config.port);
+  }
+
+  /** Closes listeners and every client connection and cancels timers. The node cannot restart. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.closeListeners();
+    if (this.cronTimer !== undefined) this.env.timers.cancel(this.cronTimer);
+    for (const client of [...this.clients.values()]) this.closeClient(client);
+  }
+
+  /** Sends an error reply and counts it (INFO total_error_replies). */
+  replyError(client: Client, message: string): void {
+    this.stats.errorReplies++;
+    client.reply.error(message);
+  }
+
+  /** Drops a client at once, discarding unsent replies. */
+  closeClient(client: Client): void {
+    client.closing = true;
+    this.clients.delete(client.id);
+    client.connection.destroy();
+  }
+
+  private closeListeners(): void {
+    for (const listener of this.listeners.splice(0)) listener.close();
+  }
+
+  private accept(connection: Connection): void {
+    this.stats.connectionsReceived++;
+    if (this.stopped || this.clients.size >= this.config.maxclients) {
+      this.stats.rejectedConnections++;
+      connection.write(Buffer.from('-ERR max number of clients reached\r\n'));
+      connection.end();
+      return;
+    }
+    const parser = new RequestParser({
+      bulkBytesMax: this.config.protoMaxBulkLen,
+      queryBufferBytesMax: this.config.clientQueryBufferLimit,
+    });
+    const id = this.nextClientId++;
+    const nowMs = this.env.clock.monotonicMs();
+    const client = new Client(id, connection, parser, nowMs, this.config.requirepass === '');
+    this.clients.set(id, client);
+    serveClient(this, client);
+  }
+
+  private scheduleCron(): void {
+    const periodMs = Math.max(1, Math.floor(1000 / Math.max(1, this.config.hz)));
+    this.cronTimer = this.env.timers.after(periodMs, () => {
+      this.cron();
+      if (!this.stopped) this.scheduleCron();
+    });
+  }
+
+  /** Redis's serverCron, for what exists so far: ops/sec samples and idle-client timeouts. */
+  private cron(): void {
+    const nowMs = this.env.clock.monotonicMs();
+    const elapsedMs = nowMs - this.lastSampleMs;
+    if (elapsedMs >= 100) {
+      const ops = this.stats.commandsProcessed - this.opsAtLastSample;
+      this.opsSamples.push((ops * 1000) / elapsedMs);
+      if (this.opsSamples.length > OPS_SAMPLES_MAX) this.opsSamples.shift();
+      const sum = this.opsSamples.reduce((total, sample) => total + sample, 0);
+      this.stats.opsPerSecInstant = Math.round(sum / this.opsSamples.length);
+      this.opsAtLastSample = this.stats.commandsProcessed;
+      this.lastSampleMs = nowMs;
+    }
+    if (this.config.timeout > 0) {
+      const idleMsMax = this.config.timeout * 1000;
+      for (const client of [...this.clients.values()]) {
+        if (nowMs - client.lastInteractionMs > idleMsMax) {
+          this.log('verbose', 'Closing idle client');
+          this.closeClient(client);
+        }
+      }
+    }
+  }
+}

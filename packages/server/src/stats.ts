@@ -1,0 +1,33 @@
+/**
+ * Counters behind INFO stats and INFO clients, reset by CONFIG RESETSTAT. Field names follow the
+ * INFO field they feed so a grep for the INFO name finds the counter.
+ */
+
+export interface NodeStats {
+  connectionsReceived: number;
+  commandsProcessed: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  rejectedConnections: number;
+  expiredKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  errorReplies: number;
+  /** Commands per second over the last cron samples (instantaneous_ops_per_sec). */
+  opsPerSecInstant: number;
+}
+
+export function emptyStats(): NodeStats {
+  return {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    rejectedConnections: 0,
+    expiredKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    errorReplies: 0,
+    opsPerSecInstant: 0,
+  };
+}
