@@ -69,12 +69,27 @@ function best(run) {
 
 function report(name, ms, extra = '') {
   const rate = (REQUESTS / ms) * 1000;
-  console.log(`${name.padEnd(34)} ${(rate / 1e6).toFixed(2).padStart(6)} M/s  ${ms.toFixed(0)} ms${extra}`);
+  console.log(
+    `${name.padEnd(34)} ${(rate / 1e6).toFixed(2).padStart(6)} M/s  ${ms.toFixed(0)} ms${extra}`,
+  );
 }
 
 const input = setRequests(REQUESTS);
 const parseMs = best(() => parseRound(input.chunks));
-report('RequestParser SET (1M, 64K chunks)', parseMs, `  ${((input.bytes / parseMs) * 1000 / 2 ** 20).toFixed(0)} MiB/s`);
-report('ReplyWriter +OK (take every 16)', best(() => writeRound('ok')));
-report('ReplyWriter $3 bulk (take every 16)', best(() => writeRound('bulk')));
-report('ReplyWriter :n integer (take every 16)', best(() => writeRound('integer')));
+report(
+  'RequestParser SET (1M, 64K chunks)',
+  parseMs,
+  `  ${(((input.bytes / parseMs) * 1000) / 2 ** 20).toFixed(0)} MiB/s`,
+);
+report(
+  'ReplyWriter +OK (take every 16)',
+  best(() => writeRound('ok')),
+);
+report(
+  'ReplyWriter $3 bulk (take every 16)',
+  best(() => writeRound('bulk')),
+);
+report(
+  'ReplyWriter :n integer (take every 16)',
+  best(() => writeRound('integer')),
+);

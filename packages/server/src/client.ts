@@ -20,7 +20,7 @@ export class Client {
   name = '';
   libName = '';
   libVersion = '';
-  authenticated: boolean;
+  private authenticatedFlag = false;
   /** Full name of the last command run, for CLIENT LIST's `cmd=`. */
   lastCommand = 'NULL';
   /** Set by QUIT, CLIENT KILL or a protocol error: no more commands are read; close after flush. */
@@ -42,6 +42,17 @@ export class Client {
     this.createdMs = nowMs;
     this.lastInteractionMs = nowMs;
     this.authenticated = authenticated;
+  }
+
+  /** Whether the client passed AUTH (or needs none). Until then the parser applies Redis's tighter
+   * limits for unauthenticated clients (multibulk count <= 10, bulk length <= 16384). */
+  get authenticated(): boolean {
+    return this.authenticatedFlag;
+  }
+
+  set authenticated(value: boolean) {
+    this.authenticatedFlag = value;
+    this.parser.authRequired = !value;
   }
 
   get protocol(): 2 | 3 {

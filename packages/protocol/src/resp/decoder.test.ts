@@ -76,14 +76,22 @@ describe('RespDecoder values', () => {
       value: Buffer.from('a\nb'),
     });
     expect(decodeOne('!3\r\nERR\r\n')).toEqual({ kind: 'blobError', value: Buffer.from('ERR') });
-    expect(decodeOne('~1\r\n+a\r\n')).toEqual({ kind: 'set', items: [{ kind: 'simple', value: 'a' }] });
+    expect(decodeOne('~1\r\n+a\r\n')).toEqual({
+      kind: 'set',
+      items: [{ kind: 'simple', value: 'a' }],
+    });
     expect(decodeOne('>2\r\n+a\r\n:1\r\n')).toEqual({
       kind: 'push',
       items: [{ kind: 'simple', value: 'a' }, int(1n)],
     });
     expect(decodeOne('%1\r\n+k\r\n%0\r\n')).toEqual({
       kind: 'map',
-      entries: [[{ kind: 'simple', value: 'k' }, { kind: 'map', entries: [] }]],
+      entries: [
+        [
+          { kind: 'simple', value: 'k' },
+          { kind: 'map', entries: [] },
+        ],
+      ],
     });
   });
 
@@ -105,7 +113,8 @@ describe('RespDecoder values', () => {
 
   it('decodes the HELLO 3 reply of redis-server 7.0.15', () => {
     const hello =
-      '%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n' +
+      '%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n' +
+      '$5\r\nproto\r\n:3\r\n' +
       '$2\r\nid\r\n:63\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n' +
       '$7\r\nmodules\r\n*0\r\n';
     const value = decodeOne(hello);
@@ -150,12 +159,35 @@ describe('RespDecoder errors', () => {
     expect(decodeError('$11\r\n', { bulkBytesMax: 10 })).toBe(DECODER_ERROR.INVALID_LENGTH);
     expect(decodeError('*4\r\n', { multibulkLengthMax: 3 })).toBe(DECODER_ERROR.INVALID_LENGTH);
     expect(decodeError('%2\r\n', { multibulkLengthMax: 1 })).toBe(DECODER_ERROR.INVALID_LENGTH);
-    expect(decodeError(`+${'a'.repeat(11)}`, { inlineBytesMax: 10 })).toBe(DECODER_ERROR.TOO_BIG_LINE);
+    expect(decodeError(`+${'a'.repeat(11)}`, { inlineBytesMax: 10 })).toBe(
+      DECODER_ERROR.TOO_BIG_LINE,
+    );
     expect(decodeAll(`+${'a'.repeat(9)}\r\n`, 0, { inlineBytesMax: 10 })[0]?.kind).toBe('value');
   });
 
+  it('searches a line arriving byte by byte once, not once per byte', () => {
+    const decoder = new RespDecoder();
+    decoder.feed(Buffer.from('+'));
+    let kinds = '';
+    for (let i = 0; i < 60_000; i++) {
+      decoder.feed(Buffer.from('a'));
+      const kind = decoder.next().kind;
+      if (kind !== 'incomplete') kinds += kind;
+    }
+    expect(kinds).toBe('');
+    decoder.feed(Buffer.from('\r'));
+    expect(decoder.next().kind).toBe('incomplete');
+    decoder.feed(Buffer.from('\n'));
+    const result = decoder.next();
+    expect(
+      result.kind === 'value' && result.value.kind === 'simple' && result.value.value.length,
+    ).toBe(60_000);
+  });
+
   it('limits nesting without recursion, even far past the limit', () => {
-    expect(decodeAll(`${'*1\r\n'.repeat(3)}:1\r\n`, 0, { nestingDepthMax: 3 })[0]?.kind).toBe('value');
+    expect(decodeAll(`${'*1\r\n'.repeat(3)}:1\r\n`, 0, { nestingDepthMax: 3 })[0]?.kind).toBe(
+      'value',
+    );
     expect(decodeError(`${'*1\r\n'.repeat(4)}:1\r\n`, { nestingDepthMax: 3 })).toBe(
       DECODER_ERROR.NESTING_TOO_DEEP,
     );
@@ -180,7 +212,9 @@ describe('RespDecoder errors', () => {
 describe('RespDecoder takeBuffered', () => {
   it('hands back the raw bytes after a value, as the replica reads FULLRESYNC then the RDB', () => {
     const decoder = new RespDecoder();
-    decoder.feed(Buffer.from('+FULLRESYNC 8de1787ba490483314a4d30f1c628bc5025eb761 0\r\n$5\r\nREDIS'));
+    decoder.feed(
+      Buffer.from('+FULLRESYNC 8de1787ba490483314a4d30f1c628bc5025eb761 0\r\n$5\r\nREDIS'),
+    );
     const status = decoder.next();
     expect(status.kind === 'value' && status.value).toEqual({
       kind: 'simple',

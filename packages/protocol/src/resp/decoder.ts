@@ -35,7 +35,7 @@ export type DecodeResult =
 
 type AggregateType = 'array' | 'set' | 'push' | 'map' | 'attribute';
 
-/** An aggregate waiting for `remaining` more elements (a map or attribute counts keys and values). */
+/** An aggregate waiting for `remaining` more elements (maps count keys and values). */
 interface AggregateFrame {
   kind: 'aggregate';
   type: AggregateType;
@@ -91,7 +91,7 @@ export class RespDecoder {
     this.limits = resolveLimits(limits);
   }
 
-  /** Appends bytes. The chunk is kept by reference (bulk values are views of it): do not reuse it. */
+  /** Appends bytes. The chunk is kept by reference (bulks are views of it): do not reuse it. */
   feed(chunk: Buffer): void {
     this.input.feed(chunk);
   }
@@ -151,7 +151,7 @@ export class RespDecoder {
         return error(DECODER_ERROR.TOO_BIG_LINE);
       return INCOMPLETE;
     }
-    input.start = cr + 2;
+    input.consumeTo(cr + 2);
     if (aggregate !== undefined) return this.openAggregate(aggregate, lineStart + 1, cr);
     if (blob) return this.nextBlob(type, lineStart + 1, cr);
     const value = decodeScalar(type, input.bytes, lineStart + 1, cr);
@@ -199,7 +199,7 @@ export class RespDecoder {
       return INCOMPLETE;
     }
     const body = bytes.subarray(input.start, input.start + length + 2);
-    input.start += length + 2;
+    input.consumeTo(input.start + length + 2);
     return closeBlob(type, body);
   }
 
@@ -241,18 +241,23 @@ export class RespDecoder {
 /**
  * Finds the CR of the line starting at `input.start`, looking at no more than inlineBytesMax + 1
  * bytes. A line must end in CRLF and hold neither CR nor LF. Returns the CR's index, LINE_MISSING
- * (no CR yet), LINE_CUT (CR is the last byte so far) or LINE_BAD.
+ * (no CR yet), LINE_CUT (CR is the last byte so far) or LINE_BAD. Like the request parser, it
+ * remembers how far it searched in vain (input.scanned).
  */
 function findLine(input: InputBuffer, inlineBytesMax: number): number {
   const bytes = input.bytes;
-  const end = Math.min(input.end, input.start + inlineBytesMax + 1);
-  for (let pos = input.start; pos < end; pos++) {
+  const stop = Math.min(input.end, input.start + inlineBytesMax + 1);
+  for (let pos = input.start + input.scanned; pos < stop; pos++) {
     const byte = bytes[pos];
     if (byte === LF) return LINE_BAD;
     if (byte !== CR) continue;
-    if (pos + 1 >= input.end) return LINE_CUT;
+    if (pos + 1 >= input.end) {
+      input.scanned = pos - input.start;
+      return LINE_CUT;
+    }
     return bytes[pos + 1] === LF ? pos : LINE_BAD;
   }
+  input.scanned = stop - input.start;
   return LINE_MISSING;
 }
 
@@ -288,7 +293,8 @@ function pairs(items: RespValue[]): [RespValue, RespValue][] {
   for (let i = 0; i < items.length; i += 2) {
     const key = items[i];
     const value = items[i + 1];
-    assert(key !== undefined && value !== undefined, 'pairs within bounds');
+    assert(key !== undefined, 'a key within bounds');
+    assert(value !== undefined, 'a value within bounds');
     entries.push([key, value]);
   }
   return entries;

@@ -26,7 +26,12 @@ describe('encodeValue', () => {
   it('writes nested aggregates in wire order', () => {
     const value: RespValue = {
       kind: 'map',
-      entries: [[{ kind: 'simple', value: 'a' }, { kind: 'set', items: [one, { kind: 'null' }] }]],
+      entries: [
+        [
+          { kind: 'simple', value: 'a' },
+          { kind: 'set', items: [one, { kind: 'null' }] },
+        ],
+      ],
     };
     expect(text(value, 3)).toBe('%1\r\n+a\r\n~2\r\n:1\r\n_\r\n');
     expect(text(value, 2)).toBe('*2\r\n+a\r\n*2\r\n:1\r\n$-1\r\n');

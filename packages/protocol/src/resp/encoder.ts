@@ -99,7 +99,7 @@ function writeBlob(
   writer.raw(CRLF);
 }
 
-/** The multibulk request `*<n>\r\n` then `$<len>\r\n<arg>\r\n` per argument; strings go as UTF-8. */
+/** The multibulk request `*<n>\r\n`, then `$<len>\r\n<arg>\r\n` per argument (strings as UTF-8). */
 export function encodeCommand(argv: (Buffer | string)[]): Buffer {
   let size = 16;
   for (const arg of argv) {

@@ -6,7 +6,7 @@
  * `%.17g` rounds to 17 significant digits, then prints fixed notation when the decimal exponent X
  * satisfies -4 <= X < 17 and exponential notation (at least two exponent digits) otherwise, and
  * drops trailing zeros. JavaScript's toExponential(16) gives the same 17 digits except on an exact
- * tie, which it rounds up where glibc rounds to even; the rare ties are detected exactly with BigInt.
+ * tie, which it rounds up where glibc rounds to even; those rare ties are detected with BigInt.
  * NaN is printed as `nan` (glibc prints `-nan` for a negative NaN; Redis never replies with NaN).
  */
 

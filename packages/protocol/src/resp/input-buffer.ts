@@ -5,7 +5,7 @@
  * - When the window is empty, a fed chunk becomes the window as it is (no copy). Values the readers
  *   hand out are then `subarray` views of the caller's chunks.
  * - When a tail is left over (a line cut by the chunk boundary), the tail and the chunk are copied
- *   into a slab that grows geometrically, so a line trickling in byte by byte costs O(n), not O(n²).
+ *   into a slab that grows geometrically: a line trickling in byte by byte costs O(n), not O(n²).
  *   Bytes already handed out are never written again: the slab only grows past `end`, and a full
  *   slab is replaced by a new one, never reused.
  * - A bulk body longer than the window goes to a "fill": a buffer that later chunks are copied
@@ -25,10 +25,15 @@ const SLAB_BYTES_MIN = 4096;
 const FILL_BYTES_INITIAL = 16 * 1024;
 
 export class InputBuffer {
-  /** Read-only for callers; `start` is advanced by the readers as they consume bytes. */
+  /** Read-only for callers: the window is `bytes[start, end)`; consumeTo() advances `start`. */
   bytes: Buffer = EMPTY;
   start = 0;
   end = 0;
+  /**
+   * How many bytes from `start` a reader has searched for a line end without finding one. Readers
+   * resume their search there; it is reset whenever `start` moves.
+   */
+  scanned = 0;
   /** True when `bytes` is a slab this class allocated, so the space past `end` is free. */
   private owned = false;
   private fill: Buffer | null = null;
@@ -36,7 +41,7 @@ export class InputBuffer {
   private fillLength = 0;
   private fillOffset = 0;
 
-  /** Appends a chunk. The caller must not modify the chunk afterwards: views of it are handed out. */
+  /** Appends a chunk. The caller must not modify it afterwards: views of it are handed out. */
   feed(chunk: Buffer): void {
     let rest = chunk;
     if (this.fill !== null) {
@@ -52,6 +57,7 @@ export class InputBuffer {
       this.bytes = rest;
       this.start = 0;
       this.end = rest.length;
+      this.scanned = 0;
       this.owned = false;
       return;
     }
@@ -60,6 +66,14 @@ export class InputBuffer {
 
   available(): number {
     return this.end - this.start;
+  }
+
+  /** Consumes the window up to `index` (exclusive). */
+  consumeTo(index: number): void {
+    assert(index >= this.start, 'consume forwards');
+    assert(index <= this.end, 'consume only what is buffered');
+    this.start = index;
+    this.scanned = 0;
   }
 
   /** Unparsed bytes, counting a partly filled bulk (Redis's qbuf). */
@@ -123,6 +137,7 @@ export class InputBuffer {
     this.bytes = EMPTY;
     this.start = 0;
     this.end = 0;
+    this.scanned = 0;
     this.owned = false;
   }
 

@@ -1,8 +1,8 @@
 /**
- * Redis's string2ll (util.c) over a byte range, without building a string: the parsers call it for
- * every count and length line, so it must not allocate. Redis accepts exactly: an optional '-', then
- * either the single digit 0 or a digit 1-9 followed by digits, in fewer than 21 bytes, within the
- * range of a signed 64-bit integer. No '+', no spaces, no leading zeros, no "-0".
+ * Redis's string2ll (util.c) over a byte range, without building a string: the parsers call it
+ * for every count and length line, so it must not allocate. Redis accepts exactly: an optional '-',
+ * then either the single digit 0 or a digit 1-9 followed by digits, in fewer than 21 bytes, within
+ * the range of a signed 64-bit integer. No '+', no spaces, no leading zeros, no "-0".
  */
 
 /** LONG_STR_SIZE in util.h: a valid number is shorter than this. */

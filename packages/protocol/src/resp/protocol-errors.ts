@@ -1,8 +1,8 @@
 /**
  * The exact texts of the protocol errors RequestParser reports, copied from Redis 7.0.15's
  * networking.c (processInlineBuffer, processMultibulkBuffer) and checked on the wire. A server
- * answers each with `-ERR <text>` and then closes the connection, except QUERY_BUFFER_LIMIT_MESSAGE,
- * which Redis only logs before it drops the client without a reply (readQueryFromClient).
+ * answers each with `-ERR <text>` and then closes the connection. QUERY_BUFFER_LIMIT_MESSAGE is the
+ * exception: Redis only logs it, then drops the client without a reply (readQueryFromClient).
  */
 
 export const PROTOCOL_ERROR = {
@@ -20,10 +20,10 @@ export const PROTOCOL_ERROR = {
 export const QUERY_BUFFER_LIMIT_MESSAGE = 'Closing client that reached max query buffer length';
 
 /**
- * `Protocol error: expected '$', got 'X'`, where X is the byte Redis found, printed with `%c`. The
- * byte is kept as one latin1 character; a CR or LF becomes a space once ReplyWriter.error writes it,
- * as Redis's addReplyErrorFormat does. A byte above 0x7f goes out UTF-8 encoded (two bytes) where
- * Redis sends the raw byte.
+ * `Protocol error: expected '$', got 'X'`, where X is the byte Redis found, printed with `%c`.
+ * The byte is kept as one latin1 character; a CR or LF becomes a space once ReplyWriter.error
+ * writes it, as Redis's addReplyErrorFormat does. A byte above 0x7f goes out UTF-8 encoded (two
+ * bytes) where Redis sends the raw byte.
  */
 export function protocolErrorExpectedDollar(byte: number): string {
   return `Protocol error: expected '$', got '${String.fromCharCode(byte)}'`;

@@ -21,9 +21,24 @@ const REPLIES: [string, (writer: ReplyWriter) => void, string, string][] = [
   ['error with CRLF', (w) => w.error('ERR a\r\nb'), '-ERR a  b\r\n', '-ERR a  b\r\n'],
   ['integer 0', (w) => w.integer(0), ':0\r\n', ':0\r\n'],
   ['integer', (w) => w.integer(-1234567890123), ':-1234567890123\r\n', ':-1234567890123\r\n'],
-  ['integer bigint', (w) => w.integer(-(2n ** 63n)), ':-9223372036854775808\r\n', ':-9223372036854775808\r\n'],
-  ['integer big number', (w) => w.integer(2 ** 60), ':1152921504606846976\r\n', ':1152921504606846976\r\n'],
-  ['bulk buffer', (w) => w.bulk(Buffer.from([0, 13, 10])), '$3\r\n\x00\r\n\r\n', '$3\r\n\x00\r\n\r\n'],
+  [
+    'integer bigint',
+    (w) => w.integer(-(2n ** 63n)),
+    ':-9223372036854775808\r\n',
+    ':-9223372036854775808\r\n',
+  ],
+  [
+    'integer big number',
+    (w) => w.integer(2 ** 60),
+    ':1152921504606846976\r\n',
+    ':1152921504606846976\r\n',
+  ],
+  [
+    'bulk buffer',
+    (w) => w.bulk(Buffer.from([0, 13, 10])),
+    '$3\r\n\x00\r\n\r\n',
+    '$3\r\n\x00\r\n\r\n',
+  ],
   ['bulk empty', (w) => w.bulk(''), '$0\r\n\r\n', '$0\r\n\r\n'],
   ['bulk utf8', (w) => w.bulk('é'), '$2\r\n\xc3\xa9\r\n', '$2\r\n\xc3\xa9\r\n'],
   ['nullBulk', (w) => w.nullBulk(), '$-1\r\n', '_\r\n'],
@@ -38,7 +53,12 @@ const REPLIES: [string, (writer: ReplyWriter) => void, string, string][] = [
   ['boolean false', (w) => w.boolean(false), ':0\r\n', '#f\r\n'],
   ['verbatim', (w) => w.verbatim('a\nb'), '$3\r\na\nb\r\n', '=7\r\ntxt:a\nb\r\n'],
   ['verbatim mkd', (w) => w.verbatim('# x', 'mkd'), '$3\r\n# x\r\n', '=7\r\nmkd:# x\r\n'],
-  ['bigNumber', (w) => w.bigNumber('-123456789012345678901234567890'), '$31\r\n-123456789012345678901234567890\r\n', '(-123456789012345678901234567890\r\n'],
+  [
+    'bigNumber',
+    (w) => w.bigNumber('-123456789012345678901234567890'),
+    '$31\r\n-123456789012345678901234567890\r\n',
+    '(-123456789012345678901234567890\r\n',
+  ],
   ['raw', (w) => w.raw(Buffer.from('+x\r\n')), '+x\r\n', '+x\r\n'],
 ];
 

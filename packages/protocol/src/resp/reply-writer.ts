@@ -3,10 +3,10 @@
  * server hands to the socket once per event (every reply of a pipeline in one write).
  *
  * Headers are ASCII written byte by byte straight into the buffer, with no intermediate strings.
- * Memory is a slab: take() returns a view of the pending bytes and later writes continue after it,
- * so handed-out bytes are never overwritten and nothing is copied. A slab that runs out is replaced,
- * never reused; a slab that grew for a big reply is dropped at the next take(), so the writer shrinks
- * back to its initial size after each flush.
+ * Memory is a slab: take() returns a view of the pending bytes and later writes continue after
+ * it, so handed-out bytes are never overwritten and nothing is copied. A slab that runs out is
+ * replaced, never reused; a slab that grew for a big reply is dropped at the next take(), so the
+ * writer shrinks back to its initial size after each flush.
  *
  * RESP3 types are downgraded for RESP2 clients as Redis 7.0 does (networking.c): maps become flat
  * arrays, sets and pushes arrays, doubles and big numbers bulk strings, booleans integers, verbatim
@@ -52,7 +52,7 @@ export class ReplyWriter {
     this.slab = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** `+text`. Status texts come from the server, never from clients: they must not hold CR or LF. */
+  /** `+text`. Status texts come from the server, not from clients: they cannot hold CR or LF. */
   simple(text: string): void {
     assert(!CRLF_LINE.test(text), 'a simple string cannot contain CR or LF');
     this.line(0x2b, text);

@@ -66,7 +66,7 @@ const WIRE_CASES: [string, string[][], string][] = [
   ['*2\r\n$4\r\nECHO\r\n$0\r\n\r\n', [['ECHO', '']], 'incomplete'],
   ['\r\n\n   \r\nPING\r\n', [ping], 'incomplete'],
   ['ECHO "a"b\r\n', [], PROTOCOL_ERROR.UNBALANCED_QUOTES],
-  ['ECHO \'a\r\n', [], PROTOCOL_ERROR.UNBALANCED_QUOTES],
+  ["ECHO 'a\r\n", [], PROTOCOL_ERROR.UNBALANCED_QUOTES],
   ['ECHO "a\\\r\n', [], PROTOCOL_ERROR.UNBALANCED_QUOTES],
   ['ECHO x"y z"w\r\n', [], PROTOCOL_ERROR.UNBALANCED_QUOTES],
   ['ECHO a\vb\r\n', [['ECHO', 'a\vb']], 'incomplete'],
@@ -111,6 +111,18 @@ describe('RequestParser line limits (PROTO_INLINE_MAX_SIZE)', () => {
     expect(parse(stalled).end).toBe(PROTOCOL_ERROR.TOO_BIG_INLINE_REQUEST);
   });
 
+  it('searches a line arriving byte by byte once, not once per byte', () => {
+    // 64 KiB one byte at a time: rescanning from the line start would take billions of steps.
+    const parser = new RequestParser();
+    const byte = Buffer.from('a');
+    let result: ParseResult = { kind: 'incomplete' };
+    for (let i = 0; i <= max && result.kind === 'incomplete'; i++) {
+      parser.feed(byte);
+      result = parser.next();
+    }
+    expect(result).toEqual({ kind: 'error', message: PROTOCOL_ERROR.TOO_BIG_INLINE_REQUEST });
+  });
+
   it('applies a smaller inlineBytesMax', () => {
     expect(parse('PING PING\r\n', { inlineBytesMax: 10 }).commands).toEqual([['PING', 'PING']]);
     expect(parse('PING PING P\r\n', { inlineBytesMax: 10 }).end).toBe(
@@ -122,7 +134,11 @@ describe('RequestParser line limits (PROTO_INLINE_MAX_SIZE)', () => {
 describe('RequestParser multibulk', () => {
   it('parses binary arguments, including CR, LF and NUL bytes', () => {
     const value = Buffer.from([0, 13, 10, 255, 36, 42]);
-    const bytes = Buffer.concat([Buffer.from('*2\r\n$3\r\nSET\r\n$6\r\n'), value, Buffer.from('\r\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('*2\r\n$3\r\nSET\r\n$6\r\n'),
+      value,
+      Buffer.from('\r\n'),
+    ]);
     const parser = new RequestParser();
     parser.feed(bytes);
     const result = parser.next();
@@ -141,7 +157,11 @@ describe('RequestParser multibulk', () => {
 
   it('collects a bulk split over many chunks and counts it as buffered', () => {
     const value = Buffer.alloc(100_000, 0x61);
-    const bytes = Buffer.concat([Buffer.from('*2\r\n$3\r\nSET\r\n$100000\r\n'), value, Buffer.from('\r\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('*2\r\n$3\r\nSET\r\n$100000\r\n'),
+      value,
+      Buffer.from('\r\n'),
+    ]);
     const parser = new RequestParser();
     let result: ParseResult = { kind: 'incomplete' };
     for (let at = 0; at < bytes.length; at += 1000) {
@@ -155,7 +175,9 @@ describe('RequestParser multibulk', () => {
   });
 
   it('refuses a bulk longer than bulkBytesMax and a count above multibulkLengthMax', () => {
-    expect(parse('*1\r\n$11\r\n', { bulkBytesMax: 10 }).end).toBe(PROTOCOL_ERROR.INVALID_BULK_LENGTH);
+    expect(parse('*1\r\n$11\r\n', { bulkBytesMax: 10 }).end).toBe(
+      PROTOCOL_ERROR.INVALID_BULK_LENGTH,
+    );
     expect(parse('*1\r\n$10\r\n', { bulkBytesMax: 10 }).end).toBe('incomplete');
     expect(parse('*4\r\n', { multibulkLengthMax: 3 }).end).toBe(
       PROTOCOL_ERROR.INVALID_MULTIBULK_LENGTH,
@@ -182,7 +204,9 @@ describe('RequestParser authRequired (Redis 7.0 limits before AUTH)', () => {
 
   it('refuses counts above 10 and bulks above 16384 bytes, as observed on 7.0.15', () => {
     expect(parseUnauthenticated('*11\r\n')).toBe(PROTOCOL_ERROR.UNAUTHENTICATED_MULTIBULK_LENGTH);
-    expect(parseUnauthenticated('*10\r\n$16385\r\n')).toBe(PROTOCOL_ERROR.UNAUTHENTICATED_BULK_LENGTH);
+    expect(parseUnauthenticated('*10\r\n$16385\r\n')).toBe(
+      PROTOCOL_ERROR.UNAUTHENTICATED_BULK_LENGTH,
+    );
     expect(parseUnauthenticated('*1\r\n$16384\r\n')).toBe('incomplete');
   });
 });
@@ -197,7 +221,7 @@ describe('RequestParser errors and the query buffer limit', () => {
     expect(first).toEqual({ kind: 'error', message: PROTOCOL_ERROR.INVALID_MULTIBULK_LENGTH });
   });
 
-  it('fails a pending request holding more than queryBufferBytesMax bytes, without a prefix', () => {
+  it('fails a pending request over queryBufferBytesMax, with the log line as message', () => {
     const parser = new RequestParser({ queryBufferBytesMax: 100 });
     parser.feed(Buffer.from('*2\r\n$3\r\nSET\r\n$200\r\n'));
     parser.feed(Buffer.alloc(90, 0x61));

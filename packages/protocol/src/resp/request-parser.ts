@@ -2,10 +2,10 @@
  * The server's side of RESP: turns a client's bytes into commands exactly as Redis 7.0's
  * networking.c does (processInputBuffer, processMultibulkBuffer, processInlineBuffer).
  *
- * A request starting with '*' is multibulk: `*<count>\r\n` then `count` times `$<len>\r\n<bytes>\r\n`.
- * Anything else is an inline request: one line ending in \n (an \r before it is dropped) split by
- * splitArgs. Requests that carry no command are skipped, as in Redis: a count <= 0 (`*0`, `*-1`, any
- * valid negative number) and an empty or blank inline line.
+ * A request starting with '*' is multibulk: `*<count>\r\n`, then `count` times
+ * `$<len>\r\n<bytes>\r\n`. Anything else is an inline request: one line ending in \n (an \r before
+ * it is dropped) split by splitArgs. Requests that carry no command are skipped, as in Redis: a
+ * count <= 0 (`*0`, `*-1`, any valid negative number) and an empty or blank inline line.
  *
  * Redis's quirks are kept on purpose, because a client that works against Redis must work here:
  * - Lines are found by their '\r' (multibulk) or '\n' (inline). The byte after a '\r' is skipped
@@ -13,18 +13,21 @@
  * - Redis looks for line ends with strchr, which stops at a NUL byte: a line with a NUL before its
  *   end never completes and ends up "too big" once more than inlineBytesMax bytes wait.
  * - Numbers follow string2ll (see parse-long-long.ts), so `*01`, `*+1`, `*-0` and `$ 3` are errors.
+ * - A count or length line that is too long is "too big mbulk count string" or "too big bulk count
+ *   string", not "too big inline request": those are the texts 7.0.15 sends.
  *
- * Limits are chunk-independent. Redis refuses a line once more than PROTO_INLINE_MAX_SIZE bytes wait
- * without its terminator, so the outcome depends on how reads split the input; here a line is
+ * Limits are chunk-independent. Redis refuses a line once more than PROTO_INLINE_MAX_SIZE bytes
+ * wait without its terminator, so its outcome depends on how reads split the input; here a line is
  * refused when its terminator is not among its first inlineBytesMax + 1 bytes, which is what Redis
- * does when bytes arrive one at a time (the strictest split). The query buffer limit is checked only
- * when the parser waits for more bytes: then every buffered byte belongs to the pending request,
- * which Redis would also hold in its query buffer. A server must check `bufferedBytes()` itself for
- * clients it stops parsing (blocked clients), as readQueryFromClient does after every read.
+ * does when bytes arrive one at a time (the strictest split). The query buffer limit is checked
+ * only when the parser waits for more bytes: then every buffered byte belongs to the pending
+ * request, which Redis would also hold in its query buffer. A server must check `bufferedBytes()`
+ * itself for clients it stops parsing (blocked clients), as readQueryFromClient does on each read.
  *
- * Returned arguments are zero-copy views of the fed chunks (or of the parser's own buffers): a server
- * that keeps one beyond the command (as a key or value) should copy it, or it pins the whole chunk.
- * After an error the parser stays failed and returns the same error; the connection must be closed.
+ * Returned arguments are zero-copy views of the fed chunks (or of the parser's own buffers): a
+ * server that keeps one beyond the command (as a key or value) should copy it, or it pins the whole
+ * chunk. After an error the parser stays failed and returns the same error; the connection must be
+ * closed.
  */
 import { assert } from '@replisim/base';
 import { InputBuffer } from './input-buffer.js';
@@ -37,6 +40,12 @@ import {
 } from './protocol-errors.js';
 import { splitArgs } from './split-args.js';
 
+/**
+ * - command: one request; `argv` is never empty.
+ * - incomplete: the buffered bytes hold no complete request yet; feed more.
+ * - error: a protocol error, text without "-ERR " (see protocol-errors.ts); answer it and close.
+ *   QUERY_BUFFER_LIMIT_MESSAGE is the one to close on without an answer, as Redis does.
+ */
 export type ParseResult =
   | { kind: 'command'; argv: Buffer[] }
   | { kind: 'incomplete' }
@@ -134,7 +143,7 @@ export class RequestParser {
     if (this.authRequired && count > UNAUTHENTICATED_MULTIBULK_LENGTH_MAX) {
       return error(PROTOCOL_ERROR.UNAUTHENTICATED_MULTIBULK_LENGTH);
     }
-    input.start = this.lineCr + 2;
+    input.consumeTo(this.lineCr + 2);
     if (count <= 0) return null;
     this.argv = [];
     this.argsRemaining = count;
@@ -160,7 +169,7 @@ export class RequestParser {
         return INCOMPLETE;
       }
       argv.push(input.bytes.subarray(input.start, input.start + length));
-      input.start += bytesNeeded;
+      input.consumeTo(input.start + bytesNeeded);
       this.argsRemaining--;
     }
     this.argv = null;
@@ -172,7 +181,8 @@ export class RequestParser {
     const input = this.input;
     const lineStart = input.start;
     let length = -1;
-    if (input.bytes[lineStart] === DOLLAR) length = this.fastNumber(input.bytes, lineStart, input.end);
+    if (input.bytes[lineStart] === DOLLAR)
+      length = this.fastNumber(input.bytes, lineStart, input.end);
     if (length < 0) {
       const cr = findLineEnd(input, CR, this.limits.inlineBytesMax);
       if (cr === LINE_MISSING) return this.lineMissing(PROTOCOL_ERROR.TOO_BIG_BULK_COUNT_STRING);
@@ -188,7 +198,7 @@ export class RequestParser {
     if (this.authRequired && length > UNAUTHENTICATED_BULK_BYTES_MAX) {
       return error(PROTOCOL_ERROR.UNAUTHENTICATED_BULK_LENGTH);
     }
-    input.start = this.lineCr + 2;
+    input.consumeTo(this.lineCr + 2);
     return length;
   }
 
@@ -229,7 +239,7 @@ export class RequestParser {
     const lineEnd = lf > lineStart && input.bytes[lf - 1] === CR ? lf - 1 : lf;
     const argv = splitArgs(input.bytes, lineStart, lineEnd);
     if (argv === null) return error(PROTOCOL_ERROR.UNBALANCED_QUOTES);
-    input.start = lf + 1;
+    input.consumeTo(lf + 1);
     if (argv.length === 0) return null;
     return { kind: 'command', argv };
   }
@@ -243,16 +253,22 @@ export class RequestParser {
 
 /**
  * Finds `terminator` from `input.start` the way strchr does (a NUL byte ends the search), looking
- * at no more than inlineBytesMax + 1 bytes. Returns its index or LINE_MISSING.
+ * at no more than inlineBytesMax + 1 bytes. Returns its index or LINE_MISSING. Bytes searched in
+ * vain are remembered (input.scanned), so a line arriving byte by byte is searched once, not once
+ * per byte.
  */
 function findLineEnd(input: InputBuffer, terminator: number, inlineBytesMax: number): number {
   const bytes = input.bytes;
-  const end = Math.min(input.end, input.start + inlineBytesMax + 1);
-  for (let pos = input.start; pos < end; pos++) {
+  const stop = Math.min(input.end, input.start + inlineBytesMax + 1);
+  for (let pos = input.start + input.scanned; pos < stop; pos++) {
     const byte = bytes[pos];
     if (byte === terminator) return pos;
-    if (byte === NUL) return LINE_MISSING;
+    if (byte === NUL) {
+      input.scanned = pos - input.start;
+      return LINE_MISSING;
+    }
   }
+  input.scanned = stop - input.start;
   return LINE_MISSING;
 }
 
