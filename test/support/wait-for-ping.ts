@@ -21,7 +21,8 @@ function pingOnce(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
-      if (received.includes('\r\n')) finish(received === '+PONG\r\n' || received.startsWith('-NOAUTH'));
+      if (received.includes('\r\n'))
+        finish(received === '+PONG\r\n' || received.startsWith('-NOAUTH'));
     });
   });
 }

@@ -61,6 +61,8 @@ export interface CommandMeta {
   readonly name: string;
   /** Redis arity: n means exactly n words including the name, -n means at least n. */
   readonly arity: number;
+  /** The arguments after the name, in the notation of syntax.ts; COMMAND DOCS derives from it. */
+  readonly syntax: string;
   readonly flags: readonly CommandFlag[];
   readonly aclCategories: readonly string[];
   readonly keys: KeyPositions;
@@ -100,6 +102,7 @@ export function defineCommand<Args>(spec: CommandSpec<Args>): Command {
   return {
     name: spec.name,
     arity: spec.arity,
+    syntax: spec.syntax,
     flags: spec.flags,
     aclCategories: spec.aclCategories,
     keys: spec.keys,
@@ -118,7 +121,7 @@ export function defineCommand<Args>(spec: CommandSpec<Args>): Command {
  * Without `bare`, a missing subcommand is an arity error; COMMAND alone runs `bare` instead.
  */
 export function defineContainer(
-  meta: Omit<CommandMeta, 'arity' | 'keys'>,
+  meta: Omit<CommandMeta, 'arity' | 'keys' | 'syntax'>,
   subcommands: readonly Command[],
   bare?: Command,
 ): Command {
@@ -129,6 +132,7 @@ export function defineContainer(
   return {
     ...meta,
     arity: bare === undefined ? -2 : -1,
+    syntax: '',
     keys: NO_KEYS,
     fullName: meta.name,
     subcommands: children,

@@ -218,7 +218,8 @@ function showOutputBufferLimits(config: ServerConfig): string {
     .join(' ');
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
+/** Redis 7.0.15's loglevel values; `nothing` arrived in 7.2 (the LogLevel type keeps it for sinks). */
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
 const POLICIES: readonly DebugCommandPolicy[] = ['no', 'yes', 'local'];
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;

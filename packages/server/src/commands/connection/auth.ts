@@ -12,6 +12,7 @@ import { checkCredentials } from './authenticate.js';
 export const auth: Command = defineCommand<{ username: string | undefined; password: Buffer }>({
   name: 'auth',
   arity: -2,
+  syntax: '[username] password',
   flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'sentinel', 'allow_busy'],
   aclCategories: ['@fast', '@connection'],
   keys: NO_KEYS,

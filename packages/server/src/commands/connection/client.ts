@@ -8,7 +8,7 @@
  */
 import type { Client } from '../../client.js';
 import type { ServerNode } from '../../node.js';
-import { isKeyword, parseSafeInteger, SYNTAX_ERROR } from '../errors.js';
+import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
 import { helpCommand } from '../server/help.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 import { validateClientName } from './client-name.js';
@@ -66,6 +66,7 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
 const id = defineCommand<null>({
   name: 'id',
   arity: 2,
+  syntax: '',
   flags: ['noscript', 'loading', 'stale'],
   aclCategories: CONNECTION,
   keys: NO_KEYS,
@@ -80,6 +81,7 @@ const id = defineCommand<null>({
 const setname = defineCommand<Buffer>({
   name: 'setname',
   arity: 3,
+  syntax: 'connection-name',
   flags: ['noscript', 'loading', 'stale'],
   aclCategories: CONNECTION,
   keys: NO_KEYS,
@@ -97,6 +99,7 @@ const setname = defineCommand<Buffer>({
 const getname = defineCommand<null>({
   name: 'getname',
   arity: 2,
+  syntax: '',
   flags: ['noscript', 'loading', 'stale'],
   aclCategories: CONNECTION,
   keys: NO_KEYS,
@@ -112,6 +115,7 @@ const getname = defineCommand<null>({
 const setinfo = defineCommand<{ field: 'lib-name' | 'lib-ver'; value: string }>({
   name: 'setinfo',
   arity: 4,
+  syntax: '(LIB-NAME libname|LIB-VER libver)',
   flags: ['noscript', 'loading', 'stale'],
   aclCategories: CONNECTION,
   keys: NO_KEYS,
@@ -151,9 +155,10 @@ function parseClientType(arg: Buffer | undefined): ClientType | undefined {
     : undefined;
 }
 
-const list = defineCommand<{ type: ClientType | undefined; ids: number[] | undefined }>({
+const list = defineCommand<{ type: ClientType | undefined; ids: bigint[] | undefined }>({
   name: 'list',
   arity: -2,
+  syntax: '[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id:integer [client-id:integer ...]]',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
   keys: NO_KEYS,
@@ -173,10 +178,11 @@ const list = defineCommand<{ type: ClientType | undefined; ids: number[] | undef
       return { type, ids: undefined };
     }
     if (argv.length >= 4 && isKeyword(argv[2], 'id')) {
-      const ids: number[] = [];
+      // Redis takes any 64-bit integer here and lists the ids that exist.
+      const ids: bigint[] = [];
       for (const arg of argv.slice(3)) {
-        const value = parseSafeInteger(arg);
-        if (value === undefined || value <= 0) return new ErrorReply('ERR Invalid client ID');
+        const value = parseInt64(arg);
+        if (value === undefined) return new ErrorReply('ERR Invalid client ID');
         ids.push(value);
       }
       return { type: undefined, ids };
@@ -189,7 +195,7 @@ const list = defineCommand<{ type: ClientType | undefined; ids: number[] | undef
       ids === undefined
         ? [...ctx.node.clients.values()]
         : ids.flatMap((clientId) => {
-            const found = ctx.node.clients.get(clientId);
+            const found = ctx.node.clients.get(Number(clientId));
             return found === undefined ? [] : [found];
           });
     for (const client of clients) {
@@ -204,6 +210,7 @@ const list = defineCommand<{ type: ClientType | undefined; ids: number[] | undef
 const info = defineCommand<null>({
   name: 'info',
   arity: 2,
+  syntax: '',
   flags: ['noscript', 'loading', 'stale'],
   aclCategories: CONNECTION,
   keys: NO_KEYS,
@@ -216,19 +223,57 @@ const info = defineCommand<null>({
 });
 
 interface KillFilter {
-  id?: number;
+  id?: bigint;
   addr?: string;
   laddr?: string;
   type?: ClientType;
-  maxAgeSeconds?: number;
-  user?: string;
   skipMe: boolean;
+}
+
+const CLIENT_ID_ERROR = new ErrorReply('ERR client-id should be greater than 0');
+
+/**
+ * Parses the `<option> <value>` pairs of the new CLIENT KILL form in order, as 7.0's
+ * clientKillCommand: the first bad pair decides the error, and an option without a value is a syntax
+ * error only when the parser reaches it. (MAXAGE arrived in Redis 7.4; 7.0 rejects it.)
+ */
+function parseKillFilter(argv: readonly Buffer[]): KillFilter | ErrorReply {
+  const filter: KillFilter = { skipMe: true };
+  for (let i = 2; i < argv.length; i += 2) {
+    const value = argv[i + 1];
+    if (value === undefined) return SYNTAX_ERROR;
+    const text = value.toString('latin1');
+    if (isKeyword(argv[i], 'id')) {
+      const parsed = parseInt64(value);
+      if (parsed === undefined || parsed < 1n) return CLIENT_ID_ERROR;
+      filter.id = parsed;
+    } else if (isKeyword(argv[i], 'type')) {
+      const type = parseClientType(value);
+      if (type === undefined) return new ErrorReply(`ERR Unknown client type '${text}'`);
+      filter.type = type;
+    } else if (isKeyword(argv[i], 'addr')) {
+      filter.addr = text;
+    } else if (isKeyword(argv[i], 'laddr')) {
+      filter.laddr = text;
+    } else if (isKeyword(argv[i], 'user')) {
+      // replisim has one user, `default`; every client is authenticated as it.
+      if (text !== 'default') return new ErrorReply(`ERR No such user '${text}'`);
+    } else if (isKeyword(argv[i], 'skipme')) {
+      if (isKeyword(value, 'yes')) filter.skipMe = true;
+      else if (isKeyword(value, 'no')) filter.skipMe = false;
+      else return SYNTAX_ERROR;
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  return filter;
 }
 
 /** CLIENT KILL ip:port (old form, replies +OK) or CLIENT KILL <filter> <value> ... (counts). */
 const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
   name: 'kill',
   arity: -3,
+  syntax: '[ip-port] [ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip-port] [LADDR ip-port] [SKIPME yes-no] [MAXAGE maxage:integer]',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
   keys: NO_KEYS,
@@ -243,53 +288,16 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
         filter: { addr: (argv[2] ?? Buffer.alloc(0)).toString('latin1'), skipMe: false },
       };
     }
-    if (argv.length % 2 !== 0) return SYNTAX_ERROR;
-    const filter: KillFilter = { skipMe: true };
-    for (let i = 2; i < argv.length; i += 2) {
-      const value = argv[i + 1] ?? Buffer.alloc(0);
-      const text = value.toString('latin1');
-      if (isKeyword(argv[i], 'id')) {
-        const parsed = parseSafeInteger(value);
-        if (parsed === undefined || parsed <= 0)
-          return new ErrorReply('ERR client-id should be greater than 0');
-        filter.id = parsed;
-      } else if (isKeyword(argv[i], 'type')) {
-        const type = parseClientType(value);
-        if (type === undefined) return new ErrorReply(`ERR Unknown client type '${text}'`);
-        filter.type = type;
-      } else if (isKeyword(argv[i], 'addr')) {
-        filter.addr = text;
-      } else if (isKeyword(argv[i], 'laddr')) {
-        filter.laddr = text;
-      } else if (isKeyword(argv[i], 'user')) {
-        filter.user = text;
-      } else if (isKeyword(argv[i], 'skipme')) {
-        if (text.toLowerCase() !== 'yes' && text.toLowerCase() !== 'no') return SYNTAX_ERROR;
-        filter.skipMe = text.toLowerCase() === 'yes';
-      } else if (isKeyword(argv[i], 'maxage')) {
-        const parsed = parseSafeInteger(value);
-        if (parsed === undefined) return SYNTAX_ERROR;
-        filter.maxAgeSeconds = parsed;
-      } else {
-        return SYNTAX_ERROR;
-      }
-    }
-    return { oldForm: false, filter };
+    const filter = parseKillFilter(argv);
+    return filter instanceof ErrorReply ? filter : { oldForm: false, filter };
   },
   execute(ctx, { oldForm, filter }) {
-    const nowMs = ctx.node.env.clock.monotonicMs();
     const victims = [...ctx.node.clients.values()].filter((client) => {
       if (filter.skipMe && client === ctx.client) return false;
-      if (filter.id !== undefined && client.id !== filter.id) return false;
+      if (filter.id !== undefined && BigInt(client.id) !== filter.id) return false;
       if (filter.addr !== undefined && client.address() !== filter.addr) return false;
       if (filter.laddr !== undefined && client.localAddress() !== filter.laddr) return false;
       if (filter.type !== undefined && filter.type !== 'normal') return false;
-      if (filter.user !== undefined && filter.user !== 'default') return false;
-      if (
-        filter.maxAgeSeconds !== undefined &&
-        nowMs - client.createdMs < filter.maxAgeSeconds * 1000
-      )
-        return false;
       return true;
     });
     if (oldForm && victims.length === 0) return new ErrorReply('ERR No such client');
@@ -324,19 +332,32 @@ export const client: Command = defineContainer(
     list,
     info,
     kill,
+    // Redis 7.0's lines for the subcommands replisim has, in Redis's order; SETINFO (7.2) last.
     helpCommand('CLIENT', [
-      'ID',
-      '    Return the ID of the current connection.',
       'GETNAME',
       '    Return the name of the current connection.',
+      'ID',
+      '    Return the ID of the current connection.',
       'INFO',
       '    Return information about the current client connection.',
       'KILL <ip:port>',
       '    Kill connection made from <ip:port>.',
       'KILL <option> <value> [<option> <value> [...]]',
-      '    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME, MAXAGE.',
-      'LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> [<id> ...]]',
-      '    Return information about client connections.',
+      '    Kill connections. Options are:',
+      '    * ADDR (<ip:port>|<unixsocket>:0)',
+      '      Kill connections made from the specified address',
+      '    * LADDR (<ip:port>|<unixsocket>:0)',
+      '      Kill connections made to specified local address',
+      '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+      '      Kill connections by type.',
+      '    * USER <username>',
+      '      Kill connections authenticated by <username>.',
+      '    * SKIPME (YES|NO)',
+      '      Skip killing current connection (default: yes).',
+      'LIST [options ...]',
+      '    Return information about client connections. Options:',
+      '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+      '      Return clients of specified type.',
       'SETNAME <name>',
       '    Assign the name <name> to the current connection.',
       'SETINFO <LIB-NAME|LIB-VER> <value>',

@@ -8,6 +8,7 @@ import { type Command, defineCommand, NO_KEYS } from '../types.js';
 export const echo: Command = defineCommand<Buffer>({
   name: 'echo',
   arity: 2,
+  syntax: 'message',
   flags: ['fast'],
   aclCategories: ['@fast', '@connection'],
   keys: NO_KEYS,

@@ -21,6 +21,7 @@ interface HelloArgs {
 export const hello: Command = defineCommand<HelloArgs>({
   name: 'hello',
   arity: -1,
+  syntax: '[protover:integer [AUTH username password] [SETNAME clientname]]',
   flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'sentinel', 'allow_busy'],
   aclCategories: ['@fast', '@connection'],
   keys: NO_KEYS,

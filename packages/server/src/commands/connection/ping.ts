@@ -9,6 +9,7 @@ import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 export const ping: Command = defineCommand<{ message: Buffer | undefined }>({
   name: 'ping',
   arity: -1,
+  syntax: '[message]',
   flags: ['fast', 'sentinel'],
   aclCategories: ['@fast', '@connection'],
   keys: NO_KEYS,

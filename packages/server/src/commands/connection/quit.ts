@@ -9,6 +9,7 @@ import { type Command, defineCommand, NO_KEYS } from '../types.js';
 export const quit: Command = defineCommand<null>({
   name: 'quit',
   arity: -1,
+  syntax: '',
   flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'],
   aclCategories: ['@fast', '@connection'],
   keys: NO_KEYS,

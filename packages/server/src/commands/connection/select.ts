@@ -9,6 +9,7 @@ import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 export const select: Command = defineCommand<number>({
   name: 'select',
   arity: 2,
+  syntax: 'index:integer',
   flags: ['loading', 'stale', 'fast'],
   aclCategories: ['@fast', '@connection'],
   keys: NO_KEYS,

@@ -8,6 +8,7 @@ import { ALL_KEYS, type Command, defineCommand } from '../types.js';
 export const del: Command = defineCommand<readonly Buffer[]>({
   name: 'del',
   arity: -2,
+  syntax: 'key [key ...]',
   flags: ['write'],
   aclCategories: ['@keyspace', '@write', '@slow'],
   keys: ALL_KEYS,

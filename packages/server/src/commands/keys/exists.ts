@@ -8,6 +8,7 @@ import { ALL_KEYS, type Command, defineCommand } from '../types.js';
 export const exists: Command = defineCommand<readonly Buffer[]>({
   name: 'exists',
   arity: -2,
+  syntax: 'key [key ...]',
   flags: ['readonly', 'fast'],
   aclCategories: ['@keyspace', '@read', '@fast'],
   keys: ALL_KEYS,

@@ -6,6 +6,7 @@
  * complexity and subcommands (enough for redis-cli's hints; argument lists are not described yet).
  */
 import type { ReplyWriter } from '@replisim/protocol';
+import { type CommandArgument, parseSyntax } from '../syntax.js';
 import { COMMAND_LIST, COMMAND_TABLE } from '../table.js';
 import { type Command, defineCommand, defineContainer, NO_KEYS } from '../types.js';
 import { helpCommand } from './help.js';
@@ -65,9 +66,47 @@ function writeCommandInfo(reply: ReplyWriter, command: Command): void {
   for (const sub of command.subcommands.values()) writeCommandInfo(reply, sub);
 }
 
+/** One COMMAND DOCS argument map: name, type, then key_spec_index, token, flags, arguments. */
+function writeArgument(reply: ReplyWriter, argument: CommandArgument): void {
+  const flags = [argument.optional ? 'optional' : '', argument.multiple ? 'multiple' : ''].filter(
+    (flag) => flag !== '',
+  );
+  const fields =
+    2 +
+    (argument.type === 'key' ? 1 : 0) +
+    (argument.token === undefined ? 0 : 1) +
+    (flags.length > 0 ? 1 : 0) +
+    (argument.arguments === undefined ? 0 : 1);
+  reply.mapHeader(fields);
+  reply.bulk('name');
+  reply.bulk(argument.name);
+  reply.bulk('type');
+  reply.bulk(argument.type);
+  if (argument.type === 'key') {
+    reply.bulk('key_spec_index');
+    reply.integer(0);
+  }
+  if (argument.token !== undefined) {
+    reply.bulk('token');
+    reply.bulk(argument.token);
+  }
+  if (flags.length > 0) {
+    reply.bulk('flags');
+    reply.setHeader(flags.length);
+    for (const flag of flags) reply.simple(flag);
+  }
+  if (argument.arguments !== undefined) {
+    reply.bulk('arguments');
+    reply.arrayHeader(argument.arguments.length);
+    for (const child of argument.arguments) writeArgument(reply, child);
+  }
+}
+
 function writeCommandDocs(reply: ReplyWriter, command: Command): void {
   const hasSubs = command.subcommands.size > 0;
-  reply.mapHeader(hasSubs ? 5 : 4);
+  const args = parseSyntax(command.syntax);
+  const hasArgs = args.length > 0;
+  reply.mapHeader(4 + (hasSubs ? 1 : 0) + (hasArgs ? 1 : 0));
   reply.bulk('summary');
   reply.bulk(command.doc.summary);
   reply.bulk('since');
@@ -76,6 +115,11 @@ function writeCommandDocs(reply: ReplyWriter, command: Command): void {
   reply.bulk(command.doc.group);
   reply.bulk('complexity');
   reply.bulk(command.doc.complexity);
+  if (hasArgs) {
+    reply.bulk('arguments');
+    reply.arrayHeader(args.length);
+    for (const argument of args) writeArgument(reply, argument);
+  }
   if (!hasSubs) return;
   reply.bulk('subcommands');
   reply.mapHeader(command.subcommands.size);
@@ -94,6 +138,7 @@ function lookup(name: string): Command | undefined {
 const all = defineCommand<null>({
   name: 'command',
   arity: -1,
+  syntax: '',
   flags: ['loading', 'stale'],
   aclCategories: SLOW,
   keys: NO_KEYS,
@@ -114,6 +159,7 @@ const all = defineCommand<null>({
 const count = defineCommand<null>({
   name: 'count',
   arity: 2,
+  syntax: '',
   flags: ['loading', 'stale'],
   aclCategories: SLOW,
   keys: NO_KEYS,
@@ -133,6 +179,7 @@ const count = defineCommand<null>({
 const infoSub = defineCommand<readonly string[]>({
   name: 'info',
   arity: -2,
+  syntax: '[command-name [command-name ...]]',
   flags: ['loading', 'stale'],
   aclCategories: SLOW,
   keys: NO_KEYS,
@@ -147,7 +194,8 @@ const infoSub = defineCommand<readonly string[]>({
     const commands = names.length === 0 ? COMMAND_LIST : names.map(lookup);
     ctx.reply.arrayHeader(commands.length);
     for (const command of commands) {
-      if (command === undefined) ctx.reply.nullArray();
+      // Redis's addReplyNull: `$-1` in RESP2, not a null array.
+      if (command === undefined) ctx.reply.nullBulk();
       else writeCommandInfo(ctx.reply, command);
     }
     return undefined;
@@ -157,6 +205,7 @@ const infoSub = defineCommand<readonly string[]>({
 const docs = defineCommand<readonly string[]>({
   name: 'docs',
   arity: -2,
+  syntax: '[command-name [command-name ...]]',
   flags: ['loading', 'stale'],
   aclCategories: SLOW,
   keys: NO_KEYS,
@@ -183,6 +232,7 @@ const docs = defineCommand<readonly string[]>({
 const list = defineCommand<null>({
   name: 'list',
   arity: -2,
+  syntax: '',
   flags: ['loading', 'stale'],
   aclCategories: SLOW,
   keys: NO_KEYS,

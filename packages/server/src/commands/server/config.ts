@@ -8,18 +8,39 @@
  * messages. Deliberate difference: `port` and `bind` are immutable here; redis-server rebinds.
  */
 import { CONFIG_PARAMS, type ConfigParam, findConfigParam } from '../../config/params.js';
+import type { DebugCommandPolicy } from '../../config/server-config.js';
 import { emptyStats } from '../../stats.js';
 import { globMatch } from '../../util/glob.js';
-import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
+import { SYNTAX_ERROR } from '../errors.js';
+import {
+  type Command,
+  type CommandContext,
+  defineCommand,
+  defineContainer,
+  ErrorReply,
+  NO_KEYS,
+} from '../types.js';
 import { helpCommand } from './help.js';
 
 const ADMIN = ['@admin', '@slow', '@dangerous'] as const;
 
 const GLOB_CHARS = /[*?[]/;
 
+/** Every name CONFIG GET patterns are matched against: each parameter's name and its aliases. */
+const ALL_NAMES: readonly (readonly [string, ConfigParam])[] = CONFIG_PARAMS.flatMap((param) =>
+  [param.name, ...param.aliases].map((name) => [name, param] as const),
+);
+
+/**
+ * As 7.0's configGetCommand: matches collect in a dict keyed case-insensitively, so a name asked
+ * twice (in any case, or also matched by a pattern) appears once, spelled as first added. An exact
+ * name is shown as the client spelled it (`CONFIG GET HZ` replies `HZ`); a pattern adds the
+ * parameters' own names. Redis replies in dict order; replisim in the order matches were added.
+ */
 const get = defineCommand<readonly string[]>({
   name: 'get',
   arity: -3,
+  syntax: 'parameter [parameter ...]',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ADMIN,
   keys: NO_KEYS,
@@ -31,20 +52,24 @@ const get = defineCommand<readonly string[]>({
   },
   parse: (argv) => argv.slice(2).map((arg) => arg.toString('latin1')),
   execute(ctx, patterns) {
-    const matched = new Map<string, ConfigParam>();
+    const matched = new Map<string, { readonly shown: string; readonly param: ConfigParam }>();
+    const add = (shown: string, param: ConfigParam): void => {
+      const key = shown.toLowerCase();
+      if (!matched.has(key)) matched.set(key, { shown, param });
+    };
     for (const pattern of patterns) {
       if (!GLOB_CHARS.test(pattern)) {
         const found = findConfigParam(pattern);
-        if (found !== undefined) matched.set(pattern.toLowerCase(), found);
+        if (found !== undefined) add(pattern, found);
         continue;
       }
-      for (const param of CONFIG_PARAMS) {
-        if (globMatch(pattern, param.name, true)) matched.set(param.name, param);
+      for (const [name, param] of ALL_NAMES) {
+        if (globMatch(pattern, name, true)) add(name, param);
       }
     }
     ctx.reply.mapHeader(matched.size);
-    for (const [name, param] of matched) {
-      ctx.reply.bulk(name);
+    for (const { shown, param } of matched.values()) {
+      ctx.reply.bulk(shown);
       ctx.reply.bulk(param.show(ctx.node.config));
     }
     return undefined;
@@ -57,9 +82,45 @@ function setFailed(name: string, reason: string): ErrorReply {
   );
 }
 
+/** Redis's allowProtectedAction: `yes`, or `local` for a client on a loopback address. */
+function protectedAllowed(policy: DebugCommandPolicy, ctx: CommandContext): boolean {
+  if (policy === 'yes') return true;
+  const address = ctx.client.connection.remoteAddress;
+  return policy === 'local' && (address === '127.0.0.1' || address === '::1');
+}
+
+/** The first problem with the parameter names of a CONFIG SET, as Redis reports it. */
+function checkSetNames(
+  pairs: readonly (readonly [string, string])[],
+  protectedAllowed: boolean,
+): ErrorReply | ConfigParam[] {
+  const params: ConfigParam[] = [];
+  for (const [name] of pairs) {
+    const param = findConfigParam(name);
+    if (param === undefined) {
+      return new ErrorReply(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    }
+    // Deliberate difference: redis-server rebinds on a new port or bind; replisim cannot.
+    if (param.immutable || param.name === 'port' || param.name === 'bind') {
+      return setFailed(name, "can't set immutable config");
+    }
+    if (param.protected && !protectedAllowed) return setFailed(name, "can't set protected config");
+    if (params.includes(param)) return setFailed(name, 'duplicate parameter');
+    params.push(param);
+  }
+  return params;
+}
+
+/**
+ * As 7.0's configSetCommand: an odd number of words is a syntax error; then every name is checked
+ * (unknown, immutable, protected, duplicate; the first problem wins, reported with the name as the
+ * client spelled it); only then are values parsed, in order, on a copy of the config, so nothing
+ * changes unless all succeed. A bad value is reported with the parameter's own name.
+ */
 const set = defineCommand<readonly [string, string][]>({
   name: 'set',
   arity: -4,
+  syntax: 'parameter value [parameter value ...]',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ADMIN,
   keys: NO_KEYS,
@@ -70,8 +131,7 @@ const set = defineCommand<readonly [string, string][]>({
     complexity: 'O(N) when N is the number of configuration parameters provided',
   },
   parse(argv) {
-    if (argv.length % 2 !== 0)
-      return new ErrorReply("ERR wrong number of arguments for 'config|set' command");
+    if (argv.length % 2 !== 0) return SYNTAX_ERROR;
     const pairs: [string, string][] = [];
     for (let i = 2; i < argv.length; i += 2) {
       pairs.push([
@@ -83,25 +143,12 @@ const set = defineCommand<readonly [string, string][]>({
   },
   execute(ctx, pairs) {
     const config = ctx.node.config;
+    const params = checkSetNames(pairs, protectedAllowed(config.enableProtectedConfigs, ctx));
+    if (params instanceof ErrorReply) return params;
     const candidate = structuredClone(config);
-    const seen = new Set<ConfigParam>();
-    for (const [name, value] of pairs) {
-      const param = findConfigParam(name);
-      if (param === undefined) {
-        return new ErrorReply(
-          `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
-        );
-      }
-      if (seen.has(param)) return setFailed(name, 'duplicate parameter');
-      seen.add(param);
-      if (param.immutable || param.name === 'port' || param.name === 'bind') {
-        return setFailed(name, "can't set immutable config");
-      }
-      if (param.protected && config.enableProtectedConfigs !== 'yes') {
-        return setFailed(name, "can't set protected config");
-      }
-      const reason = param.apply(candidate, [value]);
-      if (reason !== undefined) return setFailed(name, reason);
+    for (const [index, param] of params.entries()) {
+      const reason = param.apply(candidate, [pairs[index]?.[1] ?? '']);
+      if (reason !== undefined) return setFailed(param.name, reason);
     }
     Object.assign(config, candidate);
     ctx.reply.simple('OK');
@@ -112,6 +159,7 @@ const set = defineCommand<readonly [string, string][]>({
 const resetstat = defineCommand<null>({
   name: 'resetstat',
   arity: 2,
+  syntax: '',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ADMIN,
   keys: NO_KEYS,

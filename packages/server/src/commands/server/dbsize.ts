@@ -9,6 +9,7 @@ import { type Command, defineCommand, NO_KEYS } from '../types.js';
 export const dbsize: Command = defineCommand<null>({
   name: 'dbsize',
   arity: 1,
+  syntax: '',
   flags: ['readonly', 'fast'],
   aclCategories: ['@keyspace', '@read', '@fast'],
   keys: NO_KEYS,

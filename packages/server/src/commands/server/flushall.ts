@@ -10,6 +10,7 @@ import { parseFlushMode } from './flush-mode.js';
 export const flushall: Command = defineCommand<null>({
   name: 'flushall',
   arity: -1,
+  syntax: '[ASYNC|SYNC]',
   flags: ['write'],
   aclCategories: ['@keyspace', '@write', '@slow', '@dangerous'],
   keys: NO_KEYS,

@@ -9,6 +9,7 @@ import { parseFlushMode } from './flush-mode.js';
 export const flushdb: Command = defineCommand<null>({
   name: 'flushdb',
   arity: -1,
+  syntax: '[ASYNC|SYNC]',
   flags: ['write'],
   aclCategories: ['@keyspace', '@write', '@slow', '@dangerous'],
   keys: NO_KEYS,

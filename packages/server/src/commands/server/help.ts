@@ -1,6 +1,9 @@
 /**
  * The HELP subcommand every container command has, in Redis's addReplyHelp format: a header line,
- * the command's own lines, then HELP's own entry, each as a status reply.
+ * the command's own lines, then HELP's own entry ("Prints this help.", as 7.0 words it), each as a
+ * status reply. A container lists only the subcommands replisim implements, each with Redis 7.0's
+ * exact lines and in Redis's order, so its help is Redis's help with entries left out
+ * (test/skeleton-diff.test.ts checks this).
  */
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 
@@ -9,11 +12,12 @@ export function helpCommand(container: string, lines: readonly string[]): Comman
     `${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
     ...lines,
     'HELP',
-    '    Print this help.',
+    '    Prints this help.',
   ];
   return defineCommand<null>({
     name: 'help',
     arity: 2,
+    syntax: '',
     flags: ['loading', 'stale'],
     aclCategories: ['@slow'],
     keys: NO_KEYS,

@@ -10,6 +10,7 @@ import { type Command, defineCommand, NO_KEYS } from '../types.js';
 export const info: Command = defineCommand<readonly string[]>({
   name: 'info',
   arity: -1,
+  syntax: '[section [section ...]]',
   flags: ['loading', 'stale', 'sentinel'],
   aclCategories: ['@slow', '@dangerous'],
   keys: NO_KEYS,

@@ -9,6 +9,7 @@ import { type Command, defineCommand, NO_KEYS } from '../types.js';
 export const time: Command = defineCommand<null>({
   name: 'time',
   arity: 1,
+  syntax: '',
   flags: ['loading', 'stale', 'fast'],
   aclCategories: ['@fast'],
   keys: NO_KEYS,

@@ -10,6 +10,7 @@ import { type Command, defineCommand, ONE_KEY } from '../types.js';
 export const get: Command = defineCommand<string>({
   name: 'get',
   arity: 2,
+  syntax: 'key',
   flags: ['readonly', 'fast'],
   aclCategories: ['@read', '@string', '@fast'],
   keys: ONE_KEY,
