@@ -1,11 +1,15 @@
 /**
  * Child processes the tests start: spawn with output captured, wait for exit, stop by pid.
  *
- * Every child is remembered until it exits, and a last-resort `exit` hook SIGKILLs any that are left,
- * so a test that throws before its afterAll still leaves no redis-server or replisim-server behind.
- * Tests must still stop their processes themselves (afterAll): the hook only covers crashes.
+ * Tests must stop what they start (afterAll, by pid). Two safety nets cover the cases where a test
+ * cannot: every child is started under `setpriv --pdeathsig KILL` (util-linux), so the kernel kills
+ * it when the test process dies, even by a signal (vitest ends a worker with SIGTERM after a hook
+ * timeout, and no `exit` event runs then); and an `exit` hook SIGKILLs any child still running
+ * when the process exits normally. setpriv execs the command, so the pid, exit code and signals are
+ * the command's own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface ExitStatus {
   /** The exit code, or null when a signal ended the process. */
@@ -28,6 +32,9 @@ export interface ChildHandle {
 
 const running = new Set<ChildProcess>();
 
+const SETPRIV = '/usr/bin/setpriv';
+const HAS_SETPRIV = existsSync(SETPRIV);
+
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
@@ -44,7 +51,10 @@ export function spawnChild(
   args: readonly string[],
   options: SpawnOptions = {},
 ): ChildHandle {
-  const child = spawn(command, args, {
+  const [file, argv] = HAS_SETPRIV
+    ? [SETPRIV, ['--pdeathsig', 'KILL', command, ...args]]
+    : [command, [...args]];
+  const child = spawn(file, argv, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 /**
  * Starts a real redis-server (the reference implementation) for differential tests: loopback only,
- * an OS-picked port, persistence off, its working directory a fresh temp dir; `stop()` kills it by
- * pid and removes the directory. Call `stop()` in afterAll, always.
+ * an OS-picked port, persistence off (`--save ''`, `--appendonly no`), its working directory a
+ * fresh temp dir; `stop()` kills it by pid and removes the directory. Call `stop()` in afterAll,
+ * always.
  *
  * The port comes from pickFreePort, so another process can grab it first; a server that exits
  * before answering PING is retried on a new port a few times.
@@ -23,19 +24,29 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** `extraArgs` are appended to the command line, e.g. ['--requirepass', 'secret']. */
-export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /**
+   * A redis.conf to start from (it goes first on the command line, as redis-server requires).
+   * With a file, its `save` rules stand: `--save ''` is not added.
+   */
+  readonly configFile?: string;
+}
+
+/** `extraArgs` are appended to the command line (they win), e.g. ['--requirepass', 'secret']. */
+export async function startRedisServer(
+  extraArgs: readonly string[] = [],
+  options: RedisServerOptions = {},
+): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'replisim-redis-'));
   let lastError: unknown;
   for (let attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
     const port = await pickFreePort();
     const args = [
+      ...(options.configFile === undefined ? ['--save', ''] : [options.configFile]),
       '--port',
       String(port),
       '--bind',
       '127.0.0.1',
-      '--save',
-      '',
       '--appendonly',
       'no',
       '--daemonize',

@@ -98,13 +98,16 @@ export class ServerNode {
           return;
         }
         this.port = port;
+        // CONFIG GET port shows the port in use: after `--port 0`, the one the network picked.
+        this.config.port = port;
         this.scheduleCron();
         done({ ok: true, port });
         return;
       }
       const optional = entry.startsWith('-');
       const host = optional ? entry.slice(1) : entry;
-      const listenHost = host === '*' ? '0.0.0.0' : host;
+      // Redis's wildcards: `*` is every IPv4 interface, `::*` every IPv6 one.
+      const listenHost = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
       this.env.network.listen(
         { host: listenHost, port },
         (connection) => this.accept(connection),

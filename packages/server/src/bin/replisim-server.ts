@@ -5,7 +5,7 @@
  *
  * Exit codes: 0 after a clean shutdown, 1 on a bad option, an unreadable config file, or a port in use.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRealEnv } from '@replisim/base';
 import { formatConfigError, loadConfig } from '../config/load-config.js';
@@ -51,20 +51,22 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
     try {
       fileText = readFileSync(first === '-' ? 0 : configPath, 'utf8');
     } catch (error) {
-      process.stderr.write(
-        `Fatal error, can't open config file '${first}': ${(error as Error).message}\n`,
-      );
+      const reason = describeFsError(error);
+      const message = `Fatal error, can't open config file '${first}': ${reason}`;
+      process.stderr.write(`${formatLogLine(process.pid, 'C', Date.now(), 'warning', message)}\n`);
       process.exit(1);
     }
     rest = args.slice(1);
   }
-  const loaded = loadConfig(fileText, rest);
+  const loaded = loadConfig(fileText, rest, { isDirectory });
   if (!loaded.ok) {
     process.stderr.write(`${formatConfigError(loaded.error, REDIS_VERSION)}\n`);
     process.exit(1);
   }
   const config = loaded.config;
   config.configFile = configPath === '-' ? '' : configPath;
+  // Redis chdir()s into `dir` at start, so CONFIG GET dir shows the absolute path.
+  config.dir = resolve(config.dir);
   if (config.daemonize) {
     process.stderr.write(
       'daemonize yes is not supported: run replisim-server under a supervisor or with &\n',
@@ -104,6 +106,23 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
     if (options.banner !== undefined) process.stdout.write(`${options.banner(result.port)}\n`);
   });
   installSignalHandlers(node);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The C library's wording for the errors a config file open can hit. */
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'No such file or directory';
+  if (code === 'EACCES') return 'Permission denied';
+  if (code === 'EISDIR') return 'Is a directory';
+  return (error as Error).message;
 }
 
 function installSignalHandlers(node: ServerNode): void {

@@ -57,13 +57,27 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses unknown directives and wrong arity', () => {
-    for (const text of ['nosuch 1', 'port', 'port 1 2']) {
+  it('refuses unknown directives and wrong arity, with redis-server reasons', () => {
+    const cases: [string, string][] = [
+      ['nosuch 1', 'Bad directive or wrong number of arguments'],
+      ['port', 'wrong number of arguments'],
+      ['port 1 2', 'wrong number of arguments'],
+    ];
+    for (const [text, reason] of cases) {
       const result = loadConfig(text, []);
       expect(result.ok).toBe(false);
-      if (!result.ok)
-        expect(result.error.reason).toBe('Bad directive or wrong number of arguments');
+      if (!result.ok) expect(result.error.reason).toBe(reason);
     }
+  });
+
+  it('checks save rules on their own line, with strtoll numbers', () => {
+    const result = loadConfig('hz 10\nsave 900\nsave 1 2\n', []);
+    expect(result).toEqual({
+      ok: false,
+      error: { line: 2, text: 'save 900', reason: 'Invalid save parameters' },
+    });
+    expect(configOf('save 010 +5\n').save).toEqual([{ seconds: 10, changes: 5 }]);
+    expect(configOf('save 1 2\nsave\n').save).toEqual([]);
   });
 
   it('checks ranges', () => {
@@ -78,5 +92,19 @@ describe('loadConfig', () => {
       ['save', '900', '1'],
       ['port', '1'],
     ]);
+  });
+
+  it('refuses a dir that does not exist, on its line, when given a check', () => {
+    const result = loadConfig('port 1\ndir /nonexist\n', [], {
+      isDirectory: (path) => path === '/tmp',
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error).toEqual({
+        line: 2,
+        text: 'dir /nonexist',
+        reason: 'No such file or directory',
+      });
+    expect(loadConfig('dir /tmp', [], { isDirectory: (path) => path === '/tmp' }).ok).toBe(true);
   });
 });

@@ -6,8 +6,8 @@
  */
 
 import { splitArgs } from '../util/split-args.js';
-import { findConfigParam } from './params.js';
-import { defaultServerConfig, type ServerConfig } from './server-config.js';
+import { findConfigParam, parseSaveRules } from './params.js';
+import { defaultServerConfig, type SaveRule, type ServerConfig } from './server-config.js';
 
 /** A directive that could not be applied, reported as redis-server's FATAL CONFIG FILE ERROR. */
 export interface ConfigError {
@@ -48,7 +48,17 @@ export function formatConfigError(error: ConfigError, version: string): string {
   ].join('\n');
 }
 
-export function loadConfig(fileText: string, options: readonly string[]): ConfigLoadResult {
+/** What the loader may ask of the machine; the binary passes real checks, tests pass fakes. */
+export interface ConfigChecks {
+  /** Redis chdir()s into `dir` while loading: a missing directory is a config error on its line. */
+  readonly isDirectory: (path: string) => boolean;
+}
+
+export function loadConfig(
+  fileText: string,
+  options: readonly string[],
+  checks?: ConfigChecks,
+): ConfigLoadResult {
   const directives: { line: number; words: string[]; text: string }[] = [];
   const lines = fileText === '' ? [] : fileText.split('\n');
   for (const [index, raw] of lines.entries()) {
@@ -72,39 +82,48 @@ export function loadConfig(fileText: string, options: readonly string[]): Config
     const text = [name, ...rest.map((word) => `"${word}"`)].join(' ');
     directives.push({ line: lineNumber, words, text });
   }
-  return applyDirectives(directives);
+  return applyDirectives(directives, checks);
 }
 
+/**
+ * Applies directives in order, as loadServerConfigFromString: a name that is no parameter is a "Bad
+ * directive"; a one-word parameter given another number of words is "wrong number of arguments"
+ * (multi-word ones check their words themselves); `save` rules are checked on their own line, then
+ * accumulate: the first `save` line replaces the defaults, `save ""` (or a bare `save`) clears.
+ */
 function applyDirectives(
   directives: readonly { line: number; words: string[]; text: string }[],
+  checks: ConfigChecks | undefined,
 ): ConfigLoadResult {
   const config = defaultServerConfig();
-  let saveWords: string[] | undefined;
+  let saveRules: SaveRule[] | undefined;
   for (const { line, words, text } of directives) {
     const [name = '', ...args] = words;
     const param = findConfigParam(name);
-    const arityOk = param !== undefined && (param.multiArg ? args.length >= 1 : args.length === 1);
-    if (param === undefined || !arityOk) {
+    if (param === undefined) {
       return {
         ok: false,
         error: { line, text, reason: 'Bad directive or wrong number of arguments' },
       };
     }
+    if (!param.multiArg && args.length !== 1) {
+      return { ok: false, error: { line, text, reason: 'wrong number of arguments' } };
+    }
     if (param.name === 'save') {
-      // Redis: the first save line replaces the defaults, later ones add rules, `save ""` clears.
-      const isReset = args.length === 1 && args[0] === '';
-      saveWords = isReset ? [] : [...(saveWords ?? []), ...args];
+      const rules = parseSaveRules(args);
+      if (rules === undefined) {
+        return { ok: false, error: { line, text, reason: 'Invalid save parameters' } };
+      }
+      const isReset = args.length === 0 || (args.length === 1 && args[0] === '');
+      saveRules = isReset ? [] : [...(saveRules ?? []), ...rules];
       continue;
     }
     const reason = param.apply(config, args);
     if (reason !== undefined) return { ok: false, error: { line, text, reason } };
-  }
-  if (saveWords !== undefined) {
-    const saveParam = findConfigParam('save');
-    const reason = saveParam?.apply(config, saveWords.length === 0 ? [''] : saveWords);
-    if (reason !== undefined) {
-      return { ok: false, error: { line: 0, text: `save ${saveWords.join(' ')}`, reason } };
+    if (param.name === 'dir' && checks !== undefined && !checks.isDirectory(config.dir)) {
+      return { ok: false, error: { line, text, reason: 'No such file or directory' } };
     }
   }
+  if (saveRules !== undefined) config.save = saveRules;
   return { ok: true, config };
 }

@@ -60,24 +60,6 @@ export function parseInteger(text: string): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** Parses Redis memory units (memtoull): 1k = 1000, 1kb = 1024, likewise m/mb and g/gb. */
-export function parseMemory(text: string): number | undefined {
-  const match = /^(-?[0-9]+)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
-  if (match === null) return undefined;
-  const units: Record<string, number> = {
-    b: 1,
-    k: 1000,
-    kb: 1024,
-    m: 1000 * 1000,
-    mb: 1024 * 1024,
-    g: 1000 * 1000 * 1000,
-    gb: 1024 * 1024 * 1024,
-  };
-  const digits = parseInteger(match[1] ?? '');
-  if (digits === undefined) return undefined;
-  return digits * (units[(match[2] ?? 'b').toLowerCase()] ?? 1);
-}
-
 function boolParam(name: string, field: KeysOfType<ServerConfig, boolean>, flags: Flags = {}) {
   return param(
     name,
@@ -93,11 +75,53 @@ function boolParam(name: string, field: KeysOfType<ServerConfig, boolean>, flags
   );
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** parseInteger over the whole signed 64-bit range, as bigint (string2ll). */
+function parseInteger64(text: string): bigint | undefined {
+  if (!/^-?(0|[1-9][0-9]*)$/.test(text)) return undefined;
+  const value = BigInt(text);
+  return value < INT64_MIN || value > INT64_MAX ? undefined : value;
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A memory value as Redis 7.0.15's memtoull reads it for a 64-bit parameter: digits (leading
+ * zeros and none at all allowed, no sign) and an optional unit; too many digits saturate, the
+ * unsigned product wraps modulo 2^64 and is then read as a signed long long, so an overflow shows
+ * up as a range error, as in Redis.
+ */
+function parseMemory64(text: string): bigint | undefined {
+  const match = /^([0-9]*)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
+  if (match === null) return undefined;
+  const units: Record<string, bigint> = {
+    b: 1n,
+    k: 1000n,
+    kb: 1024n,
+    m: 1000n ** 2n,
+    mb: 1024n ** 2n,
+    g: 1000n ** 3n,
+    gb: 1024n ** 3n,
+  };
+  // strtoull saturates at ULLONG_MAX, and 7.0.15 does not check its ERANGE.
+  const parsed = BigInt(match[1] === '' ? '0' : (match[1] ?? '0'));
+  const digits = parsed > UINT64_MAX ? UINT64_MAX : parsed;
+  const product = (digits * (units[(match[2] ?? 'b').toLowerCase()] ?? 1n)) & UINT64_MAX;
+  return product > INT64_MAX ? product - 2n ** 64n : product;
+}
+
+/**
+ * A numeric parameter. Bounds are bigints so a 64-bit bound (Redis's LONG_MAX) is checked and
+ * reported exactly; the value is stored as a number, exact up to 2^53 (a limit that large means
+ * "unlimited" anyway).
+ */
 function intParam(
   name: string,
   field: KeysOfType<ServerConfig, number>,
-  min: number,
-  max: number,
+  min: bigint,
+  max: bigint,
   flags: Flags = {},
   memory = false,
 ) {
@@ -106,14 +130,14 @@ function intParam(
     flags,
     false,
     (config, [word]) => {
-      const value = memory ? parseMemory(word ?? '') : parseInteger(word ?? '');
+      const value = memory ? parseMemory64(word ?? '') : parseInteger64(word ?? '');
       if (value === undefined) {
         return memory
           ? 'argument must be a memory value'
           : "argument couldn't be parsed into an integer";
       }
       if (value < min || value > max) return `argument must be between ${min} and ${max} inclusive`;
-      config[field] = value;
+      config[field] = Number(value);
       return undefined;
     },
     (config) => String(config[field]),
@@ -156,15 +180,33 @@ function enumParam<V extends string>(
   );
 }
 
-function parseSaveRules(words: readonly string[]): SaveRule[] | undefined {
-  // `save ""` (one empty word) disables snapshotting; otherwise words come in pairs.
-  if (words.length === 1 && words[0] === '') return [];
-  const flat = words.flatMap((word) => word.split(' ').filter((part) => part !== ''));
-  if (flat.length === 0 || flat.length % 2 !== 0) return undefined;
+/**
+ * A number as C's strtoll reads a whole word: leading blanks, an optional sign, digits, nothing
+ * after; saturating at the int64 bounds. The empty word reads as 0 (strtoll stops at once and the
+ * end pointer is at the NUL). Redis parses `save` rules this way, so `010` and `+5` are accepted.
+ */
+function parseStrtoll(word: string): number | undefined {
+  if (word === '') return 0;
+  const match = /^[ \t\n\v\f\r]*([+-]?[0-9]+)$/.exec(word);
+  if (match === null) return undefined;
+  const value = BigInt(match[1] ?? '0');
+  return Number(value > INT64_MAX ? INT64_MAX : value < INT64_MIN ? INT64_MIN : value);
+}
+
+/**
+ * `save` rules as Redis 7.0's setConfigSaveOption reads them: one empty word (`save ""`) or none
+ * means no rules; a single word holding spaces is split first (`--save "900 1"`, CONFIG SET);
+ * otherwise words pair up as `<seconds> <changes>`, seconds >= 1 and changes >= 0.
+ */
+export function parseSaveRules(words: readonly string[]): SaveRule[] | undefined {
+  if (words.length === 0 || (words.length === 1 && words[0] === '')) return [];
+  const first = words[0] ?? '';
+  const flat = words.length === 1 ? first.split(' ').filter((part) => part !== '') : words;
+  if (flat.length % 2 !== 0) return undefined;
   const rules: SaveRule[] = [];
   for (let i = 0; i < flat.length; i += 2) {
-    const seconds = parseInteger(flat[i] ?? '');
-    const changes = parseInteger(flat[i + 1] ?? '');
+    const seconds = parseStrtoll(flat[i] ?? '');
+    const changes = parseStrtoll(flat[i + 1] ?? '');
     if (seconds === undefined || changes === undefined || seconds < 1 || changes < 0) {
       return undefined;
     }
@@ -180,25 +222,38 @@ const CLIENT_CLASS_NAMES: Record<string, ClientClass> = {
   pubsub: 'pubsub',
 };
 
+const BUFFER_LIMIT_WORDS_ERROR = 'Wrong number of arguments in buffer limit configuration.';
+const BUFFER_LIMIT_CLASS_ERROR = 'Invalid client class specified in buffer limit configuration.';
+const BUFFER_LIMIT_VALUE_ERROR =
+  'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+
+/**
+ * `<class> <hard> <soft> <soft-seconds>` groups, checked as Redis 7.0's
+ * setConfigClientOutputBufferLimitOption: the word count first, then every word in order (a class
+ * name other than normal/replica/slave/pubsub, a bad memory value or a negative or non-numeric
+ * seconds value); all or nothing. No words at all is accepted and changes nothing.
+ */
 function parseOutputBufferLimits(
   words: readonly string[],
   current: Record<ClientClass, OutputBufferLimit>,
-): Record<ClientClass, OutputBufferLimit> | undefined {
+): Record<ClientClass, OutputBufferLimit> | string {
   const flat = words.flatMap((word) => word.split(' ').filter((part) => part !== ''));
-  if (flat.length === 0 || flat.length % 4 !== 0) return undefined;
+  if (flat.length % 4 !== 0) return BUFFER_LIMIT_WORDS_ERROR;
   const next = { ...current };
   for (let i = 0; i < flat.length; i += 4) {
     const clientClass = CLIENT_CLASS_NAMES[(flat[i] ?? '').toLowerCase()];
-    const hardBytes = parseMemory(flat[i + 1] ?? '');
-    const softBytes = parseMemory(flat[i + 2] ?? '');
-    const softSeconds = parseInteger(flat[i + 3] ?? '');
-    if (clientClass === undefined || hardBytes === undefined || softBytes === undefined) {
-      return undefined;
-    }
-    if (softSeconds === undefined || hardBytes < 0 || softBytes < 0 || softSeconds < 0) {
-      return undefined;
-    }
-    next[clientClass] = { hardBytes, softBytes, softSeconds };
+    if (clientClass === undefined) return BUFFER_LIMIT_CLASS_ERROR;
+    const hardBytes = parseMemory64(flat[i + 1] ?? '');
+    if (hardBytes === undefined || hardBytes < 0n) return BUFFER_LIMIT_VALUE_ERROR;
+    const softBytes = parseMemory64(flat[i + 2] ?? '');
+    if (softBytes === undefined || softBytes < 0n) return BUFFER_LIMIT_VALUE_ERROR;
+    const secondsText = flat[i + 3] ?? '';
+    if (!/^[0-9]+$/.test(secondsText)) return BUFFER_LIMIT_VALUE_ERROR;
+    next[clientClass] = {
+      hardBytes: Number(hardBytes),
+      softBytes: Number(softBytes),
+      softSeconds: Number(secondsText),
+    };
   }
   return next;
 }
@@ -221,9 +276,10 @@ function showOutputBufferLimits(config: ServerConfig): string {
 /** Redis 7.0.15's loglevel values; `nothing` arrived in 7.2 (the LogLevel type keeps it for sinks). */
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
 const POLICIES: readonly DebugCommandPolicy[] = ['no', 'yes', 'local'];
-const INT_MAX = 2147483647;
-const UINT_MAX = 4294967295;
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
+const INT_MAX = 2147483647n;
+const UINT_MAX = 4294967295n;
+const LONG_MAX = INT64_MAX;
+const MB = 1024n * 1024n;
 
 /** Every parameter the server implements, in CONFIG GET * order (alphabetical). */
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
@@ -245,8 +301,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     true,
     (config, words) => {
       const addresses = words.flatMap((word) => word.split(' ').filter((part) => part !== ''));
-      if (addresses.length === 0) return 'Too many bind addresses specified.';
-      config.bind = addresses;
+      // No addresses means Redis's default: every IPv4 and (if available) IPv6 interface.
+      config.bind = addresses.length === 0 ? ['*', '-::*'] : addresses;
       return undefined;
     },
     (config) => config.bind.join(' '),
@@ -257,15 +313,15 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     true,
     (config, words) => {
       const limits = parseOutputBufferLimits(words, config.clientOutputBufferLimit);
-      if (limits === undefined) return 'Wrong number of arguments in buffer limit configuration.';
+      if (typeof limits === 'string') return limits;
       config.clientOutputBufferLimit = limits;
       return undefined;
     },
     showOutputBufferLimits,
   ),
-  intParam('client-query-buffer-limit', 'clientQueryBufferLimit', 1024 * 1024, LONG_MAX, {}, true),
+  intParam('client-query-buffer-limit', 'clientQueryBufferLimit', MB, LONG_MAX, {}, true),
   boolParam('daemonize', 'daemonize', { immutable: true }),
-  intParam('databases', 'databases', 1, INT_MAX, { immutable: true }),
+  intParam('databases', 'databases', 1n, INT_MAX, { immutable: true }),
   stringParam('dbfilename', 'dbfilename', { protected: true }),
   stringParam('dir', 'dir', { protected: true }),
   enumParam(
@@ -286,7 +342,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
     { immutable: true },
   ),
-  intParam('hz', 'hz', 0, INT_MAX),
+  intParam('hz', 'hz', 0n, INT_MAX),
   stringParam('logfile', 'logfile', { immutable: true }),
   enumParam(
     'loglevel',
@@ -296,10 +352,10 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       config.loglevel = value;
     },
   ),
-  intParam('maxclients', 'maxclients', 1, UINT_MAX),
-  intParam('port', 'port', 0, 65535),
+  intParam('maxclients', 'maxclients', 1n, UINT_MAX),
+  intParam('port', 'port', 0n, 65535n),
   boolParam('protected-mode', 'protectedMode'),
-  intParam('proto-max-bulk-len', 'protoMaxBulkLen', 1024 * 1024, LONG_MAX, {}, true),
+  intParam('proto-max-bulk-len', 'protoMaxBulkLen', MB, LONG_MAX, {}, true),
   boolParam('rdbchecksum', 'rdbchecksum', { immutable: true }),
   boolParam('rdbcompression', 'rdbcompression'),
   stringParam('requirepass', 'requirepass'),
@@ -316,8 +372,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     (config) => config.save.map((rule) => `${rule.seconds} ${rule.changes}`).join(' '),
   ),
   boolParam('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
-  intParam('tcp-keepalive', 'tcpKeepalive', 0, INT_MAX),
-  intParam('timeout', 'timeout', 0, INT_MAX),
+  intParam('tcp-keepalive', 'tcpKeepalive', 0n, INT_MAX),
+  intParam('timeout', 'timeout', 0n, INT_MAX),
 ];
 
 const PARAMS_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(

@@ -273,7 +273,8 @@ function parseKillFilter(argv: readonly Buffer[]): KillFilter | ErrorReply {
 const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
   name: 'kill',
   arity: -3,
-  syntax: '[ip-port] [ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip-port] [LADDR ip-port] [SKIPME yes-no] [MAXAGE maxage:integer]',
+  syntax:
+    '[ip-port] [ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip-port] [LADDR ip-port] [SKIPME yes-no] [MAXAGE maxage:integer]',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
   keys: NO_KEYS,

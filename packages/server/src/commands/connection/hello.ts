@@ -69,7 +69,8 @@ export const hello: Command = defineCommand<HelloArgs>({
     }
     if (!client.authenticated) {
       return new ErrorReply(
-        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+        // Redis 7.0.15's wording (7.2 added `<proto>` after HELLO).
+        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
       );
     }
     if (name !== undefined) client.name = name.toString('latin1');

@@ -81,7 +81,8 @@ export function expiryDeadlineMs(
 export const set: Command = defineCommand<SetArgs>({
   name: 'set',
   arity: -3,
-  syntax: 'key value [NX|XX] [GET] [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]',
+  syntax:
+    'key value [NX|XX] [GET] [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]',
   flags: ['write', 'denyoom'],
   aclCategories: ['@write', '@string', '@slow'],
   keys: ONE_KEY,

@@ -1,0 +1,52 @@
+/**
+ * The values a key can hold, one variant per Redis type. Strings are Buffers (binary-safe); members
+ * and fields of collections are latin1 strings (one char per byte, so Map/Set lookups are fast and
+ * ordering is memcmp order), and collection values are Buffers.
+ *
+ * Collections carry the encoding Redis 7.0 would report for OBJECT ENCODING. Redis converts a small
+ * encoding (listpack, intset) to the big one (hashtable, skiplist) when a size threshold is passed
+ * and never converts back, so the encoding is state, not a function of the current size.
+ */
+import type { Deque } from './deque.js';
+import type { SortedSet } from './sorted-set.js';
+
+export interface StringValue {
+  readonly type: 'string';
+  readonly value: Buffer;
+}
+
+export interface ListValue {
+  readonly type: 'list';
+  readonly value: Deque<Buffer>;
+}
+
+export interface HashValue {
+  readonly type: 'hash';
+  readonly value: Map<string, Buffer>;
+  encoding: 'listpack' | 'hashtable';
+}
+
+export interface SetValue {
+  readonly type: 'set';
+  readonly value: Set<string>;
+  encoding: 'intset' | 'hashtable';
+}
+
+export interface ZSetValue {
+  readonly type: 'zset';
+  readonly value: SortedSet;
+  encoding: 'listpack' | 'skiplist';
+}
+
+export type RedisValue = StringValue | ListValue | HashValue | SetValue | ZSetValue;
+
+export type RedisType = RedisValue['type'];
+
+/** Redis's OBJ_* type numbers (server.h), used by DEBUG DIGEST and the RDB writer's type map. */
+export const OBJ_TYPE: Readonly<Record<RedisType, number>> = {
+  string: 0,
+  list: 1,
+  set: 2,
+  zset: 3,
+  hash: 4,
+};
