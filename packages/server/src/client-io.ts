@@ -15,6 +15,7 @@ export function serveClient(node: ServerNode, client: Client): void {
   connection.onData((chunk) => onClientData(node, client, chunk));
   connection.onClose(() => {
     node.clients.delete(client.id);
+    node.watches.unwatchAll(client);
   });
 }
 
@@ -22,6 +23,8 @@ function onClientData(node: ServerNode, client: Client, chunk: Buffer): void {
   if (client.closing) return;
   node.stats.netInputBytes += chunk.length;
   client.lastInteractionMs = node.env.clock.monotonicMs();
+  // Redis applies its tighter unauthenticated limits only while a password is actually required.
+  client.parser.authRequired = !client.authenticated && node.config.requirepass !== '';
   client.parser.feed(chunk);
   for (;;) {
     const request = client.parser.next();

@@ -25,6 +25,8 @@ export class Client {
   lastCommand = 'NULL';
   /** Set by QUIT, CLIENT KILL or a protocol error: no more commands are read; close after flush. */
   closing = false;
+  /** Set when a key this client WATCHes changes; EXEC then fails (watch-registry.ts). */
+  watchDirty = false;
   /** When the output buffer first passed the soft limit (monotonic ms), or -1 while below it. */
   softLimitSinceMs = -1;
 
@@ -52,7 +54,7 @@ export class Client {
 
   set authenticated(value: boolean) {
     this.authenticatedFlag = value;
-    this.parser.authRequired = !value;
+    if (value) this.parser.authRequired = false;
   }
 
   get protocol(): 2 | 3 {

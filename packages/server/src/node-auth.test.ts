@@ -110,11 +110,10 @@ describe('requirepass', () => {
     );
   });
 
-  // Known difference (reported; the check lives in commands/dispatch.ts and client.ts): Redis
-  // decides "authentication required" per command from the current password (authRequired() in
-  // server.c), so clearing requirepass frees a connection that never authenticated, and setting a
-  // password again locks it out again. replisim fixes the decision when the client connects.
-  it.fails('CONFIG SET requirepass "" frees a connection that had not authenticated', () => {
+  // Redis decides "authentication required" per command from the current password (authRequired()
+  // in server.c), so clearing requirepass frees a connection that never authenticated, and setting
+  // a password again locks it out again; dispatch.ts makes the same per-command decision.
+  it('CONFIG SET requirepass "" frees a connection that had not authenticated', () => {
     const { open } = secured(6);
     const waiting = open();
     expect(waiting.call('GET', 'k')).toBe(NOAUTH);

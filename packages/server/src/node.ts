@@ -14,7 +14,9 @@ import { Client } from './client.js';
 import { serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
 import { Database } from './keyspace/database.js';
+import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
+import { PropagationLog } from './replication/propagation.js';
 import { emptyStats, type NodeStats } from './stats.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
@@ -54,6 +56,11 @@ export class ServerNode {
   readonly databases: Database[];
   readonly clients: Map<number, Client> = new Map();
   stats: NodeStats = emptyStats();
+  /** Changes since the last successful save (Redis's server.dirty; save rules read it). */
+  dirty = 0;
+  readonly watches: WatchRegistry = new WatchRegistry();
+  /** Every change, in the deterministic form replicas and the AOF receive. */
+  readonly propagation: PropagationLog = new PropagationLog();
   readonly startedMonotonicMs: number;
   /** The port actually bound (differs from config.port when it was 0). */
   port = 0;
@@ -78,7 +85,7 @@ export class ServerNode {
     this.lastSampleMs = this.startedMonotonicMs;
     this.databases = [];
     for (let i = 0; i < options.config.databases; i++) {
-      this.databases.push(new Database(i, () => this.stats.expiredKeys++));
+      this.databases.push(new Database(i, { onExpired: (db, key) => this.keyExpired(db, key) }));
     }
   }
 
@@ -142,6 +149,25 @@ export class ServerNode {
     this.closeListeners();
     if (this.cronTimer !== undefined) this.env.timers.cancel(this.cronTimer);
     for (const client of [...this.clients.values()]) this.closeClient(client);
+  }
+
+  /**
+   * A command changed `key` (Redis's signalModifiedKey plus server.dirty += changes): WATCH is
+   * invalidated and the change counts toward save rules and propagation.
+   */
+  keyModified(db: Database, key: string, changes = 1): void {
+    this.watches.touch(db.index, key);
+    this.dirty += changes;
+  }
+
+  /**
+   * A key was found expired and deleted: counted, WATCH invalidated, and a DEL propagated so replicas
+   * and the AOF delete it too (deleteExpiredKeyAndPropagate).
+   */
+  private keyExpired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.watches.touch(db.index, key);
+    this.propagation.add(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
   /** Sends an error reply and counts it (INFO total_error_replies). */

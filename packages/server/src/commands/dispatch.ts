@@ -7,8 +7,9 @@
  */
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
+import { call } from './call.js';
 import { COMMAND_TABLE } from './table.js';
-import { type Command, type CommandContext, ErrorReply } from './types.js';
+import { type Command, ErrorReply } from './types.js';
 
 /** Redis truncates each name and argument shown in an error to 128 bytes. */
 const ERROR_ARG_BYTES_MAX = 128;
@@ -63,21 +64,16 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     node.replyError(client, resolved.message);
     return;
   }
-  if (!client.authenticated && !resolved.flags.includes('no_auth')) {
+  // Redis's authRequired(): the default user has a password and this client has not used it. A
+  // client that connected while no password was set stays authenticated, as in Redis.
+  if (
+    !client.authenticated &&
+    node.config.requirepass !== '' &&
+    !resolved.flags.includes('no_auth')
+  ) {
     node.replyError(client, 'NOAUTH Authentication required.');
     return;
   }
-  const db = node.databases[client.dbIndex];
-  if (db === undefined) throw new Error(`client ${client.id} selected a missing database`);
-  const ctx: CommandContext = {
-    node,
-    client,
-    db,
-    reply: client.reply,
-    nowMs: node.env.clock.wallMs(),
-  };
-  client.lastCommand = resolved.fullName;
-  node.stats.commandsProcessed++;
-  const error = resolved.run(ctx, argv);
-  if (error !== undefined) node.replyError(client, error.message);
+  const error = call(node, client, resolved, argv, node.env.clock.wallMs());
+  if (error !== undefined) node.replyError(client, error);
 }

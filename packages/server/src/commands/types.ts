@@ -31,7 +31,9 @@ export type CommandFlag =
   | 'only_sentinel'
   | 'no_mandatory_keys'
   | 'no_multi'
-  | 'allow_busy';
+  | 'allow_busy'
+  /** replisim: never propagate, even if the dirty counter moved (Redis's CMD_CALL_NOWRAP-like uses). */
+  | 'no_propagate';
 
 /** An error reply, as a value: `new ErrorReply('ERR syntax error')`. */
 export class ErrorReply {
@@ -69,13 +71,30 @@ export interface CommandMeta {
   readonly doc: CommandDoc;
 }
 
-/** What a command sees while it runs. One `nowMs` per command: a command sees one instant. */
+/**
+ * What a command sees while it runs. One `nowMs` per command (one per EXEC for a transaction): a
+ * command sees one instant.
+ *
+ * Changes are reported, never inferred: a command that changed a key calls `modified(key)` (WATCH,
+ * dirty counter). If the dirty counter moved, the dispatcher propagates the command as received,
+ * unless the command called `propagateAs` with its deterministic form (SET EX -> SET PXAT,
+ * EXPIRE -> PEXPIREAT, GETDEL -> DEL...). `alsoPropagate` adds further operations; several operations
+ * from one command go out wrapped in MULTI/EXEC.
+ */
 export interface CommandContext {
   readonly node: ServerNode;
   readonly client: Client;
   readonly db: Database;
   readonly reply: ReplyWriter;
   readonly nowMs: number;
+  /** Reports that `key` changed: invalidates WATCH, adds `changes` (default 1) to the dirty counter. */
+  modified(key: string, changes?: number): void;
+  /** Propagates `argv` instead of the command as received (only if something changed). */
+  propagateAs(argv: readonly (Buffer | string)[]): void;
+  /** Propagates the command even if the dirty counter did not move (FLUSHALL on an empty node). */
+  forcePropagation(): void;
+  /** Propagates `argv` in addition to (before) the command's own operation. */
+  alsoPropagate(argv: readonly (Buffer | string)[]): void;
 }
 
 export interface CommandSpec<Args> extends CommandMeta {

@@ -23,7 +23,10 @@ export const del: Command = defineCommand<readonly Buffer[]>({
     let deleted = 0;
     for (const arg of keys) {
       const key = arg.toString('latin1');
-      if (ctx.db.lookup(key, ctx.nowMs) !== undefined && ctx.db.delete(key)) deleted++;
+      if (ctx.db.lookup(key, ctx.nowMs) !== undefined && ctx.db.delete(key)) {
+        ctx.modified(key);
+        deleted++;
+      }
     }
     ctx.reply.integer(deleted);
     return undefined;

@@ -5,7 +5,7 @@
  * saves; that arrives with the snapshot work.)
  */
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
-import { parseFlushMode } from './flush-mode.js';
+import { flushDatabase, parseFlushMode } from './flush-mode.js';
 
 export const flushall: Command = defineCommand<null>({
   name: 'flushall',
@@ -22,7 +22,9 @@ export const flushall: Command = defineCommand<null>({
   },
   parse: parseFlushMode,
   execute(ctx) {
-    for (const db of ctx.node.databases) db.clear();
+    for (const db of ctx.node.databases) flushDatabase(ctx, db);
+    // Redis propagates FLUSHDB/FLUSHALL even when nothing was there to remove.
+    ctx.forcePropagation();
     ctx.reply.simple('OK');
     return undefined;
   },

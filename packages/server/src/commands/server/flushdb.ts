@@ -4,7 +4,7 @@
  * Removes every key of the selected database.
  */
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
-import { parseFlushMode } from './flush-mode.js';
+import { flushDatabase, parseFlushMode } from './flush-mode.js';
 
 export const flushdb: Command = defineCommand<null>({
   name: 'flushdb',
@@ -21,7 +21,9 @@ export const flushdb: Command = defineCommand<null>({
   },
   parse: parseFlushMode,
   execute(ctx) {
-    ctx.db.clear();
+    flushDatabase(ctx, ctx.db);
+    // Redis propagates FLUSHDB/FLUSHALL even when nothing was there to remove.
+    ctx.forcePropagation();
     ctx.reply.simple('OK');
     return undefined;
   },

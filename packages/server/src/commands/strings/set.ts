@@ -78,6 +78,9 @@ export function expiryDeadlineMs(
   return Number(ms);
 }
 
+const toArg = (part: string | Buffer): Buffer =>
+  typeof part === 'string' ? Buffer.from(part, 'latin1') : part;
+
 export const set: Command = defineCommand<SetArgs>({
   name: 'set',
   arity: -3,
@@ -118,9 +121,14 @@ export const set: Command = defineCommand<SetArgs>({
       // Redis copies the argument; our argv Buffers may be views into a shared read buffer.
       db.set(args.key, { type: 'string', value: Buffer.from(args.value) }, args.keepTtl);
       if (deadlineMs !== undefined) db.setExpiry(args.key, deadlineMs);
+      ctx.modified(args.key);
+      // Relative and second-based expiries go to replicas as an absolute PXAT (t_string.c).
+      if (deadlineMs !== undefined && args.expiry?.kind !== 'pxat') {
+        ctx.propagateAs(['SET', args.key, args.value, 'PXAT', String(deadlineMs)].map(toArg));
+      }
     }
     if (args.get) {
-      if (old === undefined) reply.nullBulk();
+      if (old === undefined || old.type !== 'string') reply.nullBulk();
       else reply.bulk(old.value);
     } else if (blocked) {
       reply.nullBulk();

@@ -1,0 +1,77 @@
+/**
+ * Running one command with its side channels, as Redis's call(): a fresh context with one `nowMs`,
+ * the command's own reply, and afterwards propagation of what it changed. A top-level command opens
+ * and closes a propagation call; commands run by EXEC share EXEC's, so a transaction's changes go out
+ * as one MULTI ... EXEC block.
+ */
+import type { Client } from '../client.js';
+import type { Database } from '../keyspace/database.js';
+import type { ServerNode } from '../node.js';
+import type { Argv } from '../replication/propagation.js';
+import type { Command, CommandContext } from './types.js';
+
+class CallContext implements CommandContext {
+  readonly node: ServerNode;
+  readonly client: Client;
+  readonly db: Database;
+  readonly nowMs: number;
+  /** The deterministic form to propagate instead of argv, if the command set one. */
+  rewritten: Argv | undefined;
+  forced = false;
+
+  constructor(node: ServerNode, client: Client, db: Database, nowMs: number) {
+    this.node = node;
+    this.client = client;
+    this.db = db;
+    this.nowMs = nowMs;
+  }
+
+  get reply(): Client['reply'] {
+    return this.client.reply;
+  }
+
+  modified(key: string, changes = 1): void {
+    this.node.keyModified(this.db, key, changes);
+  }
+
+  propagateAs(argv: Argv): void {
+    this.rewritten = argv;
+  }
+
+  forcePropagation(): void {
+    this.forced = true;
+  }
+
+  alsoPropagate(argv: Argv): void {
+    this.node.propagation.add(this.db.index, argv);
+  }
+}
+
+/**
+ * Runs `command` for `client` and propagates its change. Returns the error reply the command
+ * produced, if any, for the caller to send (the dispatcher counts it).
+ */
+export function call(
+  node: ServerNode,
+  client: Client,
+  command: Command,
+  argv: readonly Buffer[],
+  nowMs: number,
+): string | undefined {
+  const db = node.databases[client.dbIndex];
+  if (db === undefined) throw new Error(`client ${client.id} selected a missing database`);
+  const ctx = new CallContext(node, client, db, nowMs);
+  const propagation = node.propagation;
+  const topLevel = !propagation.isInCall();
+  if (topLevel) propagation.beginCall();
+  const dirtyBefore = node.dirty;
+  client.lastCommand = command.fullName;
+  node.stats.commandsProcessed++;
+  const error = command.run(ctx, argv);
+  const changed = node.dirty !== dirtyBefore || ctx.forced;
+  if (changed && !command.flags.includes('no_propagate')) {
+    propagation.add(db.index, ctx.rewritten ?? argv);
+  }
+  if (topLevel) propagation.endCall();
+  return error?.message;
+}
