@@ -1,5 +1,6 @@
 /**
- * The command table: every command replisim implements, listed alphabetically. Built once at load;
+ * The command table: every command replisim implements. Each family folder lists its own commands
+ * (so work on one type never edits another's list); the table sorts them by name. Built once at load;
  * a duplicate name is a programmer error. Lookups accept the lower-case and the upper-case spelling
  * directly (what clients send), and the dispatcher lower-cases anything else.
  */
@@ -11,8 +12,9 @@ import { hello } from './connection/hello.js';
 import { ping } from './connection/ping.js';
 import { quit } from './connection/quit.js';
 import { select } from './connection/select.js';
-import { del } from './keys/del.js';
-import { exists } from './keys/exists.js';
+import { HASHES_COMMANDS } from './hashes/index.js';
+import { KEYS_COMMANDS } from './keys/index.js';
+import { LISTS_COMMANDS } from './lists/index.js';
 import { commandCommand } from './server/command.js';
 import { configCommand } from './server/config.js';
 import { dbsize } from './server/dbsize.js';
@@ -20,30 +22,37 @@ import { flushall } from './server/flushall.js';
 import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
 import { time } from './server/time.js';
-import { get } from './strings/get.js';
-import { set } from './strings/set.js';
+import { SETS_COMMANDS } from './sets/index.js';
+import { STRINGS_COMMANDS } from './strings/index.js';
 import type { Command } from './types.js';
+import { ZSETS_COMMANDS } from './zsets/index.js';
 
-export const COMMAND_LIST: readonly Command[] = [
+const SERVER_AND_CONNECTION: readonly Command[] = [
   auth,
   client,
   commandCommand,
   configCommand,
   dbsize,
-  del,
   echo,
-  exists,
   flushall,
   flushdb,
-  get,
   hello,
   info,
   ping,
   quit,
   select,
-  set,
   time,
 ];
+
+export const COMMAND_LIST: readonly Command[] = [
+  ...SERVER_AND_CONNECTION,
+  ...STRINGS_COMMANDS,
+  ...KEYS_COMMANDS,
+  ...LISTS_COMMANDS,
+  ...HASHES_COMMANDS,
+  ...SETS_COMMANDS,
+  ...ZSETS_COMMANDS,
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 function buildTable(commands: readonly Command[]): ReadonlyMap<string, Command> {
   const table = new Map<string, Command>();

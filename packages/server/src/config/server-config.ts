@@ -37,6 +37,16 @@ export interface ServerConfig {
   timeout: number;
   tcpKeepalive: number;
   hz: number;
+  /** Encoding thresholds: what OBJECT ENCODING reports (Redis converts past these, never back). */
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+  listMaxListpackSize: number;
+  listCompressDepth: number;
+  /** Effort of the active expiry cycle, 1 to 10 (Redis's active-expire-effort). */
+  activeExpireEffort: number;
   loglevel: LogLevel;
   logfile: string;
   /** Accepted for redis.conf compatibility; only 'no' is supported (run it under a supervisor). */
@@ -76,6 +86,14 @@ export function defaultServerConfig(): ServerConfig {
     timeout: 0,
     tcpKeepalive: 300,
     hz: 10,
+    hashMaxListpackEntries: 128,
+    hashMaxListpackValue: 64,
+    setMaxIntsetEntries: 512,
+    zsetMaxListpackEntries: 128,
+    zsetMaxListpackValue: 64,
+    listMaxListpackSize: -2,
+    listCompressDepth: 0,
+    activeExpireEffort: 1,
     loglevel: 'notice',
     logfile: '',
     daemonize: false,
