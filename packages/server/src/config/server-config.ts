@@ -86,7 +86,7 @@ export function defaultServerConfig(): ServerConfig {
     timeout: 0,
     tcpKeepalive: 300,
     hz: 10,
-    hashMaxListpackEntries: 128,
+    hashMaxListpackEntries: 512,
     hashMaxListpackValue: 64,
     setMaxIntsetEntries: 512,
     zsetMaxListpackEntries: 128,
