@@ -16,6 +16,8 @@ export function serveClient(node: ServerNode, client: Client): void {
   connection.onClose(() => {
     node.clients.delete(client.id);
     node.watches.unwatchAll(client);
+    // Lists engineer: a client that disconnects while blocked stops waiting (keyspace/blocking.ts).
+    node.blocking.removeClient(client);
   });
 }
 
@@ -26,7 +28,20 @@ function onClientData(node: ServerNode, client: Client, chunk: Buffer): void {
   // Redis applies its tighter unauthenticated limits only while a password is actually required.
   client.parser.authRequired = !client.authenticated && node.config.requirepass !== '';
   client.parser.feed(chunk);
+  processClientInput(node, client);
+}
+
+/**
+ * Runs every complete request buffered for `client`, then flushes the replies. While the node is
+ * paused (DEBUG SLEEP) it does nothing and returns without flushing: requests wait in the parser,
+ * replies in the reply buffer, and the node calls this again for every client when the pause ends.
+ */
+export function processClientInput(node: ServerNode, client: Client): void {
+  if (client.closing) return;
   for (;;) {
+    if (node.paused) return;
+    // Lists engineer: a blocked client's requests wait in the parser until it is unblocked.
+    if (client.blocked) break;
     const request = client.parser.next();
     if (request.kind === 'incomplete') break;
     if (request.kind === 'error') {
@@ -48,9 +63,13 @@ function onClientData(node: ServerNode, client: Client, chunk: Buffer): void {
       break;
     }
     dispatch(node, client, request.argv);
+    // Lists engineer: serve clients blocked on keys this command pushed to (keyspace/blocking.ts).
+    node.blocking.handleReadyKeys();
     if (client.closing) break;
   }
   flushClient(node, client);
+  // Lists engineer: then flush the clients just unblocked and run their pipelined requests.
+  node.blocking.processUnblocked();
 }
 
 /** Sends the pending replies; closes the client if it asked to (QUIT) or overran its output limit. */

@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@replisim/base';
 import { ReplyWriter, type RequestParser } from '@replisim/protocol';
+import type { Transaction } from './commands/transactions/transaction.js';
 
 /** Initial reply buffer per client; it grows on demand and shrinks back after each flush. */
 const REPLY_BYTES_INITIAL = 1024;
@@ -27,8 +28,16 @@ export class Client {
   closing = false;
   /** Set when a key this client WATCHes changes; EXEC then fails (watch-registry.ts). */
   watchDirty = false;
+  /** The queued transaction between MULTI and EXEC/DISCARD (commands/transactions/). */
+  transaction: Transaction | undefined = undefined;
   /** When the output buffer first passed the soft limit (monotonic ms), or -1 while below it. */
   softLimitSinceMs = -1;
+  /** Lists engineer: true while a blocking command waits (keyspace/blocking.ts sets and clears
+   * it); client-io.ts runs none of the client's further requests meanwhile. */
+  blocked = false;
+  /** Redis's CLIENT_DENY_BLOCKING: set while EXEC runs the queue, so blocking commands behave as
+   * non-blocking (reply a null at once instead of blocking). */
+  denyBlocking = false;
 
   constructor(
     id: number,

@@ -11,8 +11,10 @@
 import type { Connection, Env, Listener, TimerId } from '@replisim/base';
 import { RequestParser } from '@replisim/protocol';
 import { Client } from './client.js';
-import { serveClient } from './client-io.js';
+import { processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
+import { ActiveExpiry } from './keyspace/active-expiry.js';
+import { BlockingRegistry } from './keyspace/blocking.js';
 import { Database } from './keyspace/database.js';
 import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
@@ -59,6 +61,8 @@ export class ServerNode {
   /** Changes since the last successful save (Redis's server.dirty; save rules read it). */
   dirty = 0;
   readonly watches: WatchRegistry = new WatchRegistry();
+  /** Lists engineer: clients blocked on keys (BLPOP...), served after each command. */
+  readonly blocking: BlockingRegistry;
   /** Every change, in the deterministic form replicas and the AOF receive. */
   readonly propagation: PropagationLog = new PropagationLog();
   readonly startedMonotonicMs: number;
@@ -68,6 +72,11 @@ export class ServerNode {
   private readonly listeners: Listener[] = [];
   private nextClientId = 1;
   private cronTimer: TimerId | undefined;
+  /** Active expiry (keyspace/active-expiry.ts), run from the cron; DEBUG SET-ACTIVE-EXPIRE switches it. */
+  readonly activeExpiry: ActiveExpiry = new ActiveExpiry();
+  activeExpireEnabled = true;
+  /** The timer that ends a DEBUG SLEEP pause; while set, no client input is processed. */
+  private pauseTimer: TimerId | undefined;
   private readonly opsSamples: number[] = [];
   private opsAtLastSample = 0;
   private lastSampleMs: number;
@@ -83,6 +92,13 @@ export class ServerNode {
     this.replid = options.env.random.hex(40);
     this.startedMonotonicMs = options.env.clock.monotonicMs();
     this.lastSampleMs = this.startedMonotonicMs;
+    this.blocking = new BlockingRegistry({
+      timers: options.env.timers,
+      // An unblocked client that is still connected flushes its reply and runs what it pipelined.
+      resume: (client) => {
+        if (this.clients.get(client.id) === client) processClientInput(this, client);
+      },
+    });
     this.databases = [];
     for (let i = 0; i < options.config.databases; i++) {
       this.databases.push(new Database(i, { onExpired: (db, key) => this.keyExpired(db, key) }));
@@ -148,6 +164,7 @@ export class ServerNode {
     this.stopped = true;
     this.closeListeners();
     if (this.cronTimer !== undefined) this.env.timers.cancel(this.cronTimer);
+    if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
     for (const client of [...this.clients.values()]) this.closeClient(client);
   }
 
@@ -156,7 +173,8 @@ export class ServerNode {
    * invalidated and the change counts toward save rules and propagation.
    */
   keyModified(db: Database, key: string, changes = 1): void {
-    this.watches.touch(db.index, key);
+    // Whether the key is still stored decides if an already-expired watched key really changed.
+    this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
   }
 
@@ -166,7 +184,7 @@ export class ServerNode {
    */
   private keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
-    this.watches.touch(db.index, key);
+    this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.propagation.add(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
@@ -180,6 +198,8 @@ export class ServerNode {
   closeClient(client: Client): void {
     client.closing = true;
     this.clients.delete(client.id);
+    // Lists engineer: a killed client stops waiting at once (freeClient -> unblockClient).
+    this.blocking.removeClient(client);
     client.connection.destroy();
   }
 
@@ -214,6 +234,28 @@ export class ServerNode {
     });
   }
 
+  /** Whether a DEBUG SLEEP pause is in progress. */
+  get paused(): boolean {
+    return this.pauseTimer !== undefined;
+  }
+
+  /**
+   * DEBUG SLEEP: stops processing for `ms` without blocking the process. Client input keeps arriving
+   * and queues in each parser; pending replies stay unsent; when the timer fires every client's
+   * queued requests run, as if Redis's event loop had just woken up.
+   */
+  pauseFor(ms: number): void {
+    if (ms <= 0 || this.stopped) return;
+    if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
+    this.pauseTimer = this.env.timers.after(ms, () => {
+      this.pauseTimer = undefined;
+      for (const client of [...this.clients.values()]) {
+        if (this.paused) break;
+        processClientInput(this, client);
+      }
+    });
+  }
+
   /** Redis's serverCron, for what exists so far: ops/sec samples and idle-client timeouts. */
   private cron(): void {
     const nowMs = this.env.clock.monotonicMs();
@@ -227,10 +269,19 @@ export class ServerNode {
       this.opsAtLastSample = this.stats.commandsProcessed;
       this.lastSampleMs = nowMs;
     }
+    if (this.activeExpireEnabled && !this.paused) {
+      this.activeExpiry.cycle(
+        this.databases,
+        this.env.clock.wallMs(),
+        () => this.env.clock.monotonicMs(),
+        { effort: this.config.activeExpireEffort, hz: this.config.hz },
+      );
+    }
     if (this.config.timeout > 0) {
       const idleMsMax = this.config.timeout * 1000;
       for (const client of [...this.clients.values()]) {
-        if (nowMs - client.lastInteractionMs > idleMsMax) {
+        // Lists engineer: blocked clients are never idle (clientsCronHandleTimeout skips them).
+        if (!client.blocked && nowMs - client.lastInteractionMs > idleMsMax) {
           this.log('verbose', 'Closing idle client');
           this.closeClient(client);
         }

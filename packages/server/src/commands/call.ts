@@ -65,7 +65,8 @@ export function call(
   const topLevel = !propagation.isInCall();
   if (topLevel) propagation.beginCall();
   const dirtyBefore = node.dirty;
-  client.lastCommand = command.fullName;
+  // CLIENT LIST's cmd= is the command the client sent: EXEC, not the commands it runs.
+  if (topLevel) client.lastCommand = command.fullName;
   node.stats.commandsProcessed++;
   const error = command.run(ctx, argv);
   const changed = node.dirty !== dirtyBefore || ctx.forced;

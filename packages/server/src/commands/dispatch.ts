@@ -9,6 +9,7 @@ import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
 import { call } from './call.js';
 import { COMMAND_TABLE } from './table.js';
+import { queueCommand, queuesInMulti, rejectCommand } from './transactions/transaction.js';
 import { type Command, ErrorReply } from './types.js';
 
 /** Redis truncates each name and argument shown in an error to 128 bytes. */
@@ -61,7 +62,8 @@ function truncate(text: string, bytes: number): string {
 export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer[]): void {
   const resolved = resolveCommand(argv);
   if (resolved instanceof ErrorReply) {
-    node.replyError(client, resolved.message);
+    // rejectCommand also aborts a transaction in MULTI and turns a rejected EXEC into EXECABORT.
+    rejectCommand(node, client, argv, resolved.message);
     return;
   }
   // Redis's authRequired(): the default user has a password and this client has not used it. A
@@ -71,7 +73,13 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     node.config.requirepass !== '' &&
     !resolved.flags.includes('no_auth')
   ) {
-    node.replyError(client, 'NOAUTH Authentication required.');
+    rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
+    return;
+  }
+  // Transactions (transactions/transaction.ts): in MULTI, a command that passed the checks above
+  // is queued (+QUEUED) unless it is one of EXEC DISCARD MULTI WATCH QUIT RESET.
+  if (client.transaction !== undefined && queuesInMulti(resolved)) {
+    queueCommand(client, resolved, argv);
     return;
   }
   const error = call(node, client, resolved, argv, node.env.clock.wallMs());

@@ -22,7 +22,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function parseInt64(arg: Buffer | undefined): bigint | undefined {
   if (arg === undefined || arg.length === 0 || arg.length > 20) return undefined;
   const text = arg.toString('latin1');
-  if (!/^-?(0|[1-9][0-9]*)$/.test(text)) return undefined;
+  // string2ll accepts a lone "0" but not "-0".
+  if (!/^(0|-?[1-9][0-9]*)$/.test(text)) return undefined;
   const value = BigInt(text);
   return value < INT64_MIN || value > INT64_MAX ? undefined : value;
 }

@@ -24,6 +24,7 @@ import { info } from './server/info.js';
 import { time } from './server/time.js';
 import { SETS_COMMANDS } from './sets/index.js';
 import { STRINGS_COMMANDS } from './strings/index.js';
+import { TRANSACTIONS_COMMANDS } from './transactions/index.js';
 import type { Command } from './types.js';
 import { ZSETS_COMMANDS } from './zsets/index.js';
 
@@ -52,6 +53,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...HASHES_COMMANDS,
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
+  ...TRANSACTIONS_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 function buildTable(commands: readonly Command[]): ReadonlyMap<string, Command> {

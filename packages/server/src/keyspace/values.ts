@@ -13,6 +13,12 @@ import type { SortedSet } from './sorted-set.js';
 export interface StringValue {
   readonly type: 'string';
   readonly value: Buffer;
+  /**
+   * Set only where Redis stores the string without tryObjectEncoding (APPEND, SETRANGE: raw;
+   * INCRBYFLOAT: embstr or raw by length). Absent: the encoding follows from the bytes, see
+   * commands/strings/encoding.ts.
+   */
+  readonly encoding?: 'embstr' | 'raw';
 }
 
 export interface ListValue {

@@ -21,6 +21,12 @@ const doc = (summary: string, since: string) => ({
   complexity: 'O(1)',
 });
 
+/** CLIENT LIST's flags letters, in Redis's order: x in MULTI, d a watched key changed; else N. */
+function clientFlags(client: Client): string {
+  const flags = `${client.transaction !== undefined ? 'x' : ''}${client.watchDirty ? 'd' : ''}`;
+  return flags === '' ? 'N' : flags;
+}
+
 /** One CLIENT LIST line for `client`, as Redis 7.0's catClientInfoString writes it. */
 export function clientInfoLine(node: ServerNode, client: Client): string {
   const nowMs = node.env.clock.monotonicMs();
@@ -36,16 +42,16 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
     `name=${client.name}`,
     `age=${ageSeconds}`,
     `idle=${idleSeconds}`,
-    'flags=N',
+    `flags=${clientFlags(client)}`,
     `db=${client.dbIndex}`,
     'sub=0',
     'psub=0',
     'ssub=0',
-    'multi=-1',
+    `multi=${client.transaction === undefined ? -1 : client.transaction.commands.length}`,
     `qbuf=${qbuf}`,
     'qbuf-free=0',
     'argv-mem=0',
-    'multi-mem=0',
+    `multi-mem=${client.transaction?.memoryBytes ?? 0}`,
     'rbs=1024',
     'rbp=0',
     'obl=0',

@@ -1,4 +1,45 @@
 /** The lists commands, listed for the table (commands/table.ts). */
 import type { Command } from '../types.js';
+import { blmove } from './blmove.js';
+import { blpop } from './blpop.js';
+import { brpop } from './brpop.js';
+import { brpoplpush } from './brpoplpush.js';
+import { lindex } from './lindex.js';
+import { linsert } from './linsert.js';
+import { llen } from './llen.js';
+import { lmove } from './lmove.js';
+import { lpop } from './lpop.js';
+import { lpos } from './lpos.js';
+import { lpush } from './lpush.js';
+import { lpushx } from './lpushx.js';
+import { lrange } from './lrange.js';
+import { lrem } from './lrem.js';
+import { lset } from './lset.js';
+import { ltrim } from './ltrim.js';
+import { rpop } from './rpop.js';
+import { rpoplpush } from './rpoplpush.js';
+import { rpush } from './rpush.js';
+import { rpushx } from './rpushx.js';
 
-export const LISTS_COMMANDS: readonly Command[] = [];
+export const LISTS_COMMANDS: readonly Command[] = [
+  blmove,
+  blpop,
+  brpop,
+  brpoplpush,
+  lindex,
+  linsert,
+  llen,
+  lmove,
+  lpop,
+  lpos,
+  lpush,
+  lpushx,
+  lrange,
+  lrem,
+  lset,
+  ltrim,
+  rpop,
+  rpoplpush,
+  rpush,
+  rpushx,
+];

@@ -53,8 +53,10 @@ function writeCommandInfo(reply: ReplyWriter, command: Command): void {
   reply.arrayHeader(10);
   reply.bulk(command.fullName);
   reply.integer(command.arity);
-  reply.setHeader(command.flags.length);
-  for (const flag of command.flags) reply.simple(flag);
+  // no_propagate is replisim's own (EXEC): Redis has no such flag to show.
+  const flags = command.flags.filter((flag) => flag !== 'no_propagate');
+  reply.setHeader(flags.length);
+  for (const flag of flags) reply.simple(flag);
   reply.integer(command.keys.first);
   reply.integer(command.keys.last);
   reply.integer(command.keys.step);

@@ -1,0 +1,28 @@
+/**
+ * EXPIREAT key unix-time-seconds [NX|XX|GT|LT]
+ *
+ * Sets the deadline of `key` as an absolute Unix time in seconds. Replies 1 if the deadline was set (or the key
+ * deleted because it is already past), 0 if the key does not exist or a condition failed.
+ * Propagates as `PEXPIREAT key <abs-ms> [options]`, or `DEL key` for a deadline already past (see expire-generic.ts).
+ */
+import { type Command, defineCommand, ONE_KEY } from '../types.js';
+import { type ExpireArgs, type ExpireForm, executeExpire, parseExpire } from './expire-generic.js';
+
+const FORM: ExpireForm = { command: 'expireat', seconds: true, relative: false };
+
+export const expireat: Command = defineCommand<ExpireArgs>({
+  name: 'expireat',
+  arity: -3,
+  syntax: 'key unix-time-seconds:unix-time [NX|XX|GT|LT]',
+  flags: ['write', 'fast'],
+  aclCategories: ['@keyspace', '@write', '@fast'],
+  keys: ONE_KEY,
+  doc: {
+    summary: 'Set the expiration for a key as a UNIX timestamp',
+    since: '1.2.0',
+    group: 'generic',
+    complexity: 'O(1)',
+  },
+  parse: parseExpire,
+  execute: (ctx, args) => executeExpire(ctx, args, FORM),
+});

@@ -1,0 +1,27 @@
+/**
+ * PTTL key
+ *
+ * Replies the remaining time in milliseconds, -1 if `key` has no deadline, -2 if it does not exist
+ * (see ttl-generic.ts).
+ */
+import { type Command, defineCommand, ONE_KEY } from '../types.js';
+import { executeTtl, parseTtl, type TtlForm } from './ttl-generic.js';
+
+const FORM: TtlForm = { milliseconds: true, absolute: false };
+
+export const pttl: Command = defineCommand<string>({
+  name: 'pttl',
+  arity: 2,
+  syntax: 'key',
+  flags: ['readonly', 'fast'],
+  aclCategories: ['@keyspace', '@read', '@fast'],
+  keys: ONE_KEY,
+  doc: {
+    summary: 'Get the time to live for a key in milliseconds',
+    since: '2.6.0',
+    group: 'generic',
+    complexity: 'O(1)',
+  },
+  parse: parseTtl,
+  execute: (ctx, key) => executeTtl(ctx, key, FORM),
+});

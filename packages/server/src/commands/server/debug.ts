@@ -1,0 +1,185 @@
+/**
+ * DEBUG DIGEST | DIGEST-VALUE [key ...] | OBJECT key | SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP
+ *
+ * The subset of Redis's DEBUG that tests and the replication checkers need. DEBUG is one command in
+ * Redis (not a container), so a wrong subcommand or argument count is "ERR unknown subcommand or
+ * wrong number of arguments for '<sub>'. Try DEBUG HELP." with the subcommand as typed.
+ *
+ * - DIGEST: a status of 40 hex digits, Redis 7.0's dataset digest (keyspace/digest.ts): equal
+ *   datasets give equal digests on replisim and redis-server; all zeros for an empty dataset.
+ * - DIGEST-VALUE: an array of statuses, one digest per key (zeros for a missing key). Like Redis,
+ *   both read the stored data without expiring it.
+ * - OBJECT: a status `Value at:<addr> refcount:<n> encoding:<enc> serializedlength:<n> lru:<n>
+ *   lru_seconds_idle:<n>`, plus `ql_nodes ql_avg_node ql_listpack_max ql_compressed
+ *   ql_uncompressed_size` for lists; "ERR no such key" if missing. refcount, encoding and
+ *   ql_listpack_max/ql_compressed are exact. Estimates: the address is a stable fake derived from the
+ *   key; serializedlength and the quicklist sizes are computed without LZF compression
+ *   (keys/object-info.ts); lru is the LRU clock now (seconds, 24 bits) and lru_seconds_idle is 0,
+ *   because replisim does not track access times.
+ * - SLEEP: pauses the whole node for <seconds> (a float, parsed as strtod: junk is 0). This is not a
+ *   busy wait: the node stops processing, requests arriving meanwhile stay queued in each client's
+ *   input buffer, the +OK and every other reply wait, and an Env timer ends the pause. The cron
+ *   skips active expiry meanwhile. Pauses are capped at SLEEP_MS_MAX.
+ * - SET-ACTIVE-EXPIRE: switches the active expiry cycle off (0) or on (anything else, as atoi).
+ *
+ * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local' allows
+ * loopback clients (127.0.0.1, ::1), 'yes' allows all. Deliberate differences: replisim defaults to
+ * 'local' (Redis: 'no'), so tests and tools on the same machine can use DEBUG without configuration;
+ * and the refusal is checked when DEBUG runs, so an unauthenticated client gets NOAUTH first, where
+ * Redis checks protected commands before authentication.
+ */
+import { datasetDigest, valueDigest } from '../../keyspace/digest.js';
+import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';
+import { keyOf } from '../lookup.js';
+import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
+
+const NOT_ALLOWED = new ErrorReply(
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+);
+const NO_SUCH_KEY = new ErrorReply('ERR no such key');
+/** The longest DEBUG SLEEP honoured: one hour, so a typo cannot freeze a simulation forever. */
+const SLEEP_MS_MAX = 3_600_000;
+/** LRU_CLOCK_MAX: Redis's LRU clock is 24 bits of seconds. */
+const LRU_CLOCK_MAX = (1 << 24) - 1;
+/** Subcommand errors name at most 128 bytes of the subcommand, as %.128s does. */
+const SUBCOMMAND_BYTES_MAX = 128;
+
+const HELP_LINES: readonly string[] = [
+  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'HELP',
+  '    Prints this help.',
+];
+
+type DebugArgs =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'digest' }
+  | { readonly kind: 'digest-value'; readonly keys: readonly string[] }
+  | { readonly kind: 'object'; readonly key: string }
+  | { readonly kind: 'sleep'; readonly ms: number }
+  | { readonly kind: 'set-active-expire'; readonly enabled: boolean };
+
+const LOOPBACK_ADDRESSES: ReadonlySet<string> = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function debugAllowed(ctx: CommandContext): boolean {
+  const policy = ctx.node.config.enableDebugCommand;
+  if (policy === 'yes') return true;
+  return policy === 'local' && LOOPBACK_ADDRESSES.has(ctx.client.connection.remoteAddress);
+}
+
+/** C's atoi: optional spaces and sign, then the leading digits; 0 when there are none. */
+function atoi(arg: Buffer | undefined): number {
+  const match = /^\s*([+-]?[0-9]+)/.exec(arg?.toString('latin1') ?? '');
+  return match === null ? 0 : Number.parseInt(match[1] ?? '0', 10);
+}
+
+/** DEBUG SLEEP's duration: strtod, then truncated to microseconds as Redis does; <= 0 is no pause. */
+function sleepMs(arg: Buffer | undefined): number {
+  const seconds = Number.parseFloat(arg?.toString('latin1') ?? '');
+  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  const micros = Math.trunc(seconds * 1_000_000);
+  return Math.min(SLEEP_MS_MAX, Math.ceil(micros / 1000));
+}
+
+function parseDebug(argv: readonly Buffer[], ctx: CommandContext): DebugArgs | ErrorReply {
+  if (!debugAllowed(ctx)) return NOT_ALLOWED;
+  const typed = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
+  const sub = typed.toLowerCase();
+  const argc = argv.length;
+  if (sub === 'help' && argc === 2) return { kind: 'help' };
+  if (sub === 'digest' && argc === 2) return { kind: 'digest' };
+  if (sub === 'digest-value') return { kind: 'digest-value', keys: argv.slice(2).map(keyOf) };
+  if (sub === 'object' && argc === 3) return { kind: 'object', key: keyOf(argv[2]) };
+  if (sub === 'sleep' && argc === 3) return { kind: 'sleep', ms: sleepMs(argv[2]) };
+  if (sub === 'set-active-expire' && argc === 3) {
+    return { kind: 'set-active-expire', enabled: atoi(argv[2]) !== 0 };
+  }
+  return new ErrorReply(
+    `ERR unknown subcommand or wrong number of arguments for '${typed.slice(0, SUBCOMMAND_BYTES_MAX)}'. Try DEBUG HELP.`,
+  );
+}
+
+/** A stable fake object address for DEBUG OBJECT: 0x7f plus ten hex digits from an FNV-1a hash. */
+function fakeAddress(dbIndex: number, key: string): string {
+  let hash = 0x811c9dc5 ^ dbIndex;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `0x7f${(hash * 16).toString(16).padStart(10, '0')}`;
+}
+
+function debugObject(ctx: CommandContext, key: string): ErrorReply | undefined {
+  const value = ctx.db.peek(key);
+  if (value === undefined) return NO_SUCH_KEY;
+  const config = ctx.node.config;
+  const lru = Math.floor(ctx.nowMs / 1000) & LRU_CLOCK_MAX;
+  let line =
+    `Value at:${fakeAddress(ctx.db.index, key)} refcount:${refcountOf(value)} ` +
+    `encoding:${encodingOf(value)} serializedlength:${serializedLength(value, config)} ` +
+    `lru:${lru} lru_seconds_idle:0`;
+  if (value.type === 'list') {
+    const layout = quicklistLayout(value.value, config.listMaxListpackSize);
+    const bytes = layout.nodeBytes.reduce((total, node) => total + node, 0);
+    const average = layout.nodes === 0 ? 0 : value.value.length / layout.nodes;
+    line +=
+      ` ql_nodes:${layout.nodes} ql_avg_node:${average.toFixed(2)}` +
+      ` ql_listpack_max:${config.listMaxListpackSize}` +
+      ` ql_compressed:${config.listCompressDepth === 0 ? 0 : 1} ql_uncompressed_size:${bytes}`;
+  }
+  ctx.reply.simple(line);
+  return undefined;
+}
+
+export const debug: Command = defineCommand<DebugArgs>({
+  name: 'debug',
+  arity: -2,
+  syntax: 'subcommand [argument [argument ...]]',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous'],
+  keys: NO_KEYS,
+  doc: {
+    summary: 'A container for debugging commands',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'Depends on subcommand.',
+  },
+  parse: parseDebug,
+  execute(ctx, args) {
+    const { node, reply } = ctx;
+    switch (args.kind) {
+      case 'help':
+        reply.arrayHeader(HELP_LINES.length);
+        for (const line of HELP_LINES) reply.simple(line);
+        return undefined;
+      case 'digest':
+        reply.simple(datasetDigest(node.databases));
+        return undefined;
+      case 'digest-value':
+        reply.arrayHeader(args.keys.length);
+        for (const key of args.keys) reply.simple(valueDigest(ctx.db, key));
+        return undefined;
+      case 'object':
+        return debugObject(ctx, args.key);
+      case 'sleep':
+        node.pauseFor(args.ms);
+        reply.simple('OK');
+        return undefined;
+      case 'set-active-expire':
+        node.activeExpireEnabled = args.enabled;
+        reply.simple('OK');
+        return undefined;
+    }
+  },
+});

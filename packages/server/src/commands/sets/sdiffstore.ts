@@ -1,0 +1,33 @@
+/**
+ * SDIFFSTORE destination key [key ...]
+ *
+ * Stores the result in `destination` (replacing it and its TTL; deleting it when the result is
+ * empty) and replies its cardinality; see set-ops.ts.
+ */
+import { ALL_KEYS, type Command, defineCommand } from '../types.js';
+import { unionOrDifference } from './set-ops.js';
+
+interface SetStoreArgs {
+  readonly destination: string;
+  readonly keys: readonly string[];
+}
+
+export const sdiffstore: Command = defineCommand<SetStoreArgs>({
+  name: 'sdiffstore',
+  arity: -3,
+  syntax: 'destination:key key [key ...]',
+  flags: ['write', 'denyoom'],
+  aclCategories: ['@write', '@set', '@slow'],
+  keys: ALL_KEYS,
+  doc: {
+    summary: 'Subtract multiple sets and store the resulting set in a key',
+    since: '1.0.0',
+    group: 'set',
+    complexity: 'O(N) where N is the total number of elements in all given sets.',
+  },
+  parse: (argv) => ({
+    destination: (argv[1] ?? Buffer.alloc(0)).toString('latin1'),
+    keys: argv.slice(2).map((key) => key.toString('latin1')),
+  }),
+  execute: (ctx, args) => unionOrDifference(ctx, args.keys, 'diff', args.destination),
+});

@@ -1,0 +1,28 @@
+/**
+ * ZUNION numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
+ *
+ * Replies the resulting members in score order, WITHSCORES adding their scores. See zsetops-generic.ts for the rules.
+ */
+import { type Command, defineCommand, NO_KEYS } from '../types.js';
+import { executeSetOp, parseSetOp, type SetOpArgs, type SetOpVariant } from './zsetops-generic.js';
+
+const VARIANT: SetOpVariant = { name: 'zunion', op: 'union', store: false, cardinality: false };
+
+export const zunion: Command = defineCommand<SetOpArgs>({
+  name: 'zunion',
+  arity: -3,
+  syntax:
+    'numkeys:integer key [key ...] [WEIGHTS weight:integer [weight:integer ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]',
+  flags: ['readonly'],
+  aclCategories: ['@read', '@sortedset', '@slow'],
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Add multiple sorted sets',
+    since: '6.2.0',
+    group: 'sorted-set',
+    complexity:
+      'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
+  },
+  parse: (argv) => parseSetOp(argv, VARIANT),
+  execute: executeSetOp,
+});

@@ -1,0 +1,29 @@
+/**
+ * ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]
+ *
+ * Stores the result in `destination` (replacing it, TTL included; an empty result deletes it)
+ * and replies its size. Propagated as received. See zsetops-generic.ts for the rules.
+ */
+import { type Command, defineCommand, ONE_KEY } from '../types.js';
+import { executeSetOp, parseSetOp, type SetOpArgs, type SetOpVariant } from './zsetops-generic.js';
+
+const VARIANT: SetOpVariant = { name: 'zunionstore', op: 'union', store: true, cardinality: false };
+
+export const zunionstore: Command = defineCommand<SetOpArgs>({
+  name: 'zunionstore',
+  arity: -4,
+  syntax:
+    'destination:key numkeys:integer key [key ...] [WEIGHTS weight:integer [weight:integer ...]] [AGGREGATE SUM|MIN|MAX]',
+  flags: ['write', 'denyoom'],
+  aclCategories: ['@write', '@sortedset', '@slow'],
+  keys: ONE_KEY,
+  doc: {
+    summary: 'Add multiple sorted sets and store the resulting sorted set in a new key',
+    since: '2.0.0',
+    group: 'sorted-set',
+    complexity:
+      'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
+  },
+  parse: (argv) => parseSetOp(argv, VARIANT),
+  execute: executeSetOp,
+});

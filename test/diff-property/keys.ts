@@ -1,0 +1,101 @@
+/**
+ * Keys and expiry (db.c, expire.c): existence, types, renames and moves across the two databases,
+ * TTLs set relatively and absolutely with NX/XX/GT/LT, their reads (compared with a tolerance, as the
+ * two servers' clocks differ by a few ms), and the key-space reads whose order is Redis's hash
+ * order (KEYS sorted, SCAN and RANDOMKEY by shape).
+ */
+import * as fc from 'fast-check';
+import {
+  absoluteTime,
+  command,
+  entry,
+  type Family,
+  integer,
+  key,
+  keys,
+  SHAPE,
+  SORTED,
+  ttlMs,
+} from './model.js';
+
+const expireFlags = fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT'], ['NX', 'XX'], ['gt', 'LT']);
+const database = fc.constantFrom('0', '1', '0', '1', '2', '-1', 'x', '16');
+const pattern = fc.constantFrom('*', 'a*', '[a-c]', '?', '*\xff*', 'nomatch', 'f\\r*');
+
+export const KEYS_FAMILY: Family = {
+  name: 'keys',
+  core: ['del', 'exists', 'type', 'expire', 'pexpire', 'ttl', 'pttl', 'persist'],
+  entries: [
+    entry('del', 3, keys(1, 3), (ks) => command(['DEL', ...ks])),
+    entry('unlink', 1, keys(1, 3), (ks) => command(['UNLINK', ...ks])),
+    entry('exists', 3, keys(1, 3), (ks) => command(['EXISTS', ...ks])),
+    entry('type', 2, key, (k) => command(['TYPE', k])),
+    entry('touch', 1, keys(1, 3), (ks) => command(['TOUCH', ...ks])),
+    entry(
+      'expire',
+      2,
+      fc.tuple(key, fc.oneof(fc.integer({ min: 1, max: 3 }).map(String), integer), expireFlags),
+      ([k, s, f]) => ({
+        ...command(['EXPIRE', k, s, ...f]),
+        expiresInMs: Number(s) > 0 && Number(s) <= 100 ? Number(s) * 1000 : 0,
+      }),
+    ),
+    entry(
+      'pexpire',
+      3,
+      fc.tuple(key, fc.oneof(ttlMs.map(String), integer), expireFlags),
+      ([k, ms, f]) => ({
+        ...command(['PEXPIRE', k, ms, ...f]),
+        expiresInMs: Number(ms) > 0 && Number(ms) <= 100_000 ? Number(ms) : 0,
+      }),
+    ),
+    entry('expireat', 1, fc.tuple(key, absoluteTime('s'), expireFlags), ([k, at, f]) => ({
+      ...command(['EXPIREAT', k, at, ...f]),
+      expiresInMs: Math.max(0, at.offsetMs) + 1000,
+    })),
+    entry('pexpireat', 2, fc.tuple(key, absoluteTime('ms'), expireFlags), ([k, at, f]) => ({
+      ...command(['PEXPIREAT', k, at, ...f]),
+      expiresInMs: Math.max(0, at.offsetMs),
+    })),
+    entry('ttl', 2, key, (k) => command(['TTL', k], { kind: 'ttl', tolerance: 1 })),
+    entry('pttl', 2, key, (k) => command(['PTTL', k], { kind: 'ttl', tolerance: 50 })),
+    entry('expiretime', 1, key, (k) => command(['EXPIRETIME', k], { kind: 'ttl', tolerance: 1 })),
+    entry('pexpiretime', 1, key, (k) =>
+      command(['PEXPIRETIME', k], { kind: 'ttl', tolerance: 50 }),
+    ),
+    entry('persist', 2, key, (k) => command(['PERSIST', k])),
+    entry('rename', 2, fc.tuple(key, key), ([a, b]) => command(['RENAME', a, b])),
+    entry('renamenx', 1, fc.tuple(key, key), ([a, b]) => command(['RENAMENX', a, b])),
+    entry('move', 1, fc.tuple(key, database), ([k, db]) => command(['MOVE', k, db])),
+    entry(
+      'copy',
+      1,
+      fc.tuple(
+        key,
+        key,
+        fc.constantFrom([], ['REPLACE'], ['DB', '1'], ['DB', '0', 'REPLACE'], ['DB', 'x']),
+      ),
+      ([a, b, o]) => command(['COPY', a, b, ...o]),
+    ),
+    entry('select', 2, database, (db) => command(['SELECT', db])),
+    entry('swapdb', 1, fc.tuple(database, database), ([a, b]) => command(['SWAPDB', a, b])),
+    entry('dbsize', 1, fc.constant(null), () => command(['DBSIZE'])),
+    entry('keys', 1, pattern, (p) => command(['KEYS', p], SORTED)),
+    entry('randomkey', 1, fc.constant(null), () => command(['RANDOMKEY'], SHAPE)),
+    entry(
+      'scan',
+      1,
+      fc.tuple(
+        fc.constantFrom('0', '1', 'x'),
+        fc.constantFrom([], ['MATCH', '*'], ['COUNT', '100'], ['TYPE', 'string'], ['COUNT', '0']),
+      ),
+      ([cursor, o]) => command(['SCAN', cursor, ...o], SHAPE),
+    ),
+    entry(
+      'object',
+      1,
+      fc.tuple(fc.constantFrom('ENCODING', 'REFCOUNT', 'FREQ', 'encoding', 'NOSUCH'), key),
+      ([sub, k]) => command(['OBJECT', sub, k]),
+    ),
+  ],
+};
