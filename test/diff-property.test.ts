@@ -18,8 +18,15 @@
  * random or in hash-table order are compared by the property that matters (runner.ts). Every
  * sequence starts with FLUSHALL on fresh connections.
  *
- * A failure reports the seed, the path and the shrunk sequence, one command a line, with a one-line
- * command that replays exactly that case (REPLISIM_DIFF_SEED, REPLISIM_DIFF_PATH).
+ * REPLISIM_DIFF_STATS=1 also prints, per command, how many replies were values, nulls and errors
+ * (to see what the generators actually reach).
+ *
+ * A failure reports the seed, the path, the shrunk sequence (one command a line, then as data), the
+ * last exchanges with both servers, and a one-line command that replays exactly that case
+ * (REPLISIM_DIFF_SEED, REPLISIM_DIFF_PATH, REPLISIM_DIFF_PROTOCOL).
+ *
+ * Left out on purpose (known differences, reported): unknown-command names and arguments with
+ * bytes >= 0x80 (replisim writes error text as UTF-8, errors.ts).
  */
 import { COMMAND_LIST } from '@replisim/server';
 import * as fc from 'fast-check';
@@ -29,7 +36,12 @@ import { HASHES } from './diff-property/hashes.js';
 import { KEYS_FAMILY } from './diff-property/keys.js';
 import { LISTS } from './diff-property/lists.js';
 import { type Family, type Step, sleep } from './diff-property/model.js';
-import { describeStep, type Protocol, runSequence } from './diff-property/runner.js';
+import {
+  describeStep,
+  type Protocol,
+  type ReplyTally,
+  runSequence,
+} from './diff-property/runner.js';
 import { SETS } from './diff-property/sets.js';
 import { STRINGS } from './diff-property/strings.js';
 import { TRANSACTIONS } from './diff-property/transactions.js';
@@ -51,15 +63,17 @@ const FAMILIES: readonly Family[] = [
 
 /** Commands in all, split over the RESP2 and RESP3 runs. CI default: a few seconds. */
 /** The run's knobs come from REPLISIM_DIFF_* variables (a test option, never a build input). */
-function setting(name: 'COMMANDS' | 'SEED' | 'PATH' | 'PROTOCOL'): string | undefined {
+function setting(name: 'COMMANDS' | 'SEED' | 'PATH' | 'PROTOCOL' | 'STATS'): string | undefined {
   const variable = `REPLISIM_DIFF_${name}`;
   return process.env[variable];
 }
 
-const COMMANDS_TOTAL = Number(setting('COMMANDS') ?? '3000');
+const COMMANDS_TOTAL = Number(setting('COMMANDS') ?? '2000');
 const SEED = setting('SEED');
 const PATH = setting('PATH');
 const ONLY_PROTOCOL = setting('PROTOCOL');
+/** REPLISIM_DIFF_STATS=1 prints how often each command got an error, a null or a value. */
+const TALLY: ReplyTally | undefined = setting('STATS') === undefined ? undefined : new Map();
 const STEPS_MAX = 40;
 /** Average steps per sequence (uniform length 1..STEPS_MAX). */
 const STEPS_AVERAGE = STEPS_MAX / 2;
@@ -117,6 +131,7 @@ function failureReport(details: fc.RunDetails<[Step[]]>, protocol: Protocol): st
     `difference: ${error}`,
     'shrunk sequence (after FLUSHALL):',
     ...steps.map((step, index) => `  ${index}: ${describeStep(step)}`),
+    `as data: ${JSON.stringify(steps)}`,
     `replay: ${replayCommand(details, protocol)}`,
   ].join('\n');
 }
@@ -145,6 +160,12 @@ describe('replisim against redis-server 7.0.15, random sequences', () => {
   });
 
   afterAll(async () => {
+    if (TALLY !== undefined) {
+      const lines = [...TALLY.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, c]) => `  ${name}: ${c.other} values, ${c.null} nulls, ${c.error} errors`);
+      console.info(`diff-property: replies from Redis per command\n${lines.join('\n')}`);
+    }
     replisim?.stop();
     await redis?.stop();
   });
@@ -159,8 +180,9 @@ describe('replisim against redis-server 7.0.15, random sequences', () => {
         if (redis === undefined || replisim === undefined) throw new Error('servers not started');
         const ports = { redis: redis.port, replisim: replisim.port };
         const property = fc.asyncProperty(
-          fc.array(selection.arbitrary, { minLength: 1, maxLength: STEPS_MAX }),
-          (steps) => runSequence(steps, ports, protocol, selection.digest),
+          // size 'max': lengths spread over the whole range (the default keeps arrays short).
+          fc.array(selection.arbitrary, { minLength: 1, maxLength: STEPS_MAX, size: 'max' }),
+          (steps) => runSequence(steps, ports, protocol, selection.digest, TALLY),
         );
         const details = await fc.check(property, {
           numRuns,

@@ -55,8 +55,11 @@ export const HASHES: Family = {
       fc.tuple(key, fc.constantFrom([], ['1'], ['3'], ['-3'], ['2', 'WITHVALUES'], ['0'], ['x'])),
       ([k, o]) => command(['HRANDFIELD', k, ...o], SHAPE),
     ),
-    entry('hscan', 1, fc.tuple(key, fc.constantFrom('0', 'x'), count), ([k, c, n]) =>
-      command(['HSCAN', k, c, 'COUNT', n], SHAPE),
+    entry(
+      'hscan',
+      1,
+      fc.tuple(key, fc.constantFrom('0', '0', 'x'), fc.oneof(fc.constantFrom('10', '1'), count)),
+      ([k, c, n]) => command(['HSCAN', k, c, 'COUNT', n], SHAPE),
     ),
   ],
 };

@@ -81,7 +81,10 @@ export const KEYS_FAMILY: Family = {
     entry('swapdb', 1, fc.tuple(database, database), ([a, b]) => command(['SWAPDB', a, b])),
     entry('dbsize', 1, fc.constant(null), () => command(['DBSIZE'])),
     entry('keys', 1, pattern, (p) => command(['KEYS', p], SORTED)),
-    entry('randomkey', 1, fc.constant(null), () => command(['RANDOMKEY'], SHAPE)),
+    entry('randomkey', 1, fc.constant(null), () => ({
+      ...command(['RANDOMKEY'], SHAPE),
+      expiresAtRandom: true,
+    })),
     entry(
       'scan',
       1,
@@ -89,7 +92,7 @@ export const KEYS_FAMILY: Family = {
         fc.constantFrom('0', '1', 'x'),
         fc.constantFrom([], ['MATCH', '*'], ['COUNT', '100'], ['TYPE', 'string'], ['COUNT', '0']),
       ),
-      ([cursor, o]) => command(['SCAN', cursor, ...o], SHAPE),
+      ([cursor, o]) => ({ ...command(['SCAN', cursor, ...o], SHAPE), expiresAtRandom: true }),
     ),
     entry(
       'object',

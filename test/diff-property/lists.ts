@@ -30,7 +30,12 @@ export const LISTS: Family = {
       command(['LRANGE', k, s, e]),
     ),
     entry('lindex', 2, fc.tuple(key, integer), ([k, i]) => command(['LINDEX', k, i])),
-    entry('lset', 1, fc.tuple(key, integer, value), ([k, i, v]) => command(['LSET', k, i, v])),
+    entry(
+      'lset',
+      1,
+      fc.tuple(key, fc.oneof(fc.constantFrom('0', '-1', '1'), integer), value),
+      ([k, i, v]) => command(['LSET', k, i, v]),
+    ),
     entry(
       'linsert',
       1,

@@ -45,6 +45,11 @@ export interface CommandStep {
   readonly compare: Compare;
   /** A relative TTL this command may set (ms): the runner keeps clear of the deadline. */
   readonly expiresInMs?: number;
+  /**
+   * The command lazily expires keys that it picks at random (RANDOMKEY, SCAN), so the two servers
+   * may have deleted different expired keys: the runner then touches every key on both.
+   */
+  readonly expiresAtRandom?: boolean;
 }
 
 export interface SleepStep {

@@ -17,7 +17,10 @@
  */
 import { encodeCommand, RespDecoder, type RespValue } from '@replisim/protocol';
 import { RawClient, type RawReply } from '../support/raw-client.js';
-import type { Arg, CommandStep, Compare, Step } from './model.js';
+import { type Arg, type CommandStep, type Compare, KEYS, type Step } from './model.js';
+
+/** Exchanges kept for a failure report. */
+const TRANSCRIPT_LINES = 8;
 
 /** Keep commands this far (ms) from any TTL deadline a step may have set. */
 const DEADLINE_MARGIN_MS = 15;
@@ -30,6 +33,9 @@ export interface Ports {
 }
 
 export class SequenceMismatch extends Error {}
+
+/** How often each command got an error, a null or another reply from Redis (coverage check). */
+export type ReplyTally = Map<string, { error: number; null: number; other: number }>;
 
 /** One reply, or one element of an aggregate reply: its bytes and its decoded value. */
 interface Reply {
@@ -186,12 +192,17 @@ const BYTES: Compare = { kind: 'bytes' };
 const RUN_IN_MULTI: ReadonlySet<string> = new Set(['EXEC', 'DISCARD', 'MULTI', 'WATCH', 'QUIT']);
 
 class Session {
-  private readonly deadlines: number[] = [];
+  /** Instants (ms) at which a key may expire: [earliest, latest], see noteDeadlines. */
+  private readonly deadlines: [number, number][] = [];
+  private readonly transcript: string[] = [];
   private inMulti = false;
+  /** A queued command expires keys at random: touch every key after EXEC. */
+  private settleAfterExec = false;
   private queued: CommandStep[] = [];
 
   private readonly redis: RawClient;
   private readonly replisim: RawClient;
+  tally: ReplyTally | undefined;
 
   constructor(redis: RawClient, replisim: RawClient) {
     this.redis = redis;
@@ -225,7 +236,16 @@ class Session {
       this.replisim.read(1, 5000),
     ]);
     if (expected === undefined || actual === undefined) throw new Error('missing reply');
+    this.transcript.push(
+      `${JSON.stringify(argv)} -> redis ${printable(expected.bytes)}, replisim ${printable(actual.bytes)}`,
+    );
+    if (this.transcript.length > TRANSCRIPT_LINES) this.transcript.shift();
     return [expected, actual];
+  }
+
+  /** The last exchanges with both servers, for a failure report. */
+  describeTranscript(): string {
+    return this.transcript.map((line) => `    ${line}`).join('\n');
   }
 
   async run(step: Step, index: number): Promise<void> {
@@ -237,16 +257,43 @@ class Session {
     const nowMs = Date.now();
     const argv = step.argv.map((arg) => resolveArg(arg, nowMs));
     const [expected, actual] = await this.both(argv);
-    this.noteDeadlines(step, nowMs);
+    this.noteDeadlines(step, nowMs, Date.now());
     const name = (argv[0] ?? '').toUpperCase();
+    if (this.tally !== undefined) {
+      const counts = this.tally.get(name) ?? { error: 0, null: 0, other: 0 };
+      const kind = expected.value.kind;
+      counts[kind === 'error' || kind === 'null' ? kind : 'other']++;
+      this.tally.set(name, counts);
+    }
     const where = `step ${index} (${describeStep(step)})`;
-    // Inside MULTI a queued command's reply is +QUEUED: always compared byte for byte.
+    // Inside MULTI a queued command's reply is +QUEUED: always compared byte for byte. EXEC's
+    // array is compared element by element in trackTransaction.
+    const execArray = name === 'EXEC' && this.inMulti && expected.bytes[0] === 0x2a;
     const compare = this.inMulti && !RUN_IN_MULTI.has(name) ? BYTES : step.compare;
-    const mismatch = await compareReplies(compare, expected, actual, (key) =>
-      this.redisEncoding(key),
-    );
+    const mismatch = execArray
+      ? undefined
+      : await compareReplies(compare, expected, actual, (key) => this.redisEncoding(key));
     if (mismatch !== undefined) throw new SequenceMismatch(`${where}: ${mismatch}`);
-    await this.trackTransaction(name, step, expected, actual, where);
+    const queuedBefore = this.inMulti;
+    await this.trackTransaction(name, step, expected, actual, where, nowMs);
+    const ranNow = !queuedBefore || RUN_IN_MULTI.has(name);
+    if (ranNow && step.expiresAtRandom === true) await this.expireEverywhere(where);
+    if (name === 'EXEC' && queuedBefore && this.settleAfterExec) await this.expireEverywhere(where);
+    if (!this.inMulti) this.settleAfterExec = false;
+  }
+
+  /**
+   * Lazily expires every key of the selected database on both servers (EXISTS of all of them), so
+   * a command that expired keys picked at random leaves both with the same keys.
+   */
+  private async expireEverywhere(where: string): Promise<void> {
+    await this.keepClearOfDeadlines();
+    const [expected, actual] = await this.both(['EXISTS', ...KEYS]);
+    if (!expected.bytes.equals(actual.bytes)) {
+      throw new SequenceMismatch(
+        `EXISTS of every key after ${where}: expected ${printable(expected.bytes)}, got ${printable(actual.bytes)}`,
+      );
+    }
   }
 
   /** Ends the sequence: DISCARD an open transaction, then the datasets must have equal digests. */
@@ -267,6 +314,7 @@ class Session {
     expected: RawReply,
     actual: RawReply,
     where: string,
+    sentMs: number,
   ): Promise<void> {
     const text = expected.bytes.toString('latin1');
     if (!this.inMulti) {
@@ -281,17 +329,32 @@ class Session {
       return;
     }
     if (name !== 'EXEC') {
-      if (!RUN_IN_MULTI.has(name) && text === '+QUEUED\r\n') this.queued.push(step);
+      if (!RUN_IN_MULTI.has(name) && text === '+QUEUED\r\n') {
+        this.queued.push(step);
+        if (step.expiresAtRandom === true) this.settleAfterExec = true;
+      }
       return;
     }
     this.inMulti = false;
     const queued = this.queued;
-    const nowMs = Date.now();
-    for (const command of queued) this.noteDeadlines(command, nowMs);
-    if (expected.value.kind === 'null') return;
+    // The queued commands ran somewhere between sending EXEC and now.
+    for (const command of queued) this.noteDeadlines(command, sentMs, Date.now());
+    if (expected.value.kind === 'null') {
+      if (!expected.bytes.equals(actual.bytes)) {
+        throw new SequenceMismatch(
+          `${where}: expected ${printable(expected.bytes)}, got ${printable(actual.bytes)}`,
+        );
+      }
+      return;
+    }
     const [a, b] = [splitAggregate(expected), splitAggregate(actual)];
-    if (a === undefined || b === undefined || a.length !== queued.length) {
+    if (a === undefined || a.length !== queued.length) {
       throw new SequenceMismatch(`${where}: unexpected EXEC reply ${printable(expected.bytes)}`);
+    }
+    if (b === undefined || b.length !== a.length) {
+      throw new SequenceMismatch(
+        `${where}: expected ${printable(expected.bytes)}, got ${printable(actual.bytes)}`,
+      );
     }
     for (const [i, command] of queued.entries()) {
       const [want, got] = [a[i], b[i]];
@@ -312,12 +375,19 @@ class Session {
     return reply?.value.kind === 'bulk' ? reply.value.value.toString('latin1') : 'none';
   }
 
-  private noteDeadlines(step: CommandStep, nowMs: number): void {
+  /**
+   * Remembers when keys the step may have given a TTL can expire. Each server ran the command at
+   * some instant between sending (`sentMs`) and the last reply (`repliedMs`), which can be far apart
+   * on a loaded machine, so a relative TTL gives a range of deadlines; an absolute one is exact.
+   */
+  private noteDeadlines(step: CommandStep, sentMs: number, repliedMs: number): void {
     if (step.expiresInMs !== undefined && step.expiresInMs > 0) {
-      this.deadlines.push(nowMs + step.expiresInMs);
+      this.deadlines.push([sentMs + step.expiresInMs, repliedMs + step.expiresInMs]);
     }
     for (const arg of step.argv) {
-      if (typeof arg !== 'string') this.deadlines.push(nowMs + arg.offsetMs);
+      if (typeof arg === 'string') continue;
+      const atMs = sentMs + arg.offsetMs;
+      this.deadlines.push(arg.unit === 'ms' ? [atMs, atMs] : [atMs - 1000, atMs + 1000]);
     }
   }
 
@@ -327,10 +397,10 @@ class Session {
       const nowMs = Date.now();
       let waitUntil = 0;
       for (let i = this.deadlines.length - 1; i >= 0; i--) {
-        const deadline = this.deadlines[i] ?? 0;
-        if (deadline < nowMs - DEADLINE_MARGIN_MS) this.deadlines.splice(i, 1);
-        else if (deadline <= nowMs + DEADLINE_MARGIN_MS) {
-          waitUntil = Math.max(waitUntil, deadline + DEADLINE_MARGIN_MS + 1);
+        const [earliest, latest] = this.deadlines[i] ?? [0, 0];
+        if (latest < nowMs - DEADLINE_MARGIN_MS) this.deadlines.splice(i, 1);
+        else if (earliest <= nowMs + DEADLINE_MARGIN_MS) {
+          waitUntil = Math.max(waitUntil, latest + DEADLINE_MARGIN_MS + 1);
         }
       }
       if (waitUntil === 0) return;
@@ -349,11 +419,18 @@ export async function runSequence(
   ports: Ports,
   protocol: Protocol,
   digest: boolean,
+  tally?: ReplyTally,
 ): Promise<void> {
   const session = await Session.open(ports, protocol);
+  session.tally = tally;
   try {
     for (const [index, step] of steps.entries()) await session.run(step, index);
     await session.finish(digest);
+  } catch (error) {
+    if (!(error instanceof SequenceMismatch)) throw error;
+    throw new SequenceMismatch(
+      `${error.message}\n  last exchanges:\n${session.describeTranscript()}`,
+    );
   } finally {
     session.close();
   }

@@ -18,7 +18,24 @@ import {
   SHAPE,
 } from './model.js';
 
-const zaddFlags = fc.subarray(['NX', 'XX', 'GT', 'LT', 'CH', 'INCR']);
+/** Mostly valid flag combinations, some conflicting ones (NX with XX, GT or LT...). */
+const zaddFlags = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      [],
+      ['NX'],
+      ['XX'],
+      ['GT'],
+      ['LT'],
+      ['CH'],
+      ['XX', 'CH'],
+      ['GT', 'CH'],
+      ['INCR'],
+    ),
+  },
+  { weight: 1, arbitrary: fc.subarray(['NX', 'XX', 'GT', 'LT', 'CH', 'INCR']) },
+);
 const scoreMembers = fc.array(fc.tuple(float, member), { minLength: 1, maxLength: 3 });
 const scoreBound = fc.oneof(float, fc.constantFrom('(1', '(-1', '-inf', '+inf', '(inf', '(', '[1'));
 const lexBound = fc.constantFrom('-', '+', '[m0', '(m1', '[a', '(', 'm0', '[', '[\xff');

@@ -79,7 +79,7 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   // Transactions (transactions/transaction.ts): in MULTI, a command that passed the checks above
   // is queued (+QUEUED) unless it is one of EXEC DISCARD MULTI WATCH QUIT RESET.
   if (client.transaction !== undefined && queuesInMulti(resolved)) {
-    queueCommand(client, resolved, argv);
+    queueCommand(node, client, resolved, argv);
     return;
   }
   const error = call(node, client, resolved, argv, node.env.clock.wallMs());

@@ -2,13 +2,13 @@
  * The shared body of EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT, following Redis 7.0's
  * expireGenericCommand step by step:
  *
- * 1. Options NX | XX | GT | LT (any case, repeatable) are parsed first: an unknown word is
- *    "ERR Unsupported option <word>"; NX with any other is "ERR NX and XX, GT or LT options at the
- *    same time are not compatible"; GT with LT is "ERR GT and LT options at the same time are not
+ * 1. Options NX | XX | GT | LT (any case, repeatable) are parsed first: an unknown word is "ERR
+ *    Unsupported option <word>"; NX with any other is "ERR NX and XX, GT or LT options at the same
+ *    time are not compatible"; GT with LT is "ERR GT and LT options at the same time are not
  *    compatible".
  * 2. The time must be a 64-bit integer (negative allowed). Seconds are multiplied by 1000 and the
- *    base time (now, for the relative forms) added; an overflow either way is
- *    "ERR invalid expire time in '<command>' command".
+ *    base time (now, for the relative forms) added; an overflow either way is "ERR invalid expire
+ *    time in '<command>' command".
  * 3. A missing key replies 0. NX needs no TTL, XX needs one, GT needs a TTL below the new deadline
  *    (no TTL counts as infinite, so GT never applies to it), LT needs no TTL or one above it;
  *    otherwise 0.
@@ -17,8 +17,8 @@
  *    and propagated as `PEXPIREAT key <abs-ms>` followed by the options as received, exactly the
  *    argument vector Redis rewrites (only the name and the time argument are replaced).
  *
- * Deadlines are kept as JS numbers: beyond 2^53 ms (year 287396) they lose precision in TTL replies;
- * the propagated deadline is the exact integer.
+ * Deadlines are kept as JS numbers: beyond 2^53 ms (year 287396) they lose precision in TTL
+ * replies; the propagated deadline is the exact integer.
  */
 import { isKeyword, NOT_INTEGER, parseInt64 } from '../errors.js';
 import { keyOf } from '../lookup.js';

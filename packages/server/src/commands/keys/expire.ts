@@ -3,7 +3,8 @@
  *
  * Sets the deadline of `key` in seconds from now. Replies 1 if the deadline was set (or the key
  * deleted because it is already past), 0 if the key does not exist or a condition failed.
- * Propagates as `PEXPIREAT key <abs-ms> [options]`, or `DEL key` for a deadline already past (see expire-generic.ts).
+ * Propagates as `PEXPIREAT key <abs-ms> [options]`, or `DEL key` for a deadline already past (see
+ * expire-generic.ts).
  */
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
 import { type ExpireArgs, type ExpireForm, executeExpire, parseExpire } from './expire-generic.js';

@@ -1,9 +1,9 @@
 /**
  * KEYS pattern
  *
- * Replies every key matching the glob `pattern` (util/glob.ts, Redis's stringmatchlen). As in
- * Redis 7.0's keysCommand, a key whose deadline has passed is left out but not deleted. The order is
- * the slot table's, where Redis's is its dict order: clients must not depend on either.
+ * Replies every key matching the glob `pattern` (util/glob.ts, Redis's stringmatchlen). As in Redis
+ * 7.0's keysCommand, a key whose deadline has passed is left out but not deleted. The order is the
+ * slot table's, where Redis's is its dict order: clients must not depend on either.
  */
 import { globMatch } from '../../util/glob.js';
 import { keyOf } from '../lookup.js';

@@ -3,9 +3,9 @@
  *
  * Moves `key` with its TTL from the selected database to database `db`. Replies 1 if moved, 0 if
  * `key` does not exist here or already exists in `db`. Errors as Redis 7.0's moveCommand, in its
- * order: `db` not a 32-bit integer, then "ERR DB index is out of range", then "ERR source and
- * destination objects are the same" when `db` is the selected database (even if the key does not
- * exist). Propagates as received (the replica resolves `db` the same way).
+ * order: `db` not an integer, then outside the 32-bit range, then "ERR DB index is out of range",
+ * then "ERR source and destination objects are the same" when `db` is the selected database (even
+ * if the key does not exist). Propagates as received (the replica resolves `db` the same way).
  */
 
 import type { Database } from '../../keyspace/database.js';
@@ -17,6 +17,10 @@ import { type Command, defineCommand, ErrorReply, ONE_KEY } from '../types.js';
 export const SAME_OBJECT: ErrorReply = new ErrorReply(
   'ERR source and destination objects are the same',
 );
+/** getIntFromObjectOrReply's error for a 64-bit integer outside the int range. */
+const INT_OUT_OF_RANGE = new ErrorReply(
+  'ERR value is out of range, value must between -2147483648 and 2147483647',
+);
 const DB_OUT_OF_RANGE = new ErrorReply('ERR DB index is out of range');
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
@@ -24,7 +28,8 @@ const INT32_MAX = 2n ** 31n - 1n;
 /** Resolves a DB argument as getIntFromObjectOrReply then selectDb do. */
 export function targetDatabase(node: ServerNode, arg: Buffer | undefined): Database | ErrorReply {
   const index = parseInt64(arg);
-  if (index === undefined || index < INT32_MIN || index > INT32_MAX) return NOT_INTEGER;
+  if (index === undefined) return NOT_INTEGER;
+  if (index < INT32_MIN || index > INT32_MAX) return INT_OUT_OF_RANGE;
   const db = index < 0n ? undefined : node.databases[Number(index)];
   return db ?? DB_OUT_OF_RANGE;
 }

@@ -5,7 +5,8 @@
  * (a lookup, so an expired key is deleted first).
  *
  * - ENCODING: a bulk string: int, embstr or raw for strings, quicklist for lists, and the
- *   collection's own encoding otherwise (listpack, hashtable, intset, skiplist); see object-info.ts.
+ *   collection's own encoding otherwise (listpack, hashtable, intset, skiplist); see
+ *   object-info.ts.
  * - FREQ: replisim has no maxmemory-policy, so it is never LFU and FREQ always replies Redis's
  *   error for a non-LFU policy.
  * - IDLETIME: deliberate difference: always 0. Redis keeps a per-object LRU clock updated on every

@@ -1,8 +1,8 @@
 /**
  * PEXPIRETIME key
  *
- * Replies the deadline as a Unix time in milliseconds, -1 if `key` has no deadline, -2 if it does not exist
- * (see ttl-generic.ts).
+ * Replies the deadline as a Unix time in milliseconds, -1 if `key` has no deadline, -2 if it does
+ * not exist (see ttl-generic.ts).
  */
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
 import { executeTtl, parseTtl, type TtlForm } from './ttl-generic.js';

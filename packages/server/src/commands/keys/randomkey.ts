@@ -1,8 +1,8 @@
 /**
  * RANDOMKEY
  *
- * Replies a key drawn at random (through the node's Env random source, so simulated runs replay), or
- * a null bulk when the database is empty. As Redis's dbRandomKey on a master: a drawn key whose
+ * Replies a key drawn at random (through the node's Env random source, so simulated runs replay),
+ * or a null bulk when the database is empty. As Redis's dbRandomKey on a master: a drawn key whose
  * deadline has passed is deleted (propagating DEL) and another is drawn, so a database whose keys
  * have all expired empties and replies null. On a replica, which never deletes, an expired key is
  * skipped, and after 100 tries on a database where every key has a TTL the expired key is returned,
@@ -21,12 +21,12 @@ const REPLICA_TRIES_MAX = 100;
 /** Random slot draws before falling back to a linear probe for the next live slot. */
 const SLOT_DRAWS_MAX = 16;
 
-/** A key in a live-or-expired slot, drawn through `randomInt`; the database must not be empty. */
-export function drawSlotKey(db: Database, randomInt: (bound: number) => number): string {
+/** A key in a live-or-expired slot, drawn through `drawIndex`; the database must not be empty. */
+export function drawSlotKey(db: Database, drawIndex: (bound: number) => number): string {
   const slotCount = db.slotCount();
   let slot = 0;
   for (let draw = 0; draw < SLOT_DRAWS_MAX; draw++) {
-    slot = randomInt(slotCount);
+    slot = drawIndex(slotCount);
     const key = db.keyAtSlot(slot);
     if (key !== undefined) return key;
   }

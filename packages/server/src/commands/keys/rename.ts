@@ -1,9 +1,9 @@
 /**
  * RENAME key newkey
  *
- * Moves the value (and its TTL) of `key` to `newkey`, replacing whatever `newkey` held. Replies +OK,
- * or "ERR no such key" when `key` does not exist. Renaming a key to itself replies +OK (RENAMENX: 0)
- * if it exists and changes nothing. Propagates as received.
+ * Moves the value (and its TTL) of `key` to `newkey`, replacing whatever `newkey` held. Replies
+ * +OK, or "ERR no such key" when `key` does not exist. Renaming a key to itself replies +OK
+ * (RENAMENX: 0) if it exists and changes nothing. Propagates as received.
  *
  * `renameKey` is shared with RENAMENX and follows Redis 7.0's renameGenericCommand step by step.
  */

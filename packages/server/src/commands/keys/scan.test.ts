@@ -3,8 +3,8 @@
  * iteration is returned at least once, however keys are added and deleted between the calls, and
  * even when the deletions compact the table (which advances its epoch and restarts old cursors).
  * Method: a property test drives a Database through random insert/delete batches interleaved with
- * SCAN steps of random COUNT, from a first cursor of 0 to a reply cursor of 0, and compares the union
- * of the returned keys with the keys that were never deleted. Cursor parsing follows strtoul.
+ * SCAN steps of random COUNT, from a first cursor of 0 to a reply cursor of 0, and compares the
+ * union of the returned keys with the keys that were never deleted. Cursor parsing follows strtoul.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,9 @@ describe('SCAN over the slot table', () => {
           let cursor = 0n;
           let stepIndex = 0;
           do {
-            const [count, ops] = steps[stepIndex % Math.max(1, steps.length)] ?? [10, []];
+            // Churn stops after the scripted steps: under endless churn, compactions could keep
+            // restarting the cursor (see scan.ts), and the property is about keys, not liveness.
+            const [count, ops] = steps[stepIndex] ?? [10, []];
             const step = scanSlots(db, cursor, count);
             for (const key of step.keys) returned.add(key);
             cursor = step.next;

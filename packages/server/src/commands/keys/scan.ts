@@ -1,16 +1,19 @@
 /**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
  *
- * Iterates the keyspace a few keys at a time. Replies a two-element array: the next cursor as a bulk
- * string ("0" when the iteration is over) and an array of keys. SCAN's contract, as Redis states it:
- * a key present for the whole iteration is returned at least once; a key may be returned twice; a
- * key added or removed meanwhile may or may not be returned.
+ * Iterates the keyspace a few keys at a time. Replies a two-element array: the next cursor as a
+ * bulk string ("0" when the iteration is over) and an array of keys. SCAN's contract, as Redis
+ * states it: a key present for the whole iteration is returned at least once; a key may be returned
+ * twice; a key added or removed meanwhile may or may not be returned.
  *
  * The cursor is built on the database's slot table (keyspace/database.ts) rather than Redis's
  * reverse-binary bucket walk: its low 32 bits are the next slot to visit and its high bits the
- * table's compaction epoch. Slots only move when the table is compacted, and compaction advances the
- * epoch, so a cursor from an older epoch restarts from slot 0: duplicates, never misses. The cursor
- * values themselves therefore differ from Redis's; clients treat them as opaque.
+ * table's compaction epoch. Slots only move when the table is compacted, and compaction advances
+ * the epoch, so a cursor from an older epoch restarts from slot 0: duplicates, never misses. The
+ * cursor values themselves therefore differ from Redis's; clients treat them as opaque. Known
+ * limit: a compaction needs at least 1024 deletions, but under churn that keeps compacting the
+ * table faster than an iteration advances, restarts could keep an iteration from reaching 0, where
+ * Redis's rehash-safe cursor always finishes.
  *
  * As in Redis 7.0's scanGenericCommand: the cursor is parsed as strtoul does (a leading '-' wraps,
  * "" is 0, a leading space or trailing junk or overflow is "ERR invalid cursor"), before the

@@ -11,22 +11,22 @@
  *   both read the stored data without expiring it.
  * - OBJECT: a status `Value at:<addr> refcount:<n> encoding:<enc> serializedlength:<n> lru:<n>
  *   lru_seconds_idle:<n>`, plus `ql_nodes ql_avg_node ql_listpack_max ql_compressed
- *   ql_uncompressed_size` for lists; "ERR no such key" if missing. refcount, encoding and
- *   ql_listpack_max/ql_compressed are exact. Estimates: the address is a stable fake derived from the
- *   key; serializedlength and the quicklist sizes are computed without LZF compression
- *   (keys/object-info.ts); lru is the LRU clock now (seconds, 24 bits) and lru_seconds_idle is 0,
- *   because replisim does not track access times.
- * - SLEEP: pauses the whole node for <seconds> (a float, parsed as strtod: junk is 0). This is not a
- *   busy wait: the node stops processing, requests arriving meanwhile stay queued in each client's
- *   input buffer, the +OK and every other reply wait, and an Env timer ends the pause. The cron
- *   skips active expiry meanwhile. Pauses are capped at SLEEP_MS_MAX.
+ *   ql_uncompressed_size` for lists; "ERR no such key" if missing. refcount, encoding and the ql_
+ *   fields are exact. Estimates: the address is a stable fake derived from the key;
+ *   serializedlength leaves out LZF compression (keys/object-info.ts), so it is exact only for
+ *   values Redis does not compress; lru is the LRU clock now (seconds, 24 bits) and
+ *   lru_seconds_idle is 0, because replisim does not track access times.
+ * - SLEEP: pauses the whole node for <seconds> (a float, parsed as strtod: junk is 0). This is
+ *   not a busy wait: the node stops processing, requests arriving meanwhile stay queued in each
+ *   client's input buffer, the +OK and every other reply wait, and an Env timer ends the pause.
+ *   The cron skips active expiry meanwhile. Pauses are capped at SLEEP_MS_MAX.
  * - SET-ACTIVE-EXPIRE: switches the active expiry cycle off (0) or on (anything else, as atoi).
  *
- * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local' allows
- * loopback clients (127.0.0.1, ::1), 'yes' allows all. Deliberate differences: replisim defaults to
- * 'local' (Redis: 'no'), so tests and tools on the same machine can use DEBUG without configuration;
- * and the refusal is checked when DEBUG runs, so an unauthenticated client gets NOAUTH first, where
- * Redis checks protected commands before authentication.
+ * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local'
+ * allows loopback clients (127.0.0.1, ::1), 'yes' allows all. Deliberate differences: replisim
+ * defaults to 'local' (Redis: 'no'), so tests and tools on the same machine can use DEBUG without
+ * configuration; and the refusal is checked when DEBUG runs, so an unauthenticated client gets
+ * NOAUTH first, where Redis checks protected commands before authentication.
  */
 import { datasetDigest, valueDigest } from '../../keyspace/digest.js';
 import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';

@@ -28,7 +28,7 @@ function watchedKeyExpired(ctx: CommandContext): boolean {
     if (watched.expired) continue;
     const db = ctx.node.databases[watched.dbIndex];
     const deadline = db?.expiryOf(watched.key);
-    if (deadline !== undefined && deadline <= ctx.nowMs && db?.peek(watched.key) !== undefined) {
+    if (deadline !== undefined && ctx.nowMs > deadline && db?.peek(watched.key) !== undefined) {
       return true;
     }
   }

@@ -42,6 +42,8 @@ const RUN_IN_MULTI: ReadonlySet<string> = new Set([
   'reset',
 ]);
 
+const NO_MULTI_MESSAGE = 'ERR Command not allowed inside a transaction';
+
 export const EXECABORT_MESSAGE = 'EXECABORT Transaction discarded because of previous errors.';
 
 /** Whether `command` must be queued rather than run, for a client that is in MULTI. */
@@ -50,13 +52,25 @@ export function queuesInMulti(command: Command): boolean {
 }
 
 /**
- * Queues `argv` and replies +QUEUED. A transaction that will fail anyway (queueing error, or a
- * watched key already changed) stores nothing, as Redis saves the memory (queueMultiCommand).
+ * Queues `argv` and replies +QUEUED (a `no_multi` command is refused instead). A transaction that
+ * will fail anyway (queueing error, or a watched key already changed) stores nothing, as Redis
+ * saves the memory (queueMultiCommand). Like Redis, the queue has no length limit of its own: its
+ * size is the client's (multi-mem in CLIENT LIST).
  */
-export function queueCommand(client: Client, command: Command, argv: readonly Buffer[]): void {
+export function queueCommand(
+  node: ServerNode,
+  client: Client,
+  command: Command,
+  argv: readonly Buffer[],
+): void {
   const transaction = client.transaction;
   if (transaction === undefined) throw new Error('queueCommand outside MULTI');
   client.lastCommand = command.fullName;
+  // SAVE, SHUTDOWN, SYNC, PSYNC (CMD_NO_MULTI): refused, and the transaction aborts.
+  if (command.flags.includes('no_multi')) {
+    rejectCommand(node, client, argv, NO_MULTI_MESSAGE);
+    return;
+  }
   if (!transaction.aborted && !client.watchDirty) {
     // The request's Buffers may be views into the connection's read buffer: copy them.
     const copy = argv.map((arg) => Buffer.from(arg));

@@ -13,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import type { ServerNode } from '../../node.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
+import { defineCommand, NO_KEYS } from '../types.js';
+import { queueCommand } from './transaction.js';
 
 const NETWORK = { latencyMsMin: 1, latencyMsMax: 1 };
 const NULL_ARRAY = '*-1\r\n';
@@ -186,6 +188,29 @@ describe('MULTI and EXEC', () => {
     expect(serverSide?.denyBlocking).toBe(false);
   });
 
+  it('refuses a no_multi command (SAVE, SYNC...) while queueing and aborts the transaction', () => {
+    const { client, node } = setup(26);
+    expect(run(client, ['MULTI'])).toEqual(['+OK\r\n']);
+    const [serverSide] = [...node.clients.values()];
+    if (serverSide === undefined) throw new Error('no client');
+    const save = defineCommand<null>({
+      name: 'save',
+      arity: 1,
+      syntax: '',
+      flags: ['admin', 'noscript', 'no_multi'],
+      aclCategories: [],
+      keys: NO_KEYS,
+      doc: { summary: '', since: '1.0.0', group: 'server', complexity: 'O(N)' },
+      parse: () => null,
+      execute: () => undefined,
+    });
+    queueCommand(node, serverSide, save, [Buffer.from('SAVE')]);
+    expect(serverSide.reply.take()?.toString('latin1')).toBe(
+      '-ERR Command not allowed inside a transaction\r\n',
+    );
+    expect(run(client, ['EXEC'])).toEqual([EXECABORT]);
+  });
+
   it('replies EXECABORT for EXEC before AUTH when a password is set', () => {
     const { client } = setup(10, ['--requirepass', 'pw']);
     expect(run(client, ['EXEC'], ['MULTI'])).toEqual([
@@ -332,6 +357,18 @@ describe('CLIENT LIST while in MULTI', () => {
     expect(reply).toContain(' multi-mem=46 ');
     expect(reply).toContain(' cmd=exec ');
     expect(run(client, ['CLIENT', 'INFO'])[0]).toContain(' multi=-1 ');
+  });
+});
+
+describe('COMMAND INFO', () => {
+  it("shows Redis's flags and never replisim's no_propagate", () => {
+    const { client } = setup(25);
+    const [info = ''] = run(client, ['COMMAND', 'INFO', 'exec', 'watch']);
+    expect(info).toContain(
+      '$4\r\nexec\r\n:1\r\n*4\r\n+noscript\r\n+loading\r\n+stale\r\n+skip_slowlog\r\n',
+    );
+    expect(info).toContain('$5\r\nwatch\r\n:-2\r\n*5\r\n');
+    expect(info).not.toContain('no_propagate');
   });
 });
 

@@ -5,7 +5,8 @@
  * included (keyspace/watch-registry.ts). Replies +OK, or `-ERR WATCH inside MULTI is not allowed`,
  * which does not abort the transaction. WATCH does not expire keys itself: it only notes whether
  * each key is already logically expired (present with a passed deadline), as Redis 7.0's
- * watchForKey does, so deleting such a key later is not a change.
+ * watchForKey does, so deleting such a key later is not a change. "Expired" is Redis's
+ * keyIsExpired: now > deadline (a key is still alive during its deadline millisecond).
  */
 import { keyOf } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply } from '../types.js';
@@ -32,7 +33,7 @@ export const watch: Command = defineCommand<readonly Buffer[]>({
       const key = keyOf(arg);
       const deadline = ctx.db.expiryOf(key);
       const expired =
-        deadline !== undefined && deadline <= ctx.nowMs && ctx.db.peek(key) !== undefined;
+        deadline !== undefined && ctx.nowMs > deadline && ctx.db.peek(key) !== undefined;
       ctx.node.watches.watch(ctx.client, ctx.db.index, key, expired);
     }
     ctx.reply.simple('OK');

@@ -25,7 +25,7 @@ import { type Command, defineCommand, ErrorReply, ONE_KEY } from '../types.js';
 import { d2string } from './score.js';
 import { memberBytes } from './zset-common.js';
 
-function* members(set: SortedSet): Iterable<string> {
+function* memberNames(set: SortedSet): Iterable<string> {
   for (const entry of set) yield entry.member;
 }
 
@@ -77,7 +77,7 @@ export const zscan: Command = defineCommand<ZScanArgs>({
           identity: set,
           size: set.size,
           has: (member) => set.has(member),
-          elements: () => members(set),
+          elements: () => memberNames(set),
         },
         args.cursor,
         options.count,

@@ -70,11 +70,6 @@ export function storeZSet(
   return entries.length;
 }
 
-/** Deletes `key` if its sorted set became empty (Redis never keeps an empty collection). */
-export function deleteIfEmpty(ctx: CommandContext, key: string, zset: ZSetValue): void {
-  if (zset.value.size === 0) ctx.db.delete(key);
-}
-
 // --- Ranges ---------------------------------------------------------------------------------------
 
 /** The ranks [start, end) of the members whose score is inside `range`. */

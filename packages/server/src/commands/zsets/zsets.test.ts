@@ -9,7 +9,7 @@
  * score parsers and range helpers are checked here directly, the helpers against a naive model.
  */
 import { encodeCommand } from '@replisim/protocol';
-import * as fc from 'fast-check';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SortedSet } from '../../keyspace/sorted-set.js';
 import { SimClient } from '../../testing/sim-client.js';
@@ -254,64 +254,62 @@ describe('range helpers against a naive model', () => {
     return { set, sorted: [...set] };
   }
 
+  const scoreCaseArb = fc.record({
+    entries: entriesArb,
+    min: scoreArb,
+    max: scoreArb,
+    minExclusive: fc.boolean(),
+    maxExclusive: fc.boolean(),
+    offset: fc.integer({ min: -1, max: 5 }),
+    limit: fc.integer({ min: -2, max: 5 }),
+    reverse: fc.boolean(),
+  });
+
   it('selects score ranges with LIMIT and REV like a filter over the sorted entries', () => {
     fc.assert(
-      fc.property(
-        entriesArb,
-        scoreArb,
-        scoreArb,
-        fc.boolean(),
-        fc.boolean(),
-        fc.integer({ min: -1, max: 5 }),
-        fc.integer({ min: -2, max: 5 }),
-        fc.boolean(),
-        (entries, min, max, minExclusive, maxExclusive, offset, limit, reverse) => {
-          const { set, sorted } = build(entries);
-          const range = { min, max, minExclusive, maxExclusive };
-          const inside = sorted.filter(
-            (e) =>
-              (minExclusive ? e.score > min : e.score >= min) &&
-              (maxExclusive ? e.score < max : e.score <= max),
-          );
-          if (reverse) inside.reverse();
-          const expected =
-            offset < 0 ? [] : inside.slice(offset, limit < 0 ? undefined : offset + limit);
-          expect(sliceRanks(set, scoreRanks(set, range), offset, limit, reverse)).toEqual(expected);
-        },
-      ),
+      fc.property(scoreCaseArb, ({ entries, offset, limit, reverse, ...range }) => {
+        const { set, sorted } = build(entries);
+        const inside = sorted.filter(
+          (e) =>
+            (range.minExclusive ? e.score > range.min : e.score >= range.min) &&
+            (range.maxExclusive ? e.score < range.max : e.score <= range.max),
+        );
+        if (reverse) inside.reverse();
+        const expected =
+          offset < 0 ? [] : inside.slice(offset, limit < 0 ? undefined : offset + limit);
+        expect(sliceRanks(set, scoreRanks(set, range), offset, limit, reverse)).toEqual(expected);
+      }),
     );
   });
 
+  const boundArb = fc.constantFrom('-', '+', '[a', '(a', '[c', '(c', '[', '(', '[aa', '(g');
+  const lexCaseArb = fc.record({
+    members: fc.array(memberArb, { maxLength: 12 }),
+    min: boundArb,
+    max: boundArb,
+  });
+
+  /** Whether `member` is on the inside of `bound`, the naive way. */
+  function insideBound(member: string, bound: string, side: 'min' | 'max'): boolean {
+    if (bound === '-') return side === 'min';
+    if (bound === '+') return side === 'max';
+    const value = bound.slice(1);
+    const exclusive = bound[0] === '(';
+    if (side === 'min') return exclusive ? member > value : member >= value;
+    return exclusive ? member < value : member <= value;
+  }
+
   it('selects lex ranges of equal-score members like a filter', () => {
     fc.assert(
-      fc.property(
-        fc.array(memberArb, { maxLength: 12 }),
-        fc.constantFrom('-', '+', '[a', '(a', '[c', '(c', '[', '(', '[aa', '(g'),
-        fc.constantFrom('-', '+', '[a', '(a', '[c', '(c', '[', '(', '[aa', '(g'),
-        (members, min, max) => {
-          const { set, sorted } = build(members.map((m) => [m, 0] as const));
-          const range = parseLexRange(Buffer.from(min), Buffer.from(max));
-          if (range === undefined) throw new Error('bad range');
-          const above = (m: string) =>
-            min === '-'
-              ? true
-              : min === '+'
-                ? false
-                : min[0] === '('
-                  ? m > min.slice(1)
-                  : m >= min.slice(1);
-          const below = (m: string) =>
-            max === '+'
-              ? true
-              : max === '-'
-                ? false
-                : max[0] === '('
-                  ? m < max.slice(1)
-                  : m <= max.slice(1);
-          const expected = sorted.filter((e) => above(e.member) && below(e.member));
-          expect(sliceRanks(set, lexRanks(set, range), 0, -1, false)).toEqual(expected);
-        },
-      ),
+      fc.property(lexCaseArb, ({ members, min, max }) => {
+        const { set, sorted } = build(members.map((m) => [m, 0] as const));
+        const range = parseLexRange(Buffer.from(min), Buffer.from(max));
+        if (range === undefined) throw new Error('bad range');
+        const expected = sorted.filter(
+          (e) => insideBound(e.member, min, 'min') && insideBound(e.member, max, 'max'),
+        );
+        expect(sliceRanks(set, lexRanks(set, range), 0, -1, false)).toEqual(expected);
+      }),
     );
   });
 
