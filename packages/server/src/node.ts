@@ -176,6 +176,9 @@ export class ServerNode {
     // Whether the key is still stored decides if an already-expired watched key really changed.
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
+    // Any path that leaves a list at `key` (a push, RENAME, MOVE, COPY...) wakes clients blocked on
+    // it, as Redis's dbAdd does; the registry ignores keys nobody waits on.
+    if (db.peek(key)?.type === 'list') this.blocking.signalKeyAsReady(db.index, key);
   }
 
   /**

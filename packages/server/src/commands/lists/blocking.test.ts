@@ -75,6 +75,24 @@ describe('blocking pops', () => {
     expect(stream).toEqual(['RPUSH k v1 v2', 'LPOP k']);
   });
 
+  it('wake a blocked client when RENAME, MOVE or COPY puts a list at its key', () => {
+    const { open, stream, blockedBecomes } = setup();
+    const a = open();
+    const b = open();
+    a.pipeline([['BLPOP', 'k', '0']]);
+    blockedBecomes(1);
+    expect(b.call('RPUSH', 'other', 'x')).toBe(':1\r\n');
+    expect(b.call('RENAME', 'other', 'k')).toBe('+OK\r\n');
+    expect(a.read(1)[0]?.bytes.toString('latin1')).toBe(served('k', 'x'));
+    a.pipeline([['BLPOP', 'k', '0']]);
+    blockedBecomes(1);
+    expect(b.call('SELECT', '1')).toBe('+OK\r\n');
+    expect(b.call('RPUSH', 'k', 'y')).toBe(':1\r\n');
+    expect(b.call('MOVE', 'k', '0')).toBe(':1\r\n');
+    expect(a.read(1)[0]?.bytes.toString('latin1')).toBe(served('k', 'y'));
+    expect(stream).toContain('LPOP k');
+  });
+
   it('pop at once when a key already has data, checking the keys in order', () => {
     const { open, stream } = setup();
     const a = open();

@@ -48,8 +48,8 @@ export function pushValues(
     if (end === 'left') target.value.pushFront(copy);
     else target.value.pushBack(copy);
   }
+  // modified() also wakes clients blocked on the key (node.keyModified).
   ctx.modified(key, values.length);
-  ctx.node.blocking.signalKeyAsReady(ctx.db.index, key);
   return target.value.length;
 }
 
@@ -103,7 +103,6 @@ export function moveValue(
   else list.value.pushBack(value);
   ctx.modified(sourceKey);
   ctx.modified(targetKey, 0);
-  ctx.node.blocking.signalKeyAsReady(ctx.db.index, targetKey);
   ctx.reply.bulk(value);
   return undefined;
 }
