@@ -39,6 +39,20 @@ const zaddFlags = fc.oneof(
 const scoreMembers = fc.array(fc.tuple(float, member), { minLength: 1, maxLength: 3 });
 const scoreBound = fc.oneof(float, fc.constantFrom('(1', '(-1', '-inf', '+inf', '(inf', '(', '[1'));
 const lexBound = fc.constantFrom('-', '+', '[m0', '(m1', '[a', '(', 'm0', '[', '[\xff');
+
+/**
+ * Lex ranges are compared on a key of their own, `l`, whose members all have score 0 (what Redis
+ * documents them for). Over members of different scores, Redis's result depends on the encoding
+ * (listpack or skiplist) and replisim does not match it yet (reported); REPLISIM_DIFF_MIXED_LEX=1
+ * sends lex ranges to the shared keys as well.
+ */
+const LEX_KEY = 'l';
+const mixedLexVariable = 'REPLISIM_DIFF_MIXED_LEX';
+const lexKey: fc.Arbitrary<string> =
+  process.env[mixedLexVariable] === undefined
+    ? fc.constant(LEX_KEY)
+    : fc.oneof(key, fc.constant(LEX_KEY));
+const lexMembers = fc.array(member, { minLength: 1, maxLength: 3 });
 const limit = fc.constantFrom([], ['LIMIT', '0', '2'], ['LIMIT', '1', '-1'], ['LIMIT', 'x', '1']);
 const withScores = fc.constantFrom([], ['WITHSCORES']);
 const numKeysAndKeys = keys(1, 3).map((ks) => [String(ks.length), ...ks]);
@@ -58,6 +72,10 @@ export const ZSETS: Family = {
     entry('zadd', 5, fc.tuple(key, zaddFlags, scoreMembers), ([k, f, sm]) =>
       command(['ZADD', k, ...f, ...sm.flat()]),
     ),
+    entry('zadd', 2, fc.tuple(fc.constantFrom([], ['NX'], ['XX', 'CH']), lexMembers), ([f, ms]) =>
+      command(['ZADD', LEX_KEY, ...f, ...ms.flatMap((m) => ['0', m])]),
+    ),
+    entry('zrem', 1, lexMembers, (ms) => command(['ZREM', LEX_KEY, ...ms])),
     entry('zincrby', 1, fc.tuple(key, float, member), ([k, n, m]) => command(['ZINCRBY', k, n, m])),
     entry('zrem', 2, fc.tuple(key, fc.array(member, { minLength: 1, maxLength: 3 })), ([k, ms]) =>
       command(['ZREM', k, ...ms]),
@@ -75,7 +93,7 @@ export const ZSETS: Family = {
     entry('zcount', 1, fc.tuple(key, scoreBound, scoreBound), ([k, a, b]) =>
       command(['ZCOUNT', k, a, b]),
     ),
-    entry('zlexcount', 1, fc.tuple(key, lexBound, lexBound), ([k, a, b]) =>
+    entry('zlexcount', 1, fc.tuple(lexKey, lexBound, lexBound), ([k, a, b]) =>
       command(['ZLEXCOUNT', k, a, b]),
     ),
     entry(
@@ -114,7 +132,9 @@ export const ZSETS: Family = {
             ),
           ),
         )
-        .chain(([a, b, o]) => key.map((k) => ['ZRANGE', k, a, b, ...o])),
+        .chain(([a, b, o]) =>
+          (o[0] === 'BYLEX' ? lexKey : key).map((k) => ['ZRANGE', k, a, b, ...o]),
+        ),
       (argv) => command(argv),
     ),
     entry('zrevrange', 1, fc.tuple(key, integer, integer, withScores), ([k, a, b, w]) =>
@@ -132,10 +152,10 @@ export const ZSETS: Family = {
       fc.tuple(key, scoreBound, scoreBound, withScores, limit),
       ([k, a, b, w, l]) => command(['ZREVRANGEBYSCORE', k, a, b, ...w, ...l]),
     ),
-    entry('zrangebylex', 1, fc.tuple(key, lexBound, lexBound, limit), ([k, a, b, l]) =>
+    entry('zrangebylex', 1, fc.tuple(lexKey, lexBound, lexBound, limit), ([k, a, b, l]) =>
       command(['ZRANGEBYLEX', k, a, b, ...l]),
     ),
-    entry('zrevrangebylex', 1, fc.tuple(key, lexBound, lexBound, limit), ([k, a, b, l]) =>
+    entry('zrevrangebylex', 1, fc.tuple(lexKey, lexBound, lexBound, limit), ([k, a, b, l]) =>
       command(['ZREVRANGEBYLEX', k, a, b, ...l]),
     ),
     entry(
@@ -150,7 +170,7 @@ export const ZSETS: Family = {
     entry('zremrangebyscore', 1, fc.tuple(key, scoreBound, scoreBound), ([k, a, b]) =>
       command(['ZREMRANGEBYSCORE', k, a, b]),
     ),
-    entry('zremrangebylex', 1, fc.tuple(key, lexBound, lexBound), ([k, a, b]) =>
+    entry('zremrangebylex', 1, fc.tuple(lexKey, lexBound, lexBound), ([k, a, b]) =>
       command(['ZREMRANGEBYLEX', k, a, b]),
     ),
     entry('zpopmin', 1, fc.tuple(key, fc.option(count, { nil: undefined })), ([k, n]) =>

@@ -7,6 +7,7 @@
  * and a fixed per-entry overhead (Database.memoryBytes). It tracks the dataset deterministically, so
  * simulations replay; process RSS is reported separately from the real process where available.
  */
+import type { Database } from './keyspace/database.js';
 import type { ServerNode } from './node.js';
 import { REDIS_VERSION } from './node.js';
 
@@ -196,8 +197,30 @@ function replicationSection(node: ServerNode): [string, string | number][] {
   ];
 }
 
+/**
+ * Redis estimates avg_ttl from the keys its expiry cycle samples; replisim averages the remaining
+ * time of the first AVG_TTL_SAMPLE_MAX keys with a TTL (in insertion order), which bounds the cost
+ * of INFO on large datasets and is exact for small ones.
+ */
+const AVG_TTL_SAMPLE_MAX = 1000;
+
+function averageTtlMs(db: Database, nowMs: number): number {
+  let total = 0;
+  let sampled = 0;
+  for (const [, deadlineMs] of db.expiringKeys()) {
+    if (sampled === AVG_TTL_SAMPLE_MAX) break;
+    total += Math.max(0, deadlineMs - nowMs);
+    sampled++;
+  }
+  return sampled === 0 ? 0 : Math.round(total / sampled);
+}
+
 function keyspaceSection(node: ServerNode): [string, string | number][] {
+  const nowMs = node.env.clock.wallMs();
   return node.databases
     .filter((db) => db.size() > 0)
-    .map((db) => [`db${db.index}`, `keys=${db.size()},expires=${db.expiringCount()},avg_ttl=0`]);
+    .map((db) => [
+      `db${db.index}`,
+      `keys=${db.size()},expires=${db.expiringCount()},avg_ttl=${averageTtlMs(db, nowMs)}`,
+    ]);
 }

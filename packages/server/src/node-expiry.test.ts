@@ -108,3 +108,20 @@ describe('lazy expiry', () => {
     expect(client.call('GET', 'k')).toBe('$-1\r\n');
   });
 });
+
+describe('INFO keyspace', () => {
+  it('reports keys, keys with a TTL and their average remaining TTL', () => {
+    const { world } = startSimServer({ seed: 3, network: NETWORK });
+    const client = SimClient.open(world, world.addHost('client', '10.0.0.2'));
+    client.pipeline([
+      ['SET', 'a', '1', 'PX', '10000'],
+      ['SET', 'b', '2', 'PX', '20000'],
+      ['SET', 'c', '3'],
+    ]);
+    client.read(3);
+    const avg = /db0:keys=3,expires=2,avg_ttl=(\d+)/.exec(client.call('INFO', 'keyspace'))?.[1];
+    // Both TTLs were set within a few ms of the INFO, so the average is just under 15 s.
+    expect(Number(avg)).toBeGreaterThan(14_900);
+    expect(Number(avg)).toBeLessThanOrEqual(15_000);
+  });
+});
