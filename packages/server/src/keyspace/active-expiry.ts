@@ -139,7 +139,7 @@ export class ActiveExpiry {
       }
       const [key, deadlineMs] = next.value;
       sampled++;
-      if (deadlineMs <= nowMs) {
+      if (deadlineMs < nowMs) {
         db.lookup(key, nowMs);
         expired++;
       }

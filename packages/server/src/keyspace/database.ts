@@ -64,13 +64,17 @@ export class Database {
     this.hooks = hooks;
   }
 
-  /** The live value of `key` at `nowMs`, expiring it first if its deadline has passed. */
+  /**
+   * The live value of `key` at `nowMs`, expiring it first if its deadline has passed. A key is
+   * expired strictly after its deadline (Redis's keyIsExpired: now > when), so at the deadline
+   * millisecond itself it is still alive.
+   */
   lookup(key: string, nowMs: number): RedisValue | undefined {
     const value = this.entries.get(key);
     if (value === undefined) return undefined;
     if (this.expiries.size !== 0) {
       const deadline = this.expiries.get(key);
-      if (deadline !== undefined && deadline <= nowMs) {
+      if (deadline !== undefined && deadline < nowMs) {
         if (!this.deleteExpired) return undefined;
         this.delete(key);
         this.hooks.onExpired(this, key);

@@ -84,15 +84,38 @@ export class WatchRegistry {
     }
   }
 
-  /** Marks dirty every client watching a key of `dbIndex` for which `existed` is true (FLUSHDB). */
-  touchDatabase(dbIndex: number, existed: (key: string) => boolean): void {
+  /**
+   * The whole of database `dbIndex` is replaced (Redis's touchAllWatchedKeysInDb): emptied by
+   * FLUSHDB/FLUSHALL, or, with `replacement`, swapped for another database's keys (SWAPDB).
+   * `existed` says whether a key was stored before. A watcher is dirtied for every watched key that
+   * existed before or exists after, except where nothing logically changed: a key already expired
+   * at WATCH that is now gone or still expired, or a missing key replaced by an expired one (which
+   * is then marked expired).
+   */
+  touchDatabase(
+    dbIndex: number,
+    existed: KeyPresence,
+    replacement?: { readonly present: KeyPresence; readonly expired: KeyPresence },
+  ): void {
     const prefix = `${dbIndex}\u0000`;
     for (const [name, watchers] of this.byKey) {
-      if (!name.startsWith(prefix) || !existed(name.slice(prefix.length))) continue;
+      if (!name.startsWith(prefix)) continue;
+      const key = name.slice(prefix.length);
+      const before = existed(key);
+      const after = replacement?.present(key) ?? false;
+      if (!before && !after) continue;
       for (const [watcher, watched] of watchers) {
-        // An expired key that the flush deletes: no logical change (touchAllWatchedKeysInDb).
-        if (watched.expired) watched.expired = false;
-        else watcher.watchDirty = true;
+        if (watched.expired) {
+          if (!after) {
+            watched.expired = false;
+            continue;
+          }
+          if (replacement?.expired(key) === true) continue;
+        } else if (!before && replacement?.expired(key) === true) {
+          watched.expired = true;
+          continue;
+        }
+        watcher.watchDirty = true;
       }
     }
   }

@@ -32,7 +32,7 @@ export const keys: Command = defineCommand<string>({
       const key = db.keyAtSlot(slot);
       if (key === undefined || (!all && !globMatch(pattern, key))) continue;
       const deadline = db.expiryOf(key);
-      if (deadline !== undefined && deadline <= ctx.nowMs) continue;
+      if (deadline !== undefined && deadline < ctx.nowMs) continue;
       found.push(key);
     }
     ctx.reply.arrayHeader(found.length);
