@@ -26,7 +26,9 @@
  * (REPLISIM_DIFF_SEED, REPLISIM_DIFF_PATH, REPLISIM_DIFF_PROTOCOL).
  *
  * Left out on purpose (known differences, reported): unknown-command names and arguments with
- * bytes >= 0x80 (replisim writes error text as UTF-8, errors.ts).
+ * bytes >= 0x80 (replisim writes error text as UTF-8, errors.ts); lex ranges over members of
+ * different scores (zsets.ts; REPLISIM_DIFF_MIXED_LEX=1 includes them). OBJECT REFCOUNT inside
+ * EXEC is compared by shape (keys.ts).
  */
 import { COMMAND_LIST } from '@replisim/server';
 import * as fc from 'fast-check';
@@ -63,7 +65,9 @@ const FAMILIES: readonly Family[] = [
 
 /** Commands in all, split over the RESP2 and RESP3 runs. CI default: a few seconds. */
 /** The run's knobs come from REPLISIM_DIFF_* variables (a test option, never a build input). */
-function setting(name: 'COMMANDS' | 'SEED' | 'PATH' | 'PROTOCOL' | 'STATS'): string | undefined {
+function setting(
+  name: 'COMMANDS' | 'SEED' | 'PATH' | 'PROTOCOL' | 'STATS' | 'MIXED_LEX',
+): string | undefined {
   const variable = `REPLISIM_DIFF_${name}`;
   return process.env[variable];
 }
@@ -116,8 +120,9 @@ function selectGenerators(): Selection {
 }
 
 function replayCommand(details: fc.RunDetails<[Step[]]>, protocol: Protocol): string {
+  const mixedLex = setting('MIXED_LEX') === undefined ? '' : 'REPLISIM_DIFF_MIXED_LEX=1 ';
   return (
-    `REPLISIM_DIFF_SEED=${details.seed} REPLISIM_DIFF_PATH=${details.counterexamplePath ?? ''} ` +
+    `${mixedLex}REPLISIM_DIFF_SEED=${details.seed} REPLISIM_DIFF_PATH=${details.counterexamplePath ?? ''} ` +
     `REPLISIM_DIFF_PROTOCOL=${protocol} npx vitest run test/diff-property.test.ts`
   );
 }

@@ -7,7 +7,8 @@
  * off (keys expire lazily, when a command touches them, at the same point on both servers). Each script is a list of
  * commands for two connections per server (client 0 runs the transaction, client 1 interferes) and
  * pauses (for expiry); it runs in RESP2 and in RESP3 (both connections say HELLO 3), and every reply
- * must be byte-identical. After each script, the bytes Redis appended to its AOF during the script
+ * must be byte-identical. Each command goes to both servers at once, so they see it at the same
+ * moment relative to the TTLs. After each script, the bytes Redis appended to its AOF during the script
  * must equal the bytes replisim's propagation stream emitted, with PXAT instants masked (the two
  * servers' clocks differ by a few ms).
  */
@@ -341,8 +342,11 @@ async function runScript(script: Script, servers: Servers, protocol: Protocol): 
           continue;
         }
         const label = `step ${index} (client ${step.client}: ${step.argv.join(' ')})`;
-        const expected = await redis[step.client].call(...step.argv);
-        const actual = await replisim[step.client].call(...step.argv);
+        // Both at once: a stall of this process delays both servers alike (expiry cases).
+        const [expected, actual] = await Promise.all([
+          redis[step.client].call(...step.argv),
+          replisim[step.client].call(...step.argv),
+        ]);
         expect(printable(actual.bytes), label).toBe(printable(expected.bytes));
       }
     });

@@ -43,8 +43,10 @@ export interface CommandStep {
   readonly kind: 'command';
   readonly argv: readonly Arg[];
   readonly compare: Compare;
-  /** A relative TTL this command may set (ms): the runner keeps clear of the deadline. */
-  readonly expiresInMs?: number;
+  /** How the reply is compared when the command runs inside EXEC (default: `compare`). */
+  readonly execCompare?: Compare;
+  /** Relative TTLs this command may set (ms): the runner keeps clear of their deadlines. */
+  readonly expiresInMs?: number | readonly number[];
   /**
    * The command lazily expires keys that it picks at random (RANDOMKEY, SCAN), so the two servers
    * may have deleted different expired keys: the runner then touches every key on both.

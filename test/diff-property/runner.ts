@@ -360,7 +360,8 @@ class Session {
       const [want, got] = [a[i], b[i]];
       if (want === undefined || got === undefined) throw new SequenceMismatch(`${where}: short`);
       // Encodings may have changed since the command ran: fall back to an order-free comparison.
-      const mismatch = await compareReplies(command.compare, want, got, undefined);
+      const compare = command.execCompare ?? command.compare;
+      const mismatch = await compareReplies(compare, want, got, undefined);
       if (mismatch !== undefined) {
         throw new SequenceMismatch(
           `${where}: element ${i} (${describeStep(command)}): ${mismatch}`,
@@ -381,13 +382,18 @@ class Session {
    * on a loaded machine, so a relative TTL gives a range of deadlines; an absolute one is exact.
    */
   private noteDeadlines(step: CommandStep, sentMs: number, repliedMs: number): void {
-    if (step.expiresInMs !== undefined && step.expiresInMs > 0) {
-      this.deadlines.push([sentMs + step.expiresInMs, repliedMs + step.expiresInMs]);
+    const ttls = typeof step.expiresInMs === 'number' ? [step.expiresInMs] : step.expiresInMs;
+    for (const ttlMs of ttls ?? []) {
+      if (ttlMs > 0) this.deadlines.push([sentMs + ttlMs, repliedMs + ttlMs]);
     }
     for (const arg of step.argv) {
       if (typeof arg === 'string') continue;
-      const atMs = sentMs + arg.offsetMs;
-      this.deadlines.push(arg.unit === 'ms' ? [atMs, atMs] : [atMs - 1000, atMs + 1000]);
+      // The instant exactly as resolveArg sent it (whole seconds for 's').
+      const atMs =
+        arg.unit === 'ms'
+          ? sentMs + arg.offsetMs
+          : Math.floor((sentMs + arg.offsetMs) / 1000) * 1000;
+      this.deadlines.push([atMs, atMs]);
     }
   }
 

@@ -90,6 +90,35 @@ describe('real network', () => {
     expect(await closing).toBeUndefined();
   });
 
+  it('batches the writes of one turn, counts them as buffered, and end() sends them first', async () => {
+    let accepted: ((connection: Connection) => void) | undefined;
+    const serverSide = new Promise<Connection>((resolve) => (accepted = resolve));
+    const listening = await listen(0, (connection) => {
+      connection.onClose(() => {});
+      accepted?.(connection);
+    });
+    assert(listening.ok, 'listen');
+    const result = await connect(listening.value.port);
+    assert(result.ok, 'connect');
+    const client = result.value;
+    const server = await serverSide;
+    const received: Buffer[] = [];
+    const clientClosed = new Promise<NetError | undefined>((resolve) => {
+      client.onData((chunk) => received.push(chunk));
+      client.onClose(resolve);
+    });
+    server.write(Buffer.from('one '));
+    server.write(Buffer.from('two '));
+    server.write(Buffer.alloc(0));
+    server.write(Buffer.from('three'));
+    // Nothing has reached the socket yet: all of it waits for the end of this turn.
+    expect(server.bufferedBytes()).toBe(13);
+    server.end();
+    server.write(Buffer.from(' ignored after end'));
+    expect(await clientClosed).toBeUndefined();
+    expect(Buffer.concat(received).toString()).toBe('one two three');
+  });
+
   it('reports EADDRINUSE as a value', async () => {
     const { port } = await echoServer();
     const again = await listen(port, () => {});

@@ -3,7 +3,7 @@
  * RESP3 types that ReplyWriter has no method for (blob errors, attributes) and their RESP2 forms.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeCommand, encodeValue } from './encoder.js';
+import { encodeCommand, encodedCommandBytes, encodeValue } from './encoder.js';
 import type { RespValue } from './value.js';
 
 function text(value: RespValue, protocol: 2 | 3): string {
@@ -17,6 +17,29 @@ describe('encodeCommand', () => {
     );
     expect(encodeCommand(['é']).toString('latin1')).toBe('*1\r\n$2\r\n\xc3\xa9\r\n');
     expect(encodeCommand([]).toString('latin1')).toBe('*0\r\n');
+  });
+
+  it('writes multi-digit counts and lengths', () => {
+    const argv = Array.from({ length: 12 }, (_, i) => 'x'.repeat(i * 10));
+    const expected = `*12\r\n${argv.map((arg) => `$${arg.length}\r\n${arg}\r\n`).join('')}`;
+    expect(encodeCommand(argv).toString('latin1')).toBe(expected);
+  });
+});
+
+describe('encodedCommandBytes', () => {
+  it('is the length encodeCommand produces, without encoding', () => {
+    const cases: (Buffer | string)[][] = [
+      [],
+      ['PING'],
+      ['SET', 'k', Buffer.from([0, 255])],
+      ['é', '日本語', ''],
+      Array.from({ length: 10 }, () => Buffer.alloc(9)),
+      Array.from({ length: 101 }, (_, i) => Buffer.alloc(i * 7)),
+      [Buffer.alloc(99_999), 'x'.repeat(100_000)],
+    ];
+    for (const argv of cases) {
+      expect(encodedCommandBytes(argv)).toBe(encodeCommand(argv).length);
+    }
   });
 });
 

@@ -100,20 +100,55 @@ function writeBlob(
 }
 
 /** The multibulk request `*<n>\r\n`, then `$<len>\r\n<arg>\r\n` per argument (strings as UTF-8). */
-export function encodeCommand(argv: (Buffer | string)[]): Buffer {
+export function encodeCommand(argv: readonly (Buffer | string)[]): Buffer {
   let size = 16;
   for (const arg of argv) {
     const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
     size += length + 24;
   }
   const out = Buffer.allocUnsafe(size);
-  let pos = out.write(`*${argv.length}\r\n`, 0, 'latin1');
+  let pos = writeHeader(out, 0, 0x2a, argv.length);
   for (const arg of argv) {
-    const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
-    pos += out.write(`$${length}\r\n`, pos, 'latin1');
-    if (typeof arg === 'string') pos += out.write(arg, pos, 'utf8');
-    else pos += arg.copy(out, pos);
-    pos += out.write('\r\n', pos, 'latin1');
+    if (typeof arg === 'string') {
+      const length = Buffer.byteLength(arg, 'utf8');
+      pos = writeHeader(out, pos, 0x24, length);
+      pos += out.write(arg, pos, 'utf8');
+    } else {
+      pos = writeHeader(out, pos, 0x24, arg.length);
+      pos += arg.copy(out, pos);
+    }
+    out[pos++] = 0x0d;
+    out[pos++] = 0x0a;
   }
   return out.subarray(0, pos);
+}
+
+/** `encodeCommand(argv).length`, computed without encoding (a stream offset with no reader). */
+export function encodedCommandBytes(argv: readonly (Buffer | string)[]): number {
+  let bytes = 3 + digitCount(argv.length);
+  for (const arg of argv) {
+    const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
+    bytes += 5 + digitCount(length) + length;
+  }
+  return bytes;
+}
+
+/** Writes `<type><n>\r\n` for a non-negative integer at `pos`; returns the position after it. */
+function writeHeader(out: Buffer, pos: number, type: number, n: number): number {
+  out[pos] = type;
+  const digits = digitCount(n);
+  let value = n;
+  for (let at = pos + digits; at > pos; at--) {
+    out[at] = 0x30 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+  out[pos + digits + 1] = 0x0d;
+  out[pos + digits + 2] = 0x0a;
+  return pos + digits + 3;
+}
+
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
 }

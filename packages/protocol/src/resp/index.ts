@@ -12,7 +12,7 @@
  * - input-buffer.ts, parse-long-long.ts, split-args.ts, decode-scalar.ts are internal helpers
  */
 export { type DecodeResult, RespDecoder } from './decoder.js';
-export { encodeCommand, encodeValue, writeValue } from './encoder.js';
+export { encodeCommand, encodedCommandBytes, encodeValue, writeValue } from './encoder.js';
 export { formatDouble } from './format-double.js';
 export { RESP_LIMITS_DEFAULT, type RespLimits, resolveLimits } from './limits.js';
 export {

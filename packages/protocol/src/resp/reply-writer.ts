@@ -54,6 +54,26 @@ export class ReplyWriter {
 
   /** `+text`. Status texts come from the server, not from clients: they cannot hold CR or LF. */
   simple(text: string): void {
+    // Short ASCII texts (+OK, +QUEUED, ...) are copied and checked in one pass.
+    const length = text.length;
+    if (length <= ASCII_LOOP_CHARS_MAX) {
+      this.reserve(length + 3);
+      const slab = this.slab;
+      let pos = this.pos;
+      slab[pos++] = 0x2b;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80 || code === CR || code === LF) break;
+        slab[pos++] = code;
+      }
+      if (i === length) {
+        slab[pos++] = CR;
+        slab[pos++] = LF;
+        this.pos = pos;
+        return;
+      }
+    }
     assert(!CRLF_LINE.test(text), 'a simple string cannot contain CR or LF');
     this.line(0x2b, text);
   }

@@ -30,7 +30,7 @@
  * closed.
  */
 import { assert } from '@replisim/base';
-import { InputBuffer } from './input-buffer.js';
+import { InputBuffer, viewOf } from './input-buffer.js';
 import { type RespLimits, resolveLimits } from './limits.js';
 import { parseLongLong } from './parse-long-long.js';
 import {
@@ -157,7 +157,7 @@ export class RequestParser {
       if (input.fillActive()) {
         const filled = input.fillTake();
         if (filled === null) return INCOMPLETE;
-        argv.push(filled.subarray(0, filled.length - 2));
+        argv.push(viewOf(filled, 0, filled.length - 2));
         this.argsRemaining--;
         continue;
       }
@@ -168,7 +168,7 @@ export class RequestParser {
         input.fillStart(bytesNeeded);
         return INCOMPLETE;
       }
-      argv.push(input.bytes.subarray(input.start, input.start + length));
+      argv.push(input.view(input.start, input.start + length));
       input.consumeTo(input.start + bytesNeeded);
       this.argsRemaining--;
     }

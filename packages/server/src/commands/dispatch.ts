@@ -19,8 +19,7 @@ const ERROR_ARG_BYTES_MAX = 128;
 export function resolveCommand(argv: readonly Buffer[]): Command | ErrorReply {
   const first = argv[0];
   if (first === undefined) return new ErrorReply('ERR empty command');
-  const name = first.toString('latin1');
-  const command = COMMAND_TABLE.get(name) ?? COMMAND_TABLE.get(name.toLowerCase());
+  const command = findCommand(first);
   if (command === undefined) return unknownCommand(argv);
   if (!checkArity(command.arity, argv.length)) return arityError(command);
   if (command.subcommands.size === 0 || argv.length === 1) return command;
@@ -33,6 +32,35 @@ export function resolveCommand(argv: readonly Buffer[]): Command | ErrorReply {
   }
   if (!checkArity(sub.arity, argv.length)) return arityError(sub);
   return sub;
+}
+
+/** Names longer than this are not remembered by findCommand (no command name is this long). */
+const NAME_MEMO_BYTES_MAX = 32;
+
+/**
+ * The name findCommand resolved last, as the client spelled it, and its command. Clients mostly
+ * send runs of one command (a pipeline, a load generator), and comparing a few bytes costs less
+ * than making a string of the name and looking it up. The table never changes, so this cannot go
+ * stale, and it holds no state a run could observe.
+ */
+let memoName: Uint8Array = new Uint8Array(0);
+let memoCommand: Command | undefined;
+
+/** The command named by `name` in any case, or undefined. */
+function findCommand(name: Buffer): Command | undefined {
+  const length = name.length;
+  if (length === memoName.length && memoCommand !== undefined) {
+    let i = 0;
+    while (i < length && name[i] === memoName[i]) i++;
+    if (i === length) return memoCommand;
+  }
+  const text = name.toString('latin1');
+  const command = COMMAND_TABLE.get(text) ?? COMMAND_TABLE.get(text.toLowerCase());
+  if (command !== undefined && length <= NAME_MEMO_BYTES_MAX) {
+    memoName = Uint8Array.from(name);
+    memoCommand = command;
+  }
+  return command;
 }
 
 function checkArity(arity: number, argc: number): boolean {

@@ -11,7 +11,7 @@
  * of the stream, so a subscriber can tell exactly where an entry starts and ends.
  */
 import { assert } from '@replisim/base';
-import { encodeCommand } from '@replisim/protocol';
+import { encodeCommand, encodedCommandBytes } from '@replisim/protocol';
 
 export type Argv = readonly (Buffer | string)[];
 
@@ -77,33 +77,48 @@ export class PropagationLog {
     assert(this.inCall, 'endCall without beginCall');
     this.inCall = false;
     const operations = this.pending;
+    if (operations.length === 0) return;
     this.pending = [];
-    if (operations.length > 0) this.emit(operations);
+    this.emit(operations);
   }
 
   private emit(operations: readonly PropagatedOperation[]): void {
-    const parts: Buffer[] = [];
     const first = operations[0];
     assert(first !== undefined, 'emit needs at least one operation');
+    // With no subscriber (no replica, no AOF) only the offset moves: count the bytes, skip encoding.
+    const parts: Buffer[] | null = this.listeners.size === 0 ? null : [];
+    let bytes = 0;
     const wrap = operations.length > 1;
     if (wrap) {
-      this.selectIfNeeded(first.dbIndex, parts);
-      parts.push(encodeCommand(['MULTI']));
+      bytes += this.selectIfNeeded(first.dbIndex, parts);
+      bytes += put(parts, MULTI);
     }
     for (const operation of operations) {
-      this.selectIfNeeded(operation.dbIndex, parts);
-      parts.push(encodeCommand([...operation.argv]));
+      bytes += this.selectIfNeeded(operation.dbIndex, parts);
+      bytes += put(parts, operation.argv);
     }
-    if (wrap) parts.push(encodeCommand(['EXEC']));
-    const bytes = Buffer.concat(parts);
-    this.offset += bytes.length;
-    const chunk = { bytes, offsetEnd: this.offset };
+    if (wrap) bytes += put(parts, EXEC);
+    this.offset += bytes;
+    if (parts === null) return;
+    const chunk = { bytes: Buffer.concat(parts, bytes), offsetEnd: this.offset };
     for (const listener of this.listeners) listener(chunk);
   }
 
-  private selectIfNeeded(dbIndex: number, parts: Buffer[]): void {
-    if (dbIndex === this.selectedDb) return;
-    parts.push(encodeCommand(['SELECT', String(dbIndex)]));
+  /** Adds a SELECT when `dbIndex` is not the stream's database; returns its length (or 0). */
+  private selectIfNeeded(dbIndex: number, parts: Buffer[] | null): number {
+    if (dbIndex === this.selectedDb) return 0;
     this.selectedDb = dbIndex;
+    return put(parts, ['SELECT', String(dbIndex)]);
   }
+}
+
+const MULTI: Argv = ['MULTI'];
+const EXEC: Argv = ['EXEC'];
+
+/** Appends the encoded command to `parts` (or only counts it when null); returns its length. */
+function put(parts: Buffer[] | null, argv: Argv): number {
+  if (parts === null) return encodedCommandBytes(argv);
+  const encoded = encodeCommand(argv);
+  parts.push(encoded);
+  return encoded.length;
 }
