@@ -111,7 +111,12 @@ function decodeStream(bytes: Buffer, cutting: Cutting, limits?: Partial<RespLimi
 // Values
 // -------------------------------------------------------------------------------------------------
 
-const lineText = fc.string({ unit: 'binary', maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ''));
+/** Status and error texts are byte strings: one char per byte (latin1), as the codec treats them. */
+const lineText = fc.uint8Array({ maxLength: 20 }).map((bytes) =>
+  Buffer.from(bytes)
+    .toString('latin1')
+    .replace(/[\r\n]/g, ''),
+);
 const bytesArb = fc.uint8Array({ maxLength: 40 }).map((array) => Buffer.from(array));
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 const formatArb = fc.oneof(
@@ -182,7 +187,7 @@ function downgrade(value: RespValue): RespValue {
     case 'verbatim':
       return { kind: 'bulk', value: value.value };
     case 'blobError':
-      return { kind: 'error', value: value.value.toString('utf8').replace(/[\r\n]/g, ' ') };
+      return { kind: 'error', value: value.value.toString('latin1').replace(/[\r\n]/g, ' ') };
     case 'attribute':
       return downgrade(value.value);
     default:
@@ -422,7 +427,7 @@ function writeWith(writer: ReplyWriter, value: RespValue, asString: boolean): vo
       writer.bigNumber(value.value.toString());
       return;
     case 'verbatim':
-      writer.verbatim(value.value.toString(), value.format);
+      writer.verbatim(value.value.toString('latin1'), value.format);
       return;
     case 'array':
       writer.arrayHeader(value.items.length);

@@ -28,9 +28,10 @@ export function decodeScalar(
 ): RespValue | string {
   switch (type) {
     case 0x2b:
-      return { kind: 'simple', value: bytes.toString('utf8', start, end) };
+      // Byte strings (latin1), the same convention as the writer: any byte round-trips.
+      return { kind: 'simple', value: bytes.toString('latin1', start, end) };
     case 0x2d:
-      return { kind: 'error', value: bytes.toString('utf8', start, end) };
+      return { kind: 'error', value: bytes.toString('latin1', start, end) };
     case 0x3a:
       return decodeInteger(bytes.toString('latin1', start, end));
     case 0x5f:

@@ -74,7 +74,7 @@ function writeOne(writer: ReplyWriter, value: RespValue): readonly RespValue[] {
       return [];
     case 'blobError':
       if (resp3) writeBlob(writer, '!', value.value, undefined);
-      else writer.error(value.value.toString('utf8'));
+      else writer.error(value.value.toString('latin1'));
       return [];
     case 'attribute':
       if (!resp3) return [value.value];
@@ -99,20 +99,21 @@ function writeBlob(
   writer.raw(CRLF);
 }
 
-/** The multibulk request `*<n>\r\n`, then `$<len>\r\n<arg>\r\n` per argument (strings as UTF-8). */
+/**
+ * The multibulk request `*<n>\r\n`, then `$<len>\r\n<arg>\r\n` per argument. Strings are byte
+ * strings (latin1: one char per byte), as the server holds keys; pass a Buffer for UTF-8 text.
+ */
 export function encodeCommand(argv: readonly (Buffer | string)[]): Buffer {
   let size = 16;
   for (const arg of argv) {
-    const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
-    size += length + 24;
+    size += arg.length + 24;
   }
   const out = Buffer.allocUnsafe(size);
   let pos = writeHeader(out, 0, 0x2a, argv.length);
   for (const arg of argv) {
     if (typeof arg === 'string') {
-      const length = Buffer.byteLength(arg, 'utf8');
-      pos = writeHeader(out, pos, 0x24, length);
-      pos += out.write(arg, pos, 'utf8');
+      pos = writeHeader(out, pos, 0x24, arg.length);
+      pos += out.write(arg, pos, 'latin1');
     } else {
       pos = writeHeader(out, pos, 0x24, arg.length);
       pos += arg.copy(out, pos);
@@ -127,7 +128,7 @@ export function encodeCommand(argv: readonly (Buffer | string)[]): Buffer {
 export function encodedCommandBytes(argv: readonly (Buffer | string)[]): number {
   let bytes = 3 + digitCount(argv.length);
   for (const arg of argv) {
-    const length = typeof arg === 'string' ? Buffer.byteLength(arg, 'utf8') : arg.length;
+    const length = arg.length;
     bytes += 5 + digitCount(length) + length;
   }
   return bytes;

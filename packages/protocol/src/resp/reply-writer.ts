@@ -229,16 +229,20 @@ export class ReplyWriter {
     this.pos = pos;
   }
 
-  /** `<type><text>\r\n` with text UTF-8 encoded. */
+  /** `<type><text>\r\n`, text as a byte string (see `text`). */
   private line(type: number, text: string): void {
-    this.reserve(text.length * 3 + 3);
+    this.reserve(text.length + 3);
     this.slab[this.pos++] = type;
     this.text(text);
     this.slab[this.pos++] = CR;
     this.slab[this.pos++] = LF;
   }
 
-  /** Writes text as UTF-8; short ASCII text (most replies) is copied without a native call. */
+  /**
+   * Writes text as a byte string: each char is one byte (latin1), the convention the server uses for
+   * everything that came from a client (keys, arguments quoted back in errors), so bytes >= 0x80
+   * round-trip exactly. Short ASCII text (most replies) is copied without a native call.
+   */
   private text(text: string): void {
     const slab = this.slab;
     const start = this.pos;
@@ -257,12 +261,12 @@ export class ReplyWriter {
         return;
       }
     }
-    this.pos = start + slab.write(text, start, 'utf8');
+    this.pos = start + slab.write(text, start, 'latin1');
   }
 
-  /** `$len\r\ntext\r\n` (or another blob type) with text UTF-8 encoded. */
+  /** `$len\r\ntext\r\n` (or another blob type), text as a byte string (see `text`). */
   private bulkString(text: string, type = 0x24): void {
-    const length = Buffer.byteLength(text, 'utf8');
+    const length = text.length;
     this.reserve(HEADER_BYTES_MAX + length + 2);
     this.header(type, length);
     this.text(text);

@@ -49,7 +49,9 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
   if (first !== undefined && !first.startsWith('--')) {
     configPath = first === '-' ? '-' : resolve(first);
     try {
-      fileText = readFileSync(first === '-' ? 0 : configPath, 'utf8');
+      // Byte strings throughout: the server keeps every value as latin1 (one char per byte), so a
+      // UTF-8 password in the file matches the UTF-8 bytes a client sends.
+      fileText = readFileSync(first === '-' ? 0 : configPath, 'latin1');
     } catch (error) {
       const reason = describeFsError(error);
       const message = `Fatal error, can't open config file '${first}': ${reason}`;
@@ -58,6 +60,7 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
     }
     rest = args.slice(1);
   }
+  rest = rest.map((arg) => Buffer.from(arg, 'utf8').toString('latin1'));
   const loaded = loadConfig(fileText, rest, { isDirectory });
   if (!loaded.ok) {
     process.stderr.write(`${formatConfigError(loaded.error, REDIS_VERSION)}\n`);

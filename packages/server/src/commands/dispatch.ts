@@ -82,8 +82,14 @@ function unknownCommand(argv: readonly Buffer[]): ErrorReply {
   return new ErrorReply(`ERR unknown command '${name}', with args beginning with: ${args}`);
 }
 
+/**
+ * An argument as Redis's `%.*s` prints it into an error: at most `bytes` bytes, and (being a C
+ * string) only up to its first NUL byte.
+ */
 function truncate(text: string, bytes: number): string {
-  return text.length > bytes ? text.slice(0, bytes) : text;
+  const nul = text.indexOf('\u0000');
+  const end = nul >= 0 && nul < bytes ? nul : bytes;
+  return text.length > end ? text.slice(0, end) : text;
 }
 
 /** Runs one request from `client`, writing its reply into the client's reply buffer. */
