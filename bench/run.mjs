@@ -7,6 +7,10 @@
  *   node bench/run.mjs [--rounds 5] [--requests 200000] [--pipelined-requests 2000000]
  *                      [--tests set,get] [--pipelines 1,16] [--keyspace 100000]
  *                      [--ceiling] [--quiet-wait 60] [--out BENCHMARKS.md] [--no-write]
+ *                      [--section throughput]
+ *
+ *   npm run bench:types            the data-type commands (LPUSH HSET SADD ZADD INCR), written to
+ *                                  the "types" section of BENCHMARKS.md
  *
  * For every test and pipeline depth, each round runs redis-benchmark (-c 50) once against every
  * server, alternating which goes first; the median round is reported, with the ratio
@@ -48,6 +52,7 @@ function parseOptions(list) {
     keyspace: '100000',
     'quiet-wait': '60',
     out: join(root, 'BENCHMARKS.md'),
+    section: 'throughput',
   };
   const flags = { ceiling: false, 'no-write': false };
   const values = { ...known };
@@ -73,6 +78,7 @@ function parseOptions(list) {
     tests: values.tests.split(',').map((t) => t.trim().toLowerCase()),
     pipelines: values.pipelines.split(',').map(Number),
     out: values.out,
+    section: values.section,
     ceiling: flags.ceiling,
     write: !flags['no-write'],
   };
@@ -284,27 +290,7 @@ function execFileAsync(command, args, timeoutMs) {
 /** One redis-benchmark run: requests per second, and the server's CPU microseconds per request. */
 async function benchmark(server, test, pipeline, requests) {
   const cpuBefore = cpuSeconds(server.child.pid);
-  const output = await execFileAsync(
-    'redis-benchmark',
-    [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(server.port),
-      '-c',
-      String(CLIENTS),
-      '-n',
-      String(requests),
-      '-P',
-      String(pipeline),
-      '-r',
-      String(options.keyspace),
-      '-t',
-      test,
-      '--csv',
-    ],
-    BENCHMARK_TIMEOUT_MS,
-  );
+  const output = await runBenchmark(server, test, pipeline, requests);
   const cpuUs = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / requests;
   // --csv prints a header, then one line per test: "SET","84602.37","0.295",...
   const row = output.split('\n').find((line) => line.startsWith(`"${test.toUpperCase()}"`));
@@ -312,10 +298,40 @@ async function benchmark(server, test, pipeline, requests) {
   if (!Number.isFinite(rps) || rps <= 0) {
     throw new Error(`cannot read redis-benchmark output for ${server.name}: ${output}`);
   }
-  if (server.child.exitCode !== null || server.child.signalCode !== null) {
-    throw new Error(await server.exited);
-  }
+  if (!isRunning(server)) throw new Error(await server.exited);
   return { rps, cpuUs };
+}
+
+const isRunning = (server) => server.child.exitCode === null && server.child.signalCode === null;
+
+/** redis-benchmark's --csv output; if it fails because the server died, says that instead. */
+async function runBenchmark(server, test, pipeline, requests) {
+  try {
+    return await execFileAsync(
+      'redis-benchmark',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(server.port),
+        '-c',
+        String(CLIENTS),
+        '-n',
+        String(requests),
+        '-P',
+        String(pipeline),
+        '-r',
+        String(options.keyspace),
+        '-t',
+        test,
+        '--csv',
+      ],
+      BENCHMARK_TIMEOUT_MS,
+    );
+  } catch (error) {
+    await sleep(100);
+    throw new Error(isRunning(server) ? error.message : await server.exited);
+  }
 }
 
 function median(values) {
@@ -410,7 +426,7 @@ async function writeReport(results) {
   } catch {
     text = '# Benchmarks\n\n## Throughput\n';
   }
-  text = replaceBetween(text, 'throughput', throughput);
+  text = replaceBetween(text, options.section, throughput);
   if (options.ceiling) {
     const names = ['redis', 'replisim', 'bare-canned', 'bare-map'];
     const ceiling = [
