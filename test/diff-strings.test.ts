@@ -17,11 +17,10 @@
  * millisecond deadlines compared within a tolerance (each server reads its own clock), and SELECT
  * and the keepalive PING left out.
  */
-import { connect, type Socket } from 'node:net';
-import { RespDecoder } from '@replisim/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 import { type RedisServer, startRedisServer } from './support/redis-server.js';
+import { expectSameCommands, SyncReader, streamCommands } from './support/replication-stream.js';
 import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
 
 type Protocol = 2 | 3;
@@ -592,96 +591,6 @@ const PROPAGATION_SCRIPT: readonly Argv[] = [
   ['INCR', 'a'],
   ['SET', 'done', '1'],
 ];
-
-/** Parses a replication stream into commands, without SELECT and PING. */
-function streamCommands(bytes: Buffer): string[][] {
-  const decoder = new RespDecoder();
-  decoder.feed(bytes);
-  const commands: string[][] = [];
-  for (;;) {
-    const result = decoder.next();
-    if (result.kind !== 'value') break;
-    const value = result.value;
-    if (value.kind !== 'array') throw new Error(`stream entry is ${value.kind}`);
-    const argv = value.items.map((item) =>
-      item.kind === 'bulk' ? item.value.toString('latin1') : `<${item.kind}>`,
-    );
-    const name = argv[0]?.toUpperCase();
-    if (name !== 'SELECT' && name !== 'PING') commands.push(argv);
-  }
-  return commands;
-}
-
-/** Attaches to redis-server as a replica (SYNC) and collects the stream after the RDB payload. */
-class SyncReader {
-  private readonly socket: Socket;
-  private received: Buffer = Buffer.alloc(0);
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
-    });
-    socket.on('error', () => {});
-  }
-
-  static async attach(port: number): Promise<SyncReader> {
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port });
-      s.once('error', reject);
-      s.once('connect', () => resolve(s));
-    });
-    const reader = new SyncReader(socket);
-    socket.write('SYNC\r\n');
-    await reader.waitFor(() => reader.payloadEnd() !== undefined);
-    return reader;
-  }
-
-  /** The offset just past the `$<len>\r\n<rdb>` payload (after any newline keepalives). */
-  payloadEnd(): number | undefined {
-    let start = 0;
-    while (this.received[start] === 0x0a) start++;
-    const header = /^\$(\d+)\r\n/.exec(
-      this.received.subarray(start, start + 32).toString('latin1'),
-    );
-    if (header === null || header[1] === undefined) return undefined;
-    const end = start + header[0].length + Number(header[1]);
-    return this.received.length >= end ? end : undefined;
-  }
-
-  stream(): Buffer {
-    return this.received.subarray(this.payloadEnd() ?? this.received.length);
-  }
-
-  async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the replication stream');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-/** Compares two propagated command lists; 13-digit arguments are deadlines, equal within 5 s. */
-function expectSameCommands(actual: string[][], expected: string[][]): void {
-  const mask = (commands: string[][]) =>
-    commands.map((argv) => argv.map((arg) => (/^\d{13}$/.test(arg) ? '<deadline>' : arg)));
-  expect(mask(actual)).toEqual(mask(expected));
-  for (const [i, argv] of expected.entries()) {
-    for (const [j, arg] of argv.entries()) {
-      const ours = actual[i]?.[j];
-      if (/^\d{13}$/.test(arg) && ours !== undefined) {
-        expect(Math.abs(Number(ours) - Number(arg)), `${argv.join(' ')}`).toBeLessThan(5000);
-      }
-    }
-  }
-}
-
-// --- The tests -----------------------------------------------------------------------------------
 
 const OPTIONS = ['--enable-debug-command', 'yes'] as const;
 
