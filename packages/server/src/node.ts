@@ -178,7 +178,9 @@ export class ServerNode {
     this.dirty += changes;
     // Any path that leaves a list at `key` (a push, RENAME, MOVE, COPY...) wakes clients blocked on
     // it, as Redis's dbAdd does; the registry ignores keys nobody waits on.
-    if (db.peek(key)?.type === 'list') this.blocking.signalKeyAsReady(db.index, key);
+    if (this.blocking.blockedCount > 0 && db.peek(key)?.type === 'list') {
+      this.blocking.signalKeyAsReady(db.index, key);
+    }
   }
 
   /**
