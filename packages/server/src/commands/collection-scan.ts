@@ -1,9 +1,10 @@
 /**
- * HSCAN and SSCAN (and later ZSCAN): cursor parsing, the MATCH/COUNT options, and a stable cursor
- * over a collection whose elements live in a JS Map or Set.
+ * HSCAN, SSCAN and ZSCAN: cursor parsing, the MATCH/COUNT options, and a stable cursor over a
+ * collection whose elements live in a JS Map, Set or SortedSet.
  *
  * Redis (db.c scanGenericCommand) returns a small encoding (listpack, intset) whole in one call
- * with cursor 0, ignoring COUNT; callers do that themselves. For a hashtable Redis walks buckets in
+ * with cursor 0, ignoring COUNT (scanCollection does the same when given the compact elements).
+ * For a hashtable Redis walks buckets in
  * reverse-binary order, so an element present for the whole scan is returned at least once. Here
  * each collection gets a side table of slots (a WeakMap keyed by the Map/Set object, so it dies
  * with the value): elements get the next slot the first time a scan sees them and keep it; a
@@ -12,6 +13,7 @@
  * advances; a cursor carries the epoch (high bits) and one from an older epoch restarts at 0
  * (duplicates are allowed by SCAN's contract, misses are not).
  */
+import type { ReplyWriter } from '@replisim/protocol';
 import { globMatch } from '../util/glob.js';
 import { isKeyword, NOT_INTEGER, parseInt64, SYNTAX_ERROR } from './errors.js';
 import { ErrorReply } from './types.js';
@@ -148,4 +150,32 @@ function syncTable(source: ScanSource): SlotTable {
     table.epoch = (table.epoch + 1) % 0x100000;
   }
   return table;
+}
+
+/** The reply to a scan of a missing key: cursor 0 and no elements (options are not looked at). */
+export function replyEmptyScan(reply: ReplyWriter): void {
+  reply.arrayHeader(2);
+  reply.bulk('0');
+  reply.arrayHeader(0);
+}
+
+/**
+ * One call of a collection scan: `compact` (the elements of a listpack or intset value, in Redis's
+ * order) is returned whole with cursor 0; otherwise the slot table takes one step of `count`. MATCH
+ * filters what is returned, after the step, as in Redis.
+ */
+export function scanCollection(
+  source: ScanSource,
+  compact: readonly string[] | undefined,
+  cursor: bigint,
+  options: ScanOptions,
+): { readonly next: bigint; readonly elements: string[] } {
+  const step =
+    compact === undefined
+      ? scanStep(source, cursor, options.count)
+      : { next: 0n, elements: [...compact] };
+  return {
+    next: step.next,
+    elements: step.elements.filter((element) => matchesPattern(options, element)),
+  };
 }

@@ -7,7 +7,12 @@
  * cursor values differ from Redis's). MATCH filters on the field. A missing key replies an empty
  * scan without looking at the options; a bad cursor is checked before the key.
  */
-import { matchesPattern, parseScanCursor, parseScanOptions, scanStep } from '../collection-scan.js';
+import {
+  parseScanCursor,
+  parseScanOptions,
+  replyEmptyScan,
+  scanCollection,
+} from '../collection-scan.js';
 import { lookupRead } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply, ONE_KEY } from '../types.js';
 import { fieldBytes, textArg } from './hash-value.js';
@@ -42,38 +47,26 @@ export const hscan: Command = defineCommand<HashScanArgs>({
     if (hash instanceof ErrorReply) return hash;
     const { reply } = ctx;
     if (hash === undefined) {
-      reply.arrayHeader(2);
-      reply.bulk('0');
-      reply.arrayHeader(0);
+      replyEmptyScan(reply);
       return undefined;
     }
     const options = parseScanOptions(args.argv, 3);
     if (options instanceof ErrorReply) return options;
-    let next = 0n;
-    let fields: string[];
-    if (hash.encoding === 'listpack') {
-      fields = [...hash.value.keys()];
-    } else {
-      const step = scanStep(
-        {
-          identity: hash.value,
-          size: hash.value.size,
-          has: (field) => hash.value.has(field),
-          elements: () => hash.value.keys(),
-        },
-        args.cursor,
-        options.count,
-      );
-      next = step.next;
-      fields = step.elements;
-    }
-    const kept = fields.filter((field) => matchesPattern(options, field));
+    const fields = hash.value;
+    const source = {
+      identity: fields,
+      size: fields.size,
+      has: (field: string) => fields.has(field),
+      elements: () => fields.keys(),
+    };
+    const compact = hash.encoding === 'listpack' ? [...fields.keys()] : undefined;
+    const { next, elements } = scanCollection(source, compact, args.cursor, options);
     reply.arrayHeader(2);
     reply.bulk(next.toString());
-    reply.arrayHeader(kept.length * 2);
-    for (const field of kept) {
+    reply.arrayHeader(elements.length * 2);
+    for (const field of elements) {
       reply.bulk(fieldBytes(field));
-      reply.bulk(hash.value.get(field) ?? Buffer.alloc(0));
+      reply.bulk(fields.get(field) ?? Buffer.alloc(0));
     }
     return undefined;
   },

@@ -7,7 +7,12 @@
  * cursor values differ from Redis's). A missing key replies an empty scan without looking at the
  * options; a bad cursor is checked before the key.
  */
-import { matchesPattern, parseScanCursor, parseScanOptions, scanStep } from '../collection-scan.js';
+import {
+  parseScanCursor,
+  parseScanOptions,
+  replyEmptyScan,
+  scanCollection,
+} from '../collection-scan.js';
 import { lookupRead } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply, ONE_KEY } from '../types.js';
 import { memberBytes, orderedMembers, textArg } from './set-value.js';
@@ -42,36 +47,24 @@ export const sscan: Command = defineCommand<SetScanArgs>({
     if (set instanceof ErrorReply) return set;
     const { reply } = ctx;
     if (set === undefined) {
-      reply.arrayHeader(2);
-      reply.bulk('0');
-      reply.arrayHeader(0);
+      replyEmptyScan(reply);
       return undefined;
     }
     const options = parseScanOptions(args.argv, 3);
     if (options instanceof ErrorReply) return options;
-    let next = 0n;
-    let members: string[];
-    if (set.encoding === 'intset') {
-      members = orderedMembers(set);
-    } else {
-      const step = scanStep(
-        {
-          identity: set.value,
-          size: set.value.size,
-          has: (member) => set.value.has(member),
-          elements: () => set.value.values(),
-        },
-        args.cursor,
-        options.count,
-      );
-      next = step.next;
-      members = step.elements;
-    }
-    const kept = members.filter((member) => matchesPattern(options, member));
+    const members = set.value;
+    const source = {
+      identity: members,
+      size: members.size,
+      has: (member: string) => members.has(member),
+      elements: () => members.values(),
+    };
+    const compact = set.encoding === 'intset' ? orderedMembers(set) : undefined;
+    const { next, elements } = scanCollection(source, compact, args.cursor, options);
     reply.arrayHeader(2);
     reply.bulk(next.toString());
-    reply.arrayHeader(kept.length);
-    for (const member of kept) reply.bulk(memberBytes(member));
+    reply.arrayHeader(elements.length);
+    for (const member of elements) reply.bulk(memberBytes(member));
     return undefined;
   },
 });

@@ -14,11 +14,11 @@
 import { formatDouble } from '@replisim/protocol';
 import type { SortedSet } from '../../keyspace/sorted-set.js';
 import {
-  matchesPattern,
   parseScanCursor,
   parseScanOptions,
+  replyEmptyScan,
   type ScanOptions,
-  scanStep,
+  scanCollection,
 } from '../collection-scan.js';
 import { keyOf, lookupRead } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply, ONE_KEY } from '../types.js';
@@ -59,38 +59,25 @@ export const zscan: Command = defineCommand<ZScanArgs>({
     if (zset instanceof ErrorReply) return zset;
     const { reply } = ctx;
     if (zset === undefined) {
-      reply.arrayHeader(2);
-      reply.bulk('0');
-      reply.arrayHeader(0);
+      replyEmptyScan(reply);
       return undefined;
     }
     const options = args.options;
     if (options instanceof ErrorReply) return options;
     const set = zset.value;
-    let next = 0n;
-    let members: string[];
-    if (zset.encoding === 'listpack') {
-      members = [...set].map((entry) => entry.member);
-    } else {
-      const step = scanStep(
-        {
-          identity: set,
-          size: set.size,
-          has: (member) => set.has(member),
-          elements: () => memberNames(set),
-        },
-        args.cursor,
-        options.count,
-      );
-      next = step.next;
-      members = step.elements;
-    }
-    const matched = members.filter((member) => matchesPattern(options, member));
+    const source = {
+      identity: set,
+      size: set.size,
+      has: (member: string) => set.has(member),
+      elements: () => memberNames(set),
+    };
+    const compact = zset.encoding === 'listpack' ? [...memberNames(set)] : undefined;
+    const { next, elements } = scanCollection(source, compact, args.cursor, options);
     const format = zset.encoding === 'listpack' ? d2string : formatDouble;
     reply.arrayHeader(2);
     reply.bulk(next.toString());
-    reply.arrayHeader(matched.length * 2);
-    for (const member of matched) {
+    reply.arrayHeader(elements.length * 2);
+    for (const member of elements) {
       reply.bulk(memberBytes(member));
       reply.bulk(format(set.score(member) ?? 0));
     }
