@@ -12,26 +12,20 @@
  * DEBUG DIGEST-VALUE of its keys when replisim has DEBUG.
  */
 import type { RespValue } from '@replisim/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   cmd,
+  describeCollectionDiff,
   each,
   encoding,
-  flushBoth,
   items,
-  type Ports,
   type Protocol,
-  runScript,
   type Script,
   scanAll,
   sorted,
   sortedPairs,
   text,
 } from './support/collection-diff.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
-
-const OPTIONS = ['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'];
 
 /** HSET key f0 v0 f1 v1 ... with `count` fields (`prefix` + index). */
 function manyFields(key: string, count: number, prefix = 'f'): string[] {
@@ -396,36 +390,4 @@ const SCRIPTS: readonly Script[] = [
   },
 ];
 
-describe('hash commands against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const ports = (): Ports => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-  const peekEncoding = (key: string): string => {
-    const value = replisim?.node.databases[0]?.peek(key);
-    if (value === undefined) return '<null>';
-    return value.type === 'hash' ? value.encoding : `<${value.type}>`;
-  };
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([startRedisServer(OPTIONS), startReplisimNode(OPTIONS)]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
-
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(ports());
-          await runScript(script, ports(), protocol, peekEncoding);
-        });
-      }
-    });
-  }
-});
+describeCollectionDiff('hash commands against redis-server 7.0.15', 'hash', SCRIPTS);

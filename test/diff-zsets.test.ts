@@ -14,24 +14,18 @@
  * DIGEST-VALUE of their keys.
  */
 import type { RespValue } from '@replisim/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import {
   cmd,
+  describeCollectionDiff,
   each,
   encoding,
-  flushBoth,
   items,
-  type Ports,
   type Protocol,
-  runScript,
   type Script,
   scanAll,
   text,
 } from './support/collection-diff.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
-
-const OPTIONS = ['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'];
 
 const BINARY = Buffer.from([0, 0xff, 0x0d, 0x0a, 0x80]);
 const LONG_MEMBER = 'm'.repeat(65);
@@ -737,36 +731,4 @@ const SCRIPTS: readonly Script[] = [
   },
 ];
 
-describe('sorted-set commands against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const ports = (): Ports => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-  const peekEncoding = (key: string): string => {
-    const value = replisim?.node.databases[0]?.peek(key);
-    if (value === undefined) return '<null>';
-    return value.type === 'zset' ? value.encoding : `<${value.type}>`;
-  };
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([startRedisServer(OPTIONS), startReplisimNode(OPTIONS)]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
-
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(ports());
-          await runScript(script, ports(), protocol, peekEncoding);
-        });
-      }
-    });
-  }
-});
+describeCollectionDiff('sorted-set commands against redis-server 7.0.15', 'zset', SCRIPTS);

@@ -10,11 +10,15 @@
  * - `scan`: the whole HSCAN/SSCAN walk from cursor 0 on each server, compared as sorted contents.
  *
  * At the end of a script, `digest` keys are compared with DEBUG DIGEST-VALUE when replisim has
- * DEBUG (order-independent, so it covers hashtable collections too).
+ * DEBUG (order-independent, so it covers hashtable collections too). `describeCollectionDiff` is the
+ * whole suite: both servers started once, every script run in RESP2 and in RESP3.
  */
 import type { RespValue } from '@replisim/protocol';
-import { expect } from 'vitest';
+import type { RedisValue } from '@replisim/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, type RawReply } from './raw-client.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
+import { type ReplisimNode, startReplisimNode } from './replisim-node.js';
 
 export type Protocol = 2 | 3;
 type Arg = string | Buffer;
@@ -229,4 +233,57 @@ export async function flushBoth(ports: Ports): Promise<void> {
     expect(reply.bytes.toString('latin1')).toBe('+OK\r\n');
     client.close();
   }
+}
+
+/** Both servers run with persistence off and DEBUG allowed (DIGEST-VALUE ends every script). */
+const SERVER_OPTIONS = ['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'];
+
+/**
+ * The differential suite for one collection type: starts a redis-server and a replisim node, runs
+ * every script on both in RESP2 and RESP3 (flushing between scripts), and reads replisim's encoding
+ * of `type` keys straight from its keyspace for `encoding` steps.
+ */
+export function describeCollectionDiff(
+  title: string,
+  type: RedisValue['type'],
+  scripts: readonly Script[],
+): void {
+  describe(title, () => {
+    let redis: RedisServer | undefined;
+    let replisim: ReplisimNode | undefined;
+    const ports = (): Ports => {
+      if (redis === undefined || replisim === undefined) throw new Error('servers not started');
+      return { redis: redis.port, replisim: replisim.port };
+    };
+    const peekEncoding = (key: string): string => {
+      const value = replisim?.node.databases[0]?.peek(key);
+      if (value === undefined) return '<null>';
+      return value.type === type && 'encoding' in value && value.encoding !== undefined
+        ? value.encoding
+        : `<${value.type}>`;
+    };
+
+    beforeAll(async () => {
+      [redis, replisim] = await Promise.all([
+        startRedisServer(SERVER_OPTIONS),
+        startReplisimNode(SERVER_OPTIONS),
+      ]);
+    });
+
+    afterAll(async () => {
+      replisim?.stop();
+      await redis?.stop();
+    });
+
+    for (const protocol of [2, 3] as const) {
+      describe(`RESP${protocol}`, () => {
+        for (const script of scripts) {
+          it(script.name, async () => {
+            await flushBoth(ports());
+            await runScript(script, ports(), protocol, peekEncoding);
+          });
+        }
+      });
+    }
+  });
 }
