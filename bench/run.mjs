@@ -11,6 +11,9 @@
  *
  *   npm run bench:types            the data-type commands (LPUSH HSET SADD ZADD INCR), written to
  *                                  the "types" section of BENCHMARKS.md
+ *   npm run bench -- --section persistence [--rounds 3 ...]
+ *                                  SAVE, BGSAVE and loading instead of throughput: hands every option
+ *                                  to bench/persistence.mjs (also `npm run bench:persistence`)
  *
  * For every test and pipeline depth, each round runs redis-benchmark (-c 50) once against every
  * server, alternating which goes first; the median round is reported, with the ratio
@@ -39,6 +42,19 @@ const BENCHMARK_TIMEOUT_MS = 180_000;
 const READY_TIMEOUT_MS = 15_000;
 /** Other processes may use this share of all cores before a run is held back. */
 const BUSY_SHARE_MAX = 0.15;
+
+// The persistence section has its own script and options (bench/persistence.mjs).
+const sectionAt = process.argv.indexOf('--section');
+if (sectionAt >= 0 && process.argv[sectionAt + 1] === 'persistence') {
+  const { runPersistenceBench } = await import('./persistence.mjs');
+  try {
+    await runPersistenceBench(process.argv.slice(2));
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exit(1);
+  }
+}
 
 const options = parseOptions(process.argv.slice(2));
 

@@ -1,39 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: runs replisim-server in the foreground on 127.0.0.1:6379, or the next free port if
-// 6379 is taken (a redis-server may already be running), and prints how to connect to it.
-import { createServer } from 'node:net';
-import { main } from '../packages/server/dist/bin/replisim-server.js';
+// `npm start`: the main job. Runs the flagship scenario in the simulator and prints its timeline and
+// verdict; extra words go to `replisim run` (e.g. `npm start -- --seed 7`). `npm run server` starts a
+// real replisim-server instead.
+import { main } from '../packages/harness/dist/bin/replisim.js';
 
-const PORT_FIRST = 6379;
-const PORTS_TRIED_MAX = 100;
-
-function isFree(port) {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () =>
-      probe.close(() => resolve(true)),
-    );
-  });
-}
-
-let port = PORT_FIRST;
-while (!(await isFree(port))) {
-  port++;
-  if (port >= PORT_FIRST + PORTS_TRIED_MAX) {
-    process.stderr.write(`no free port in ${PORT_FIRST}-${port}\n`);
-    process.exit(1);
-  }
-}
-main(['--port', String(port), '--bind', '127.0.0.1', ...process.argv.slice(2)], {
-  banner: (bound) =>
-    [
-      '',
-      `replisim-server is listening on 127.0.0.1:${bound}. Try it:`,
-      `  redis-cli -p ${bound} set greeting hello`,
-      `  redis-cli -p ${bound} get greeting`,
-      `  redis-benchmark -p ${bound} -q -t set,get -n 100000`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-});
+process.exitCode = main(['run', ...process.argv.slice(2)]);

@@ -1,7 +1,23 @@
 /**
- * @replisim/harness: clusters of nodes over several backends (sim, real processes), workloads and
- * histories, fault injection, checkers, scenarios and reports, and the `replisim` binary (the
- * harness milestone fills it). It exists now so the workspace layout and dependency direction are
- * fixed from the start.
+ * @replisim/harness: scenarios in the simulator, with a timeline and a verdict, and the `replisim`
+ * binary that runs them. Later work adds real-process backends, workloads with recorded histories,
+ * fault schedules and property-based checkers.
+ *
+ * - scenario.ts     the result shape and the driver (connect, request, wait for simulated events)
+ * - timeline.ts     what happened when, printed as the story
+ * - sim/            a callback RESP client, a node on a simulated host that can crash and reboot
+ * - scenarios/      the scenarios by name (index.ts); crash-during-bgsave is the flagship for now
+ * - bin/replisim.ts `replisim list | run <scenario> [--seed N]`
  */
-export {};
+export { ScenarioDriver, type ScenarioResult, WAIT_MS_MAX } from './scenario.js';
+export { runCrashDuringBgsave } from './scenarios/crash-during-bgsave.js';
+export {
+  FLAGSHIP_SCENARIO,
+  findScenario,
+  SCENARIOS,
+  type ScenarioEntry,
+} from './scenarios/index.js';
+export { infoField, RespClient, replyText } from './sim/resp-client.js';
+export { runUntil } from './sim/run-until.js';
+export { NODE_PORT, SimNode } from './sim/sim-node.js';
+export { Timeline, type TimelineEntry } from './timeline.js';

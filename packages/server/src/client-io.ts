@@ -42,6 +42,8 @@ export function processClientInput(node: ServerNode, client: Client): void {
     if (node.paused) return;
     // Lists engineer: a blocked client's requests wait in the parser until it is unblocked.
     if (client.blocked) break;
+    // A command that replies later (SHUTDOWN, DEBUG RELOAD) holds the client's next requests.
+    if (client.suspended) break;
     const request = client.parser.next();
     if (request.kind === 'incomplete') break;
     if (request.kind === 'error') {
@@ -110,4 +112,20 @@ function outputLimitReached(node: ServerNode, client: Client): boolean {
 /** The short client description Redis uses in log lines. */
 export function describeClient(client: Client): string {
   return `id=${client.id} addr=${client.address()} laddr=${client.localAddress()} name=${client.name}`;
+}
+
+/**
+ * Ends the wait of a client suspended by a command that replied later: `reply` writes the late
+ * reply, then the client's pipelined requests run and everything is flushed. A client that went
+ * away meanwhile is left alone.
+ */
+export function resumeSuspendedClient(
+  node: ServerNode,
+  client: Client,
+  reply: (client: Client) => void,
+): void {
+  client.suspended = false;
+  if (client.closing || node.clients.get(client.id) !== client) return;
+  reply(client);
+  processClientInput(node, client);
 }

@@ -38,6 +38,10 @@ export class Client {
   /** Redis's CLIENT_DENY_BLOCKING: set while EXEC runs the queue, so blocking commands behave as
    * non-blocking (reply a null at once instead of blocking). */
   denyBlocking = false;
+  /** True while a command that finishes later (SHUTDOWN's final save, DEBUG RELOAD) has not
+   * replied; client-io.ts runs none of the client's further requests meanwhile, and
+   * `resumeSuspendedClient` (client-io.ts) ends the wait. */
+  suspended = false;
 
   constructor(
     id: number,

@@ -10,6 +10,7 @@
 import type { Database } from './keyspace/database.js';
 import type { ServerNode } from './node.js';
 import { REDIS_VERSION } from './node.js';
+import type { LoadingProgress } from './persistence/loading-progress.js';
 
 /** Bytes charged for an empty node (Redis 7.0 reports about 860 KB at start). */
 const USED_MEMORY_BASE_BYTES = 876_112;
@@ -124,9 +125,14 @@ export function bytesToHuman(bytes: number): string {
   return `${bytes}B`;
 }
 
+/** The used_memory estimate: the base plus every database's keys, values and expiries. */
+export function usedMemoryBytes(node: ServerNode): number {
+  return USED_MEMORY_BASE_BYTES + node.databases.reduce((total, db) => total + db.memoryBytes(), 0);
+}
+
 function memorySection(node: ServerNode): [string, string | number][] {
-  const dataset = node.databases.reduce((total, db) => total + db.memoryBytes(), 0);
-  const used = USED_MEMORY_BASE_BYTES + dataset;
+  const used = usedMemoryBytes(node);
+  const dataset = used - USED_MEMORY_BASE_BYTES;
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -145,19 +151,77 @@ function memorySection(node: ServerNode): [string, string | number][] {
   ];
 }
 
+/**
+ * Redis 7.0.15's persistence fields in its order (genRedisInfoString). Copy-on-write sizes are 0:
+ * a forkless snapshot copies per key, not per page. AOF is not implemented, so its fields show a
+ * node with appendonly no. The loading_* block appears only while a load runs.
+ */
 function persistenceSection(node: ServerNode): [string, string | number][] {
-  return [
-    ['loading', 0],
+  const persistence = node.persistence;
+  const save = persistence.currentSaveKeys;
+  const forkPercent = save.total === 0 ? 0 : (save.processed / save.total) * 100;
+  const fields: [string, string | number][] = [
+    ['loading', node.loading === undefined ? 0 : 1],
     ['async_loading', 0],
-    ['rdb_changes_since_last_save', 0],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', Math.floor(node.env.clock.wallMs() / 1000)],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['current_cow_peak', 0],
+    ['current_cow_size', 0],
+    ['current_cow_size_age', 0],
+    ['current_fork_perc', forkPercent.toFixed(2)],
+    ['current_save_keys_processed', save.processed],
+    ['current_save_keys_total', save.total],
+    ['rdb_changes_since_last_save', node.dirty],
+    ['rdb_bgsave_in_progress', persistence.bgsaveInProgress ? 1 : 0],
+    ['rdb_last_save_time', persistence.lastsaveSeconds],
+    ['rdb_last_bgsave_status', persistence.lastBgsaveOk ? 'ok' : 'err'],
+    ['rdb_last_bgsave_time_sec', persistence.lastBgsaveSeconds],
+    ['rdb_current_bgsave_time_sec', persistence.currentBgsaveSeconds()],
+    ['rdb_saves', persistence.rdbSaves],
+    ['rdb_last_cow_size', 0],
+    ['rdb_last_load_keys_expired', node.lastLoad.keysExpired],
+    ['rdb_last_load_keys_loaded', node.lastLoad.keysLoaded],
     ['aof_enabled', 0],
     ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_rewrites_consecutive_failures', 0],
+    ['aof_last_write_status', 'ok'],
+    ['aof_last_cow_size', 0],
+    ['module_fork_in_progress', 0],
+    ['module_fork_last_cow_size', 0],
+  ];
+  const loading = node.loading;
+  if (loading !== undefined) fields.push(...loadingFields(node, loading));
+  return fields;
+}
+
+/** The loading_* fields, with Redis's percentage and ETA arithmetic (whole seconds). */
+function loadingFields(node: ServerNode, loading: LoadingProgress): [string, string | number][] {
+  let percent = 0;
+  let remainingBytes = 1;
+  if (loading.totalBytes > 0) {
+    percent = (loading.loadedBytes / loading.totalBytes) * 100;
+    remainingBytes = loading.totalBytes - loading.loadedBytes;
+  } else if (loading.rdbUsedMemory > 0) {
+    // used-mem is only a (bad) estimate of the file size: never past 99.99%.
+    percent = Math.min(99.99, (loading.loadedBytes / loading.rdbUsedMemory) * 100);
+    remainingBytes = Math.max(1, loading.rdbUsedMemory - loading.loadedBytes);
+  }
+  const startSeconds = Math.floor(loading.startWallMs / 1000);
+  const elapsedSeconds = Math.floor(node.env.clock.wallMs() / 1000) - startSeconds;
+  const etaSeconds =
+    elapsedSeconds === 0
+      ? 1
+      : Math.floor((elapsedSeconds * remainingBytes) / (loading.loadedBytes + 1));
+  return [
+    ['loading_start_time', startSeconds],
+    ['loading_total_bytes', loading.totalBytes],
+    ['loading_rdb_used_mem', loading.rdbUsedMemory],
+    ['loading_loaded_bytes', loading.loadedBytes],
+    ['loading_loaded_perc', percent.toFixed(2)],
+    ['loading_eta_seconds', etaSeconds],
   ];
 }
 
@@ -177,6 +241,8 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['evicted_keys', 0],
     ['keyspace_hits', stats.keyspaceHits],
     ['keyspace_misses', stats.keyspaceMisses],
+    ['latest_fork_usec', node.persistence.latestForkUsec],
+    ['total_forks', node.persistence.totalForks],
     ['total_error_replies', stats.errorReplies],
   ];
 }

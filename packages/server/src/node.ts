@@ -5,11 +5,11 @@
  * data, timers), so a simulated run replays exactly from its seed.
  *
  * Lifecycle: `new ServerNode(options)` -> `start(done)` (listens on every bind address) -> serving ->
- * `stop()` (closes listeners and clients, cancels timers). Persistence and replication attach here in
- * later work.
+ * `stop()` (closes listeners and clients, cancels timers). Snapshot persistence hangs off
+ * `persistence` (persistence/persistence.ts); replication attaches here in later work.
  */
 import type { Connection, Env, Listener, TimerId } from '@replisim/base';
-import { RequestParser } from '@replisim/protocol';
+import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import { Client } from './client.js';
 import { processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
@@ -18,7 +18,11 @@ import { BlockingRegistry } from './keyspace/blocking.js';
 import { Database } from './keyspace/database.js';
 import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
+import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
+import type { LoadingProgress } from './persistence/loading-progress.js';
+import { Persistence } from './persistence/persistence.js';
 import { PropagationLog } from './replication/propagation.js';
+import { runSignalShutdown } from './shutdown.js';
 import { emptyStats, type NodeStats } from './stats.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
@@ -41,11 +45,23 @@ export interface NodeOptions {
   /** Shown in log lines and INFO; the simulator passes a stable fake pid. */
   readonly pid: number;
   readonly executable?: string;
+  /** Called once the node listens, before it loads its dump (the binary logs the port then). */
+  readonly onListening?: (port: number) => void;
+  /**
+   * Ends the process after SHUTDOWN or a signal-initiated shutdown succeeded (the binary passes
+   * process.exit); the node has already stopped. Without it (the simulator) the node just stops.
+   */
+  readonly exit?: (code: number) => void;
 }
 
 export type StartResult =
   | { readonly ok: true; readonly port: number }
-  | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      /** True when the node already logged the failure (a dump that could not be loaded). */
+      readonly logged?: boolean;
+    };
 
 export class ServerNode {
   readonly env: Env;
@@ -72,11 +88,32 @@ export class ServerNode {
   private readonly listeners: Listener[] = [];
   private nextClientId = 1;
   private cronTimer: TimerId | undefined;
+  /** Set while a dump is being loaded (Redis's server.loading); clients get -LOADING meanwhile. */
+  loading: LoadingProgress | undefined = undefined;
+  /** INFO persistence's rdb_last_load_keys_loaded / rdb_last_load_keys_expired (persistence/loader.ts). */
+  lastLoad: LoadCounts = { keysLoaded: 0, keysExpired: 0 };
+  /**
+   * The repl-id / repl-offset / repl-stream-db AUX fields of the dump loaded at start, if it had
+   * them. Issue 5 (replication) restores them: a master into replid2, a replica as its cached master.
+   */
+  loadedReplication: RdbReplicationInfo | undefined = undefined;
+  /** A signal asked for a shutdown (Redis's shutdown_asap); the next cron runs it (shutdown.ts). */
+  shutdownSignal: 'SIGTERM' | 'SIGINT' | undefined = undefined;
+  /** True while a shutdown sequence runs (SHUTDOWN ABORT can cancel one waiting for replicas). */
+  shutdownInProgress = false;
+  /** SHUTDOWN ABORT arrived while a shutdown ran: it stops before exiting. */
+  shutdownAborted = false;
+  private readonly onListening: ((port: number) => void) | undefined;
+  private readonly exitHook: ((code: number) => void) | undefined;
   /** Active expiry (keyspace/active-expiry.ts), run from the cron; DEBUG SET-ACTIVE-EXPIRE switches it. */
   readonly activeExpiry: ActiveExpiry = new ActiveExpiry();
   activeExpireEnabled = true;
   /** The timer that ends a DEBUG SLEEP pause; while set, no client input is processed. */
   private pauseTimer: TimerId | undefined;
+  /** Holds taken by holdInput (a blocking SAVE, a fork pause); while any, no input is processed. */
+  private inputHolds = 0;
+  /** SAVE, BGSAVE, save rules, MISCONF (persistence/persistence.ts). */
+  readonly persistence: Persistence;
   private readonly opsSamples: number[] = [];
   private opsAtLastSample = 0;
   private lastSampleMs: number;
@@ -88,6 +125,8 @@ export class ServerNode {
     this.pid = options.pid;
     this.executable = options.executable ?? '';
     this.logSink = options.logSink;
+    this.onListening = options.onListening;
+    this.exitHook = options.exit;
     this.runId = options.env.random.hex(40);
     this.replid = options.env.random.hex(40);
     this.startedMonotonicMs = options.env.clock.monotonicMs();
@@ -103,6 +142,7 @@ export class ServerNode {
     for (let i = 0; i < options.config.databases; i++) {
       this.databases.push(new Database(i, { onExpired: (db, key) => this.keyExpired(db, key) }));
     }
+    this.persistence = new Persistence(this);
   }
 
   log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
@@ -124,7 +164,21 @@ export class ServerNode {
         // CONFIG GET port shows the port in use: after `--port 0`, the one the network picked.
         this.config.port = port;
         this.scheduleCron();
-        done({ ok: true, port });
+        this.onListening?.(port);
+        // Redis listens first and then loads (loadDataFromDisk), answering -LOADING meanwhile.
+        loadDataFromDisk(this, (loaded) => {
+          if (loaded.ok && this.stopped) {
+            done({ ok: false, message: 'Shut down while loading the dataset.' });
+            return;
+          }
+          if (loaded.ok) {
+            done({ ok: true, port });
+            return;
+          }
+          // A dump that cannot be loaded ends the node, as it ends redis-server.
+          this.stop();
+          done({ ...loaded, logged: true });
+        });
         return;
       }
       const optional = entry.startsWith('-');
@@ -158,6 +212,15 @@ export class ServerNode {
     bindNext(this.config.port);
   }
 
+  /**
+   * The end of a successful shutdown (shutdown.ts): the node stops and the process exits with
+   * `code` if the embedder gave an exit hook.
+   */
+  exit(code: number): void {
+    this.stop();
+    this.exitHook?.(code);
+  }
+
   /** Closes listeners and every client connection and cancels timers. The node cannot restart. */
   stop(): void {
     if (this.stopped) return;
@@ -165,6 +228,7 @@ export class ServerNode {
     this.closeListeners();
     if (this.cronTimer !== undefined) this.env.timers.cancel(this.cronTimer);
     if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
+    this.persistence.stop();
     for (const client of [...this.clients.values()]) this.closeClient(client);
   }
 
@@ -239,9 +303,38 @@ export class ServerNode {
     });
   }
 
-  /** Whether a DEBUG SLEEP pause is in progress. */
+  /** Whether stop() ran: the node serves nothing more (after a shutdown, or in tests). */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Whether a DEBUG SLEEP pause or an input hold (a blocking SAVE) is in progress. */
   get paused(): boolean {
-    return this.pauseTimer !== undefined;
+    return this.pauseTimer !== undefined || this.inputHolds > 0;
+  }
+
+  /**
+   * Stops processing client input until the returned release runs (once; later calls do nothing),
+   * as Redis's event loop stands still during a blocking SAVE. Input queues in each parser and
+   * replies stay in each reply buffer; on the last release every client's queued requests run.
+   */
+  holdInput(): () => void {
+    this.inputHolds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inputHolds--;
+      this.resumeInput();
+    };
+  }
+
+  /** Runs every client's queued requests after a pause or hold ends (if nothing else holds). */
+  private resumeInput(): void {
+    for (const client of [...this.clients.values()]) {
+      if (this.paused) break;
+      processClientInput(this, client);
+    }
   }
 
   /**
@@ -254,15 +347,18 @@ export class ServerNode {
     if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
     this.pauseTimer = this.env.timers.after(ms, () => {
       this.pauseTimer = undefined;
-      for (const client of [...this.clients.values()]) {
-        if (this.paused) break;
-        processClientInput(this, client);
-      }
+      this.resumeInput();
     });
   }
 
   /** Redis's serverCron, for what exists so far: ops/sec samples and idle-client timeouts. */
   private cron(): void {
+    // Redis's serverCron: a signal's shutdown runs first; during a load only that (whileBlockedCron).
+    if (this.shutdownSignal !== undefined && !this.shutdownInProgress) {
+      runSignalShutdown(this);
+      if (this.stopped) return;
+    }
+    if (this.loading !== undefined) return;
     const nowMs = this.env.clock.monotonicMs();
     const elapsedMs = nowMs - this.lastSampleMs;
     if (elapsedMs >= 100) {
@@ -282,6 +378,8 @@ export class ServerNode {
         { effort: this.config.activeExpireEffort, hz: this.config.hz },
       );
     }
+    // Save rules and scheduled BGSAVEs; a blocking save or a pause stops the cron, as in Redis.
+    if (!this.paused) this.persistence.cron();
     if (this.config.timeout > 0) {
       const idleMsMax = this.config.timeout * 1000;
       for (const client of [...this.clients.values()]) {

@@ -4,7 +4,9 @@
  * Monotonic time comes from performance.now() (never adjusted by NTP), wall time from Date.now().
  * The monotonic reading is checked against the previous one, as TigerBeetle's TimeOS does: a clock
  * that goes backwards is a broken platform, not something the server could reason about.
- * Timers wrap setTimeout; a 0 ms timer still runs in a later macrotask, never synchronously.
+ * Timers wrap setTimeout; a 0 ms timer uses setImmediate instead, which runs after pending I/O
+ * without setTimeout's 1 ms floor: long jobs that yield between slices (a BGSAVE, a load) use it, so
+ * they neither starve clients nor idle a millisecond per slice. It never runs synchronously.
  */
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
@@ -26,7 +28,7 @@ export function createRealClock(): Clock {
 }
 
 export function createRealTimers(): Timers {
-  const pending = new Map<number, NodeJS.Timeout>();
+  const pending = new Map<number, { readonly cancel: () => void }>();
   let idLast = 0;
   return {
     after(ms: number, fn: () => void): TimerId {
@@ -34,17 +36,23 @@ export function createRealTimers(): Timers {
       assert(ms >= 0, 'timer delay must be >= 0');
       idLast += 1;
       const id = idLast;
-      const handle = setTimeout(() => {
+      const run = (): void => {
         pending.delete(id);
         fn();
-      }, ms);
-      pending.set(id, handle);
+      };
+      if (ms === 0) {
+        const handle = setImmediate(run);
+        pending.set(id, { cancel: () => clearImmediate(handle) });
+      } else {
+        const handle = setTimeout(run, ms);
+        pending.set(id, { cancel: () => clearTimeout(handle) });
+      }
       return id as TimerId;
     },
     cancel(id: TimerId): void {
       const handle = pending.get(id);
       if (handle === undefined) return;
-      clearTimeout(handle);
+      handle.cancel();
       pending.delete(id);
     },
   };

@@ -1,9 +1,18 @@
 /**
  * The replisim-server entry point: `replisim-server [/path/to/redis.conf] [--name value ...]`, as
- * redis-server. It reads the config file, wires the real Env, starts a ServerNode and installs the
- * signal handlers. This is one of the few files allowed to touch process, node:fs and real time.
+ * redis-server. It reads the config file, wires the real Env, starts a ServerNode (which listens,
+ * then loads `dir/dbfilename`) and installs the signal handlers. This is one of the few files
+ * allowed to touch process, node:fs and real time. `replisim-server check-rdb <file>` runs the
+ * dump checker instead (check-rdb.ts), as redis-check-rdb.
  *
- * Exit codes: 0 after a clean shutdown, 1 on a bad option, an unreadable config file, or a port in use.
+ * Signals, as Redis's sigShutdownHandler: SIGTERM and SIGINT schedule a shutdown that the next cron
+ * tick runs with shutdown-on-sigterm / shutdown-on-sigint's flags (by default: save if save rules
+ * exist); if that save fails the server keeps running. A second SIGINT while one is pending exits
+ * at once with status 1, without saving.
+ *
+ * Exit codes: 0 after a clean shutdown; 1 on a bad option, an unreadable config file, a port in
+ * use, a dump that cannot be loaded (corrupt, truncated, bad CRC: the file is left as it is), or a
+ * second SIGINT.
  */
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,11 +20,14 @@ import { createRealEnv } from '@replisim/base';
 import { formatConfigError, loadConfig } from '../config/load-config.js';
 import { formatLogLine } from '../log.js';
 import { REDIS_VERSION, ServerNode } from '../node.js';
+import { signalShutdown } from '../shutdown.js';
+import { runCheckRdb } from './check-rdb.js';
 
 const USAGE = `Usage: replisim-server [/path/to/redis.conf] [options]
        replisim-server - (read config from stdin)
        replisim-server -v or --version
        replisim-server -h or --help
+       replisim-server check-rdb <file.rdb> (check a dump, as redis-check-rdb; exit 0 if sound)
 
 Examples:
        replisim-server (run the server with default config)
@@ -41,6 +53,10 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
   }
   if (first === '-h' || first === '--help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (first === 'check-rdb') {
+    process.exitCode = runCheckRdb(args.slice(1), (text) => process.stdout.write(text));
     return;
   }
   let fileText = '';
@@ -97,14 +113,18 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
     logSink: sink,
     pid: process.pid,
     executable: process.argv[1] ?? '',
+    onListening: (port) => {
+      node.log('notice', `Running mode=standalone, port=${port}.`);
+      node.log('warning', 'Server initialized');
+    },
+    exit: (code) => process.exit(code),
   });
   node.start((result) => {
     if (!result.ok) {
-      node.log('warning', result.message);
+      // A dump that could not be loaded was logged line by line by the loader.
+      if (result.logged !== true) node.log('warning', result.message);
       process.exit(1);
     }
-    node.log('notice', `Running mode=standalone, port=${result.port}.`);
-    node.log('warning', 'Server initialized');
     node.log('notice', 'Ready to accept connections tcp');
     if (options.banner !== undefined) process.stdout.write(`${options.banner(result.port)}\n`);
   });
@@ -128,20 +148,8 @@ function describeFsError(error: unknown): string {
   return (error as Error).message;
 }
 
+/** SIGTERM and SIGINT go to the node (shutdown.ts), which runs the shutdown on its next cron. */
 function installSignalHandlers(node: ServerNode): void {
-  let shuttingDown = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (shuttingDown && signal === 'SIGINT') {
-      node.log('warning', 'You insist... exiting now.');
-      process.exit(1);
-    }
-    shuttingDown = true;
-    node.log('warning', `Received ${signal} scheduling shutdown...`);
-    node.log('warning', 'User requested shutdown...');
-    node.stop();
-    node.log('warning', 'Redis is now ready to exit, bye bye...');
-    process.exit(0);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', () => signalShutdown(node, 'SIGINT'));
+  process.on('SIGTERM', () => signalShutdown(node, 'SIGTERM'));
 }

@@ -68,6 +68,11 @@ export function call(
   // CLIENT LIST's cmd= is the command the client sent: EXEC, not the commands it runs.
   if (topLevel) client.lastCommand = command.fullName;
   node.stats.commandsProcessed++;
+  // A running BGSAVE must write the keys a write command names before it changes them, since a
+  // collection changed in place never passes through Database.set (snapshot.ts, copy-on-write).
+  if (node.persistence.copyOnWrite && command.flags.includes('write')) {
+    node.persistence.beforeWrite(db, declaredKeys(command, argv));
+  }
   const error = command.run(ctx, argv);
   const changed = node.dirty !== dirtyBefore || ctx.forced;
   if (changed && !command.flags.includes('no_propagate')) {
@@ -75,4 +80,15 @@ export function call(
   }
   if (topLevel) propagation.endCall();
   return error?.message;
+}
+
+/** The keys at `command`'s key positions (COMMAND INFO's first, last, step) in argv. */
+function* declaredKeys(command: Command, argv: readonly Buffer[]): Generator<string> {
+  const { first, last, step } = command.keys;
+  if (first <= 0 || step <= 0) return;
+  const end = last < 0 ? argv.length + last : Math.min(last, argv.length - 1);
+  for (let i = first; i <= end; i += step) {
+    const key = argv[i];
+    if (key !== undefined) yield key.toString('latin1');
+  }
 }

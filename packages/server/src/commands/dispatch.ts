@@ -92,6 +92,25 @@ function truncate(text: string, bytes: number): string {
   return text.length > end ? text.slice(0, end) : text;
 }
 
+const LOADING_MESSAGE = 'LOADING Redis is loading the dataset in memory';
+
+const MISCONF_MESSAGE =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/** Redis's is_write_command: a write, or EXEC of a transaction that queued one. */
+function isWriteCommand(command: Command, client: Client): boolean {
+  if (command.flags.includes('write')) return true;
+  if (command.fullName !== 'exec' || client.transaction === undefined) return false;
+  return client.transaction.commands.some((queued) => queued.command.flags.includes('write'));
+}
+
+/** Whether `command` must wait for the end of a load (Redis's is_denyloading_command). */
+function deniedWhileLoading(command: Command, client: Client): boolean {
+  if (!command.flags.includes('loading')) return true;
+  if (command.fullName !== 'exec' || client.transaction === undefined) return false;
+  return client.transaction.commands.some((queued) => !queued.command.flags.includes('loading'));
+}
+
 /** Runs one request from `client`, writing its reply into the client's reply buffer. */
 export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer[]): void {
   const resolved = resolveCommand(argv);
@@ -108,6 +127,21 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     !resolved.flags.includes('no_auth')
   ) {
     rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
+    return;
+  }
+  // MISCONF (§5, check 6): after a failed BGSAVE with save rules and stop-writes-on-bgsave-error,
+  // writes (EXEC with a queued write included) and PING are refused; reads go on.
+  if (
+    node.persistence.writesRefused() &&
+    (isWriteCommand(resolved, client) || resolved.fullName === 'ping')
+  ) {
+    rejectCommand(node, client, argv, MISCONF_MESSAGE);
+    return;
+  }
+  // LOADING (§5, check 11): while a dump loads only commands flagged 'loading' run; EXEC counts
+  // as one of them only if every queued command is (Redis's cmd_inv_flags check).
+  if (node.loading !== undefined && deniedWhileLoading(resolved, client)) {
+    rejectCommand(node, client, argv, LOADING_MESSAGE);
     return;
   }
   // Transactions (transactions/transaction.ts): in MULTI, a command that passed the checks above

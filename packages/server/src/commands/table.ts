@@ -15,12 +15,16 @@ import { select } from './connection/select.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
+import { bgsave } from './server/bgsave.js';
 import { commandCommand } from './server/command.js';
 import { configCommand } from './server/config.js';
 import { dbsize } from './server/dbsize.js';
 import { flushall } from './server/flushall.js';
 import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
+import { lastsave } from './server/lastsave.js';
+import { save } from './server/save.js';
+import { shutdown } from './server/shutdown.js';
 import { time } from './server/time.js';
 import { SETS_COMMANDS } from './sets/index.js';
 import { STRINGS_COMMANDS } from './strings/index.js';
@@ -30,6 +34,7 @@ import { ZSETS_COMMANDS } from './zsets/index.js';
 
 const SERVER_AND_CONNECTION: readonly Command[] = [
   auth,
+  bgsave,
   client,
   commandCommand,
   configCommand,
@@ -39,9 +44,12 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   flushdb,
   hello,
   info,
+  lastsave,
   ping,
   quit,
+  save,
   select,
+  shutdown,
   time,
 ];
 

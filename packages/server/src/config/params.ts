@@ -11,6 +11,7 @@ import type {
   OutputBufferLimit,
   SaveRule,
   ServerConfig,
+  ShutdownFlags,
 } from './server-config.js';
 
 export interface ConfigParam {
@@ -277,6 +278,50 @@ function showOutputBufferLimits(config: ServerConfig): string {
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
 const POLICIES: readonly DebugCommandPolicy[] = ['no', 'yes', 'local'];
 const INT_MAX = 2147483647n;
+
+const SHUTDOWN_FLAG_NAMES = ['save', 'nosave', 'now', 'force'] as const;
+
+/**
+ * shutdown-on-sigterm / shutdown-on-sigint, a multi-word enum as Redis 7.0's: any of default, save,
+ * nosave, now, force (given as several words or one word holding spaces); `default` adds nothing;
+ * SAVE with NOSAVE is refused. CONFIG GET lists the flags in that order, or `default` for none.
+ */
+function shutdownFlagsParam(
+  name: string,
+  field: 'shutdownOnSigterm' | 'shutdownOnSigint',
+): ConfigParam {
+  return param(
+    name,
+    {},
+    true,
+    (config, words) => {
+      const parts = words.flatMap((word) => word.split(' ').filter((part) => part !== ''));
+      const flags = { save: false, nosave: false, now: false, force: false };
+      if (parts.length === 0) {
+        return 'argument(s) must be one of the following: default, save, nosave, now, force';
+      }
+      for (const part of parts) {
+        const lower = part.toLowerCase();
+        const flag = SHUTDOWN_FLAG_NAMES.find((known) => known === lower);
+        if (flag !== undefined) flags[flag] = true;
+        else if (lower !== 'default') {
+          return 'argument(s) must be one of the following: default, save, nosave, now, force';
+        }
+      }
+      if (flags.save && flags.nosave) {
+        return "shutdown options SAVE and NOSAVE can't be used simultaneously";
+      }
+      config[field] = flags;
+      return undefined;
+    },
+    (config) => showShutdownFlags(config[field]),
+  );
+}
+
+function showShutdownFlags(flags: ShutdownFlags): string {
+  const set = SHUTDOWN_FLAG_NAMES.filter((flag) => flags[flag]);
+  return set.length === 0 ? 'default' : set.join(' ');
+}
 const UINT_MAX = 4294967295n;
 const LONG_MAX = INT64_MAX;
 const MB = 1024n * 1024n;
@@ -342,6 +387,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
     { immutable: true },
   ),
+  // replisim only, for teaching: the ms a fork would pause the node per GB of used_memory at a
+  // BGSAVE start (reference §7: 10-20 on normal hardware, 200-400 on Xen); 0 charges nothing.
+  intParam('fork-pause-ms-per-gb', 'forkPauseMsPerGb', 0n, INT_MAX),
   intParam('hz', 'hz', 0n, INT_MAX),
   intParam('active-expire-effort', 'activeExpireEffort', 1n, 10n),
   intParam(
@@ -396,6 +444,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   intParam('proto-max-bulk-len', 'protoMaxBulkLen', MB, LONG_MAX, {}, true),
   boolParam('rdbchecksum', 'rdbchecksum', { immutable: true }),
   boolParam('rdbcompression', 'rdbcompression'),
+  boolParam('rdb-save-incremental-fsync', 'rdbSaveIncrementalFsync'),
   stringParam('requirepass', 'requirepass'),
   param(
     'save',
@@ -409,6 +458,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
     (config) => config.save.map((rule) => `${rule.seconds} ${rule.changes}`).join(' '),
   ),
+  shutdownFlagsParam('shutdown-on-sigint', 'shutdownOnSigint'),
+  shutdownFlagsParam('shutdown-on-sigterm', 'shutdownOnSigterm'),
+  intParam('shutdown-timeout', 'shutdownTimeout', 0n, INT_MAX),
   boolParam('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   intParam('tcp-keepalive', 'tcpKeepalive', 0n, INT_MAX),
   intParam('timeout', 'timeout', 0n, INT_MAX),

@@ -23,6 +23,24 @@ export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 
 export type DebugCommandPolicy = 'yes' | 'no' | 'local';
 
+/**
+ * The modifiers of a shutdown: SHUTDOWN's NOSAVE/SAVE/NOW/FORCE, and what shutdown-on-sigterm and
+ * shutdown-on-sigint apply to a signal's shutdown (all false = Redis's `default`).
+ */
+export interface ShutdownFlags {
+  readonly save: boolean;
+  readonly nosave: boolean;
+  readonly now: boolean;
+  readonly force: boolean;
+}
+
+export const SHUTDOWN_FLAGS_DEFAULT: ShutdownFlags = {
+  save: false,
+  nosave: false,
+  now: false,
+  force: false,
+};
+
 export interface ServerConfig {
   port: number;
   /** Addresses to listen on; a leading '-' marks one that may be unavailable (as in Redis). */
@@ -60,6 +78,18 @@ export interface ServerConfig {
   stopWritesOnBgsaveError: boolean;
   rdbcompression: boolean;
   rdbchecksum: boolean;
+  /** rdb-save-incremental-fsync: fsync the temp RDB every 4 MB while it is written. */
+  rdbSaveIncrementalFsync: boolean;
+  /**
+   * fork-pause-ms-per-gb (replisim only, for teaching): a BGSAVE start holds client input for
+   * used_memory / 1 GB x this many ms, as a fork's page-table copy would; 0 (default) = none.
+   */
+  forkPauseMsPerGb: number;
+  /** Flags of the shutdown a SIGTERM / SIGINT schedules (shutdown-on-sigterm, shutdown-on-sigint). */
+  shutdownOnSigterm: ShutdownFlags;
+  shutdownOnSigint: ShutdownFlags;
+  /** Seconds a shutdown waits for lagging replicas (issue 5 adds replicas); 0 = no wait. */
+  shutdownTimeout: number;
   /** Path of the config file the node started from, '' if none (CONFIG GET does not show it). */
   configFile: string;
 }
@@ -112,6 +142,11 @@ export function defaultServerConfig(): ServerConfig {
     stopWritesOnBgsaveError: true,
     rdbcompression: true,
     rdbchecksum: true,
+    rdbSaveIncrementalFsync: true,
+    forkPauseMsPerGb: 0,
+    shutdownOnSigterm: SHUTDOWN_FLAGS_DEFAULT,
+    shutdownOnSigint: SHUTDOWN_FLAGS_DEFAULT,
+    shutdownTimeout: 10,
     configFile: '',
   };
 }

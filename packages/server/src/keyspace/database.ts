@@ -38,6 +38,17 @@ export interface DatabaseHooks {
   readonly onExpired: (db: Database, key: string) => void;
 }
 
+/**
+ * Told before a key's value or expiry is replaced, set or removed, before a key is created or
+ * deleted, and before the database is emptied: a running snapshot's copy-on-write (BGSAVE,
+ * persistence/snapshot.ts). In-place changes to a collection do not pass through here; the command
+ * caller announces those (commands/call.ts).
+ */
+export interface ChangeObserver {
+  beforeKeyChange(db: Database, key: string): void;
+  beforeClear(db: Database): void;
+}
+
 export class Database {
   readonly index: number;
   private readonly entries = new Map<string, RedisValue>();
@@ -58,6 +69,11 @@ export class Database {
    * master's DEL will arrive through the replication stream (Redis's expireIfNeeded).
    */
   deleteExpired = true;
+  /**
+   * Set only while a snapshot runs (persistence/persistence.ts installs and removes it), so that
+   * without one every change pays a single undefined check.
+   */
+  changeObserver: ChangeObserver | undefined = undefined;
 
   constructor(index: number, hooks: DatabaseHooks) {
     this.index = index;
@@ -91,6 +107,7 @@ export class Database {
 
   /** Stores `value`, clearing any expiry unless `keepTtl` (SET KEEPTTL). */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key);
     const old = this.entries.get(key);
     if (old === undefined) {
       this.stringBytes += key.length + ENTRY_OVERHEAD_BYTES;
@@ -109,12 +126,16 @@ export class Database {
   /** Sets an absolute expiry instant; the key must exist. */
   setExpiry(key: string, deadlineMs: number): void {
     assert(this.entries.has(key), 'setExpiry on a missing key');
+    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key);
     if (!this.expiries.has(key)) this.stringBytes += EXPIRY_OVERHEAD_BYTES;
     this.expiries.set(key, deadlineMs);
   }
 
   /** Removes the expiry of `key`; returns whether it had one (PERSIST). */
   removeExpiry(key: string): boolean {
+    if (this.changeObserver !== undefined && this.expiries.has(key)) {
+      this.changeObserver.beforeKeyChange(this, key);
+    }
     if (!this.expiries.delete(key)) return false;
     this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
     return true;
@@ -128,6 +149,7 @@ export class Database {
   delete(key: string): boolean {
     const old = this.entries.get(key);
     if (old === undefined) return false;
+    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key);
     if (this.expiries.delete(key)) this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
     this.untrackValue(key, old);
     this.stringBytes -= key.length + ENTRY_OVERHEAD_BYTES;
@@ -157,6 +179,7 @@ export class Database {
   }
 
   clear(): void {
+    if (this.changeObserver !== undefined) this.changeObserver.beforeClear(this);
     this.entries.clear();
     this.expiries.clear();
     this.collectionKeys.clear();

@@ -6,6 +6,7 @@ import { debug } from '../server/debug.js';
 import type { Command } from '../types.js';
 import { copy } from './copy.js';
 import { del } from './del.js';
+import { dump } from './dump.js';
 import { exists } from './exists.js';
 import { expire } from './expire.js';
 import { expireat } from './expireat.js';
@@ -21,6 +22,7 @@ import { pttl } from './pttl.js';
 import { randomkey } from './randomkey.js';
 import { rename } from './rename.js';
 import { renamenx } from './renamenx.js';
+import { restore } from './restore.js';
 import { scan } from './scan.js';
 import { ttl } from './ttl.js';
 import { type } from './type.js';
@@ -30,6 +32,7 @@ export const KEYS_COMMANDS: readonly Command[] = [
   copy,
   debug,
   del,
+  dump,
   exists,
   expire,
   expireat,
@@ -45,6 +48,7 @@ export const KEYS_COMMANDS: readonly Command[] = [
   randomkey,
   rename,
   renamenx,
+  restore,
   scan,
   ttl,
   type,

@@ -81,7 +81,7 @@ export function defineBlockingPop(name: string, end: ListEnd, doc: CommandDoc): 
       const { node, client } = ctx;
       const dbIndex = ctx.db.index;
       node.blocking.block(client, dbIndex, args.keys, args.timeoutMs, (key) =>
-        serveAsClient(node, client, dbIndex, (served) => {
+        serveAsClient(node, client, dbIndex, [key], (served) => {
           const list = served.db.lookup(key, served.nowMs);
           if (list === undefined || list.type !== 'list') return { served: false };
           popAndReply(served, key, end);
@@ -181,7 +181,7 @@ export function defineBlockingMove(
 }
 
 function serveMove(node: ServerNode, client: Client, dbIndex: number, args: MoveArgs): boolean {
-  return serveAsClient(node, client, dbIndex, (ctx) => {
+  return serveAsClient(node, client, dbIndex, [args.source, args.destination], (ctx) => {
     const source = ctx.db.lookup(args.source, ctx.nowMs);
     if (source === undefined || source.type !== 'list') return { served: false };
     const error = moveValue(ctx, args.source, source, args.destination, args.from, args.to);

@@ -141,16 +141,19 @@ export function listIndex(index: bigint, length: number): number | undefined {
  * serveClientsBlockedOnListKey does with the receiver as the current client: one clock reading,
  * the receiver's database and reply buffer, and its own propagation call, so each served client's
  * operation reaches replicas on its own, after the command that woke it. `serve` returns whether it
- * served the client and the form to propagate if it changed something.
+ * served the client and the form to propagate if it changed something. `keys` are the keys it may
+ * change: a running BGSAVE writes them first (its copy-on-write, as call.ts does for commands).
  */
 export function serveAsClient(
   node: ServerNode,
   client: Client,
   dbIndex: number,
+  keys: readonly string[],
   serve: (ctx: CommandContext) => { readonly served: boolean; readonly propagate?: Argv },
 ): boolean {
   const db = node.databases[dbIndex];
   if (db === undefined) throw new Error(`blocked client ${client.id} on a missing database`);
+  node.persistence.beforeWrite(db, keys);
   const propagation = node.propagation;
   propagation.beginCall();
   const dirtyBefore = node.dirty;

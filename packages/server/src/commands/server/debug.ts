@@ -1,5 +1,6 @@
 /**
- * DEBUG DIGEST | DIGEST-VALUE [key ...] | OBJECT key | SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP
+ * DEBUG DIGEST | DIGEST-VALUE [key ...] | OBJECT key | POPULATE count [prefix] [size] |
+ *       RELOAD [MERGE] [NOFLUSH] [NOSAVE] | SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP
  *
  * The subset of Redis's DEBUG that tests and the replication checkers need. DEBUG is one command in
  * Redis (not a container), so a wrong subcommand or argument count is "ERR unknown subcommand or
@@ -16,6 +17,9 @@
  *   serializedlength leaves out LZF compression (keys/object-info.ts), so it is exact only for
  *   values Redis does not compress; lru is the LRU clock now (seconds, 24 bits) and
  *   lru_seconds_idle is 0, because replisim does not track access times.
+ * - POPULATE: adds string keys `<prefix>:<n>` holding `value:<n>`, as Redis 7.0 does, without
+ *   counting them as changes (debug-populate.ts has the details).
+ * - RELOAD: save, flush and load the dump back, then +OK (debug-reload.ts has the details).
  * - SLEEP: pauses the whole node for <seconds> (a float, parsed as strtod: junk is 0). This is
  *   not a busy wait: the node stops processing, requests arriving meanwhile stay queued in each
  *   client's input buffer, the +OK and every other reply wait, and an Env timer ends the pause.
@@ -32,6 +36,8 @@ import { datasetDigest, valueDigest } from '../../keyspace/digest.js';
 import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';
 import { keyOf } from '../lookup.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
+import { debugPopulate, type PopulateArgs, parsePopulate } from './debug-populate.js';
+import { debugReload, parseReloadOptions, type ReloadOptions } from './debug-reload.js';
 
 const NOT_ALLOWED = new ErrorReply(
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
@@ -52,6 +58,24 @@ const HELP_LINES: readonly string[] = [
   '    Output a hex signature of the values of all the specified keys.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  "    it is used instead of the 'key' prefix. These are not propagated to",
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -67,6 +91,8 @@ type DebugArgs =
   | { readonly kind: 'digest' }
   | { readonly kind: 'digest-value'; readonly keys: readonly string[] }
   | { readonly kind: 'object'; readonly key: string }
+  | { readonly kind: 'populate'; readonly args: PopulateArgs }
+  | { readonly kind: 'reload'; readonly options: ReloadOptions }
   | { readonly kind: 'sleep'; readonly ms: number }
   | { readonly kind: 'set-active-expire'; readonly enabled: boolean };
 
@@ -101,6 +127,14 @@ function parseDebug(argv: readonly Buffer[], ctx: CommandContext): DebugArgs | E
   if (sub === 'digest' && argc === 2) return { kind: 'digest' };
   if (sub === 'digest-value') return { kind: 'digest-value', keys: argv.slice(2).map(keyOf) };
   if (sub === 'object' && argc === 3) return { kind: 'object', key: keyOf(argv[2]) };
+  if (sub === 'populate' && argc >= 3 && argc <= 5) {
+    const args = parsePopulate(argv, ctx.db);
+    return args instanceof ErrorReply ? args : { kind: 'populate', args };
+  }
+  if (sub === 'reload') {
+    const options = parseReloadOptions(argv.slice(2));
+    return options instanceof ErrorReply ? options : { kind: 'reload', options };
+  }
   if (sub === 'sleep' && argc === 3) return { kind: 'sleep', ms: sleepMs(argv[2]) };
   if (sub === 'set-active-expire' && argc === 3) {
     return { kind: 'set-active-expire', enabled: atoi(argv[2]) !== 0 };
@@ -172,6 +206,12 @@ export const debug: Command = defineCommand<DebugArgs>({
         return undefined;
       case 'object':
         return debugObject(ctx, args.key);
+      case 'populate':
+        debugPopulate(ctx, args.args);
+        return undefined;
+      case 'reload':
+        debugReload(node, ctx.client, args.options);
+        return undefined;
       case 'sleep':
         node.pauseFor(args.ms);
         reply.simple('OK');

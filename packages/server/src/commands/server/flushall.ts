@@ -1,8 +1,10 @@
 /**
  * FLUSHALL [ASYNC | SYNC]
  *
- * Removes every key of every database. (With persistence, Redis also resets the dirty counter and
- * saves; that arrives with the snapshot work.)
+ * Removes every key of every database. As Redis 7.0's flushAllDataAndResetRDB: a running BGSAVE
+ * is stopped and its temp file removed (its status unchanged), and with save rules configured
+ * the empty dataset is saved at once with a blocking save, so the dump on disk is empty too and
+ * the change counter is 0; the +OK is sent when that save is done.
  */
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 import { flushDatabase, parseFlushMode } from './flush-mode.js';
@@ -22,7 +24,16 @@ export const flushall: Command = defineCommand<null>({
   },
   parse: parseFlushMode,
   execute(ctx) {
+    const persistence = ctx.node.persistence;
+    // Stopped first, so the snapshot does not copy out every key the flush is about to drop.
+    if (persistence.bgsaveInProgress) {
+      persistence.abortBgsave();
+      // What Redis logs when it reaps the child killRDBChild stopped with SIGUSR1.
+      ctx.node.log('warning', 'Background saving terminated by signal 10');
+    }
     for (const db of ctx.node.databases) flushDatabase(ctx, db);
+    // Its failure is only logged; FLUSHALL still replies +OK, as rdbSave's result is ignored.
+    if (persistence.hasSaveRules) persistence.save(() => {});
     // Redis propagates FLUSHDB/FLUSHALL even when nothing was there to remove.
     ctx.forcePropagation();
     ctx.reply.simple('OK');

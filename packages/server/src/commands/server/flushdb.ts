@@ -1,7 +1,9 @@
 /**
  * FLUSHDB [ASYNC | SYNC]
  *
- * Removes every key of the selected database.
+ * Removes every key of the selected database. A running BGSAVE goes on and still writes the
+ * database as it was when the BGSAVE started: its copy-on-write serializes the keys it had not
+ * written yet before they go (Database.clear -> Snapshot.beforeClear).
  */
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 import { flushDatabase, parseFlushMode } from './flush-mode.js';

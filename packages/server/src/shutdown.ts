@@ -1,0 +1,126 @@
+/**
+ * The shutdown sequence, shared by SHUTDOWN (commands/server/shutdown.ts) and the SIGTERM/SIGINT
+ * handlers of the binary, as Redis 7.0's prepareForShutdown + finishShutdown (reference §1.5):
+ *
+ *   "User requested shutdown..."
+ *   -> [issue 5: wait for lagging replicas, unless NOW or shutdown-timeout 0]
+ *   -> a running BGSAVE is aborted ("There is a child saving an .rdb. Killing it!")
+ *   -> if (save rules && !NOSAVE) || SAVE: "Saving the final RDB snapshot before exiting." and a
+ *      blocking save; on failure without FORCE the shutdown is cancelled and the node keeps running
+ *   -> "Redis is now ready to exit, bye bye...", the node stops and the process exits 0.
+ *
+ * While a dump is loading, a shutdown never saves (Redis forces NOSAVE), so a half-loaded dataset
+ * cannot overwrite the dump.
+ *
+ * Replicas: none exist yet. Issue 5 puts the replica wait where the comment in `shutdownNode` says:
+ * pause writes, send REPLCONF GETACK, and let the cron finish the shutdown when every replica has
+ * acknowledged the master offset or shutdown-timeout has passed. SHUTDOWN ABORT cancels a shutdown
+ * during that wait; today nothing is served while a shutdown runs (the final save holds every
+ * client), so ABORT always answers "No shutdown in progress.".
+ */
+import { SHUTDOWN_FLAGS_DEFAULT, type ShutdownFlags } from './config/server-config.js';
+import type { ServerNode } from './node.js';
+
+/**
+ * Runs the shutdown with `flags`. On success the node exits (node.exit(0)) and `failed` is never
+ * called; on failure the node keeps running, `failed` runs, and the caller tells its client.
+ */
+export function shutdownNode(node: ServerNode, flags: ShutdownFlags, failed: () => void): void {
+  node.shutdownInProgress = true;
+  node.shutdownAborted = false;
+  node.log('warning', 'User requested shutdown...');
+  // Issue 5: unless flags.now or shutdown-timeout is 0, wait here for lagging replicas.
+  finishShutdown(node, flags, failed);
+}
+
+function finishShutdown(node: ServerNode, flags: ShutdownFlags, failed: () => void): void {
+  const persistence = node.persistence;
+  if (persistence.bgsaveInProgress) {
+    node.log('warning', 'There is a child saving an .rdb. Killing it!');
+    persistence.abortBgsave();
+  }
+  const loading = node.loading !== undefined;
+  const nosave = flags.nosave || loading;
+  const save = flags.save && !loading;
+  if (!((persistence.hasSaveRules && !nosave) || save)) {
+    readyToExit(node, failed);
+    return;
+  }
+  node.log('notice', 'Saving the final RDB snapshot before exiting.');
+  persistence.save((result) => {
+    if (!result.ok) {
+      if (!flags.force) {
+        node.log('warning', "Error trying to save the DB, can't exit.");
+        cancelShutdown(node, failed);
+        return;
+      }
+      node.log('warning', 'Error trying to save the DB. Exit anyway.');
+    }
+    readyToExit(node, failed);
+  });
+}
+
+function readyToExit(node: ServerNode, failed: () => void): void {
+  if (node.shutdownAborted) {
+    node.log('warning', 'Shutdown manually aborted.');
+    node.shutdownInProgress = false;
+    node.shutdownSignal = undefined;
+    failed();
+    return;
+  }
+  node.log('warning', 'Redis is now ready to exit, bye bye...');
+  node.exit(0);
+}
+
+/** Redis's cancelShutdown: the pending signal is forgotten and the node goes on serving. */
+function cancelShutdown(node: ServerNode, failed: () => void): void {
+  node.log(
+    'warning',
+    'Errors trying to shut down the server. Check the logs for more information.',
+  );
+  node.shutdownInProgress = false;
+  node.shutdownSignal = undefined;
+  failed();
+}
+
+/**
+ * SHUTDOWN ABORT: cancels a shutdown in progress (it stops before exiting); false if none runs.
+ */
+export function abortShutdown(node: ServerNode): boolean {
+  if (!node.shutdownInProgress) return false;
+  node.shutdownAborted = true;
+  return true;
+}
+
+/**
+ * The binary's signal handler (Redis's sigShutdownHandler): a first SIGTERM or SIGINT only
+ * schedules a shutdown for the next cron tick; a second SIGINT while one is pending exits at once
+ * with status 1 and no save ("You insist... exiting now.").
+ */
+export function signalShutdown(node: ServerNode, signal: 'SIGTERM' | 'SIGINT'): void {
+  if (node.shutdownSignal !== undefined && signal === 'SIGINT') {
+    node.log('warning', 'You insist... exiting now.');
+    node.persistence.abortBgsave();
+    node.exit(1);
+    return;
+  }
+  node.log('warning', `Received ${signal} scheduling shutdown...`);
+  node.shutdownSignal = signal;
+}
+
+/**
+ * Called by the cron when a signal scheduled a shutdown: runs it with shutdown-on-sigterm /
+ * shutdown-on-sigint's flags (NOSAVE while loading). A failed save keeps the node running and
+ * forgets the signal, as Redis does.
+ */
+export function runSignalShutdown(node: ServerNode): void {
+  const signal = node.shutdownSignal;
+  if (signal === undefined) return;
+  const configured =
+    signal === 'SIGTERM' ? node.config.shutdownOnSigterm : node.config.shutdownOnSigint;
+  const flags =
+    node.loading === undefined ? configured : { ...SHUTDOWN_FLAGS_DEFAULT, nosave: true };
+  shutdownNode(node, flags, () => {
+    node.shutdownSignal = undefined;
+  });
+}
