@@ -3,6 +3,8 @@
  * bound to 127.0.0.1 on a port the OS picks. Options are redis-server command-line words
  * (`['--requirepass', 'x']`), parsed by the same loadConfig the binary uses, so a test configures
  * both servers of a differential test with the same words. Log lines are kept in `logs`.
+ * Persistence is off unless the options add save rules (`--save ''` first, as redis-server.ts does),
+ * so no test saves a dump.rdb into the working directory behind its back.
  */
 import { createRealEnv } from '@replisim/base';
 import { loadConfig, ServerNode } from '@replisim/server';
@@ -15,7 +17,7 @@ export interface ReplisimNode {
 }
 
 export function startReplisimNode(options: readonly string[] = []): Promise<ReplisimNode> {
-  const loaded = loadConfig('', ['--port', '0', '--bind', '127.0.0.1', ...options]);
+  const loaded = loadConfig('', ['--port', '0', '--bind', '127.0.0.1', '--save', '', ...options]);
   if (!loaded.ok) throw new Error(`bad options: ${loaded.error.reason} (${loaded.error.text})`);
   const logs: string[] = [];
   const node = new ServerNode({

@@ -18,6 +18,5 @@ export {
   type ScenarioEntry,
 } from './scenarios/index.js';
 export { infoField, RespClient, replyText } from './sim/resp-client.js';
-export { runUntil } from './sim/run-until.js';
 export { NODE_PORT, SimNode } from './sim/sim-node.js';
 export { Timeline, type TimelineEntry } from './timeline.js';

@@ -7,7 +7,6 @@
 import type { SimHost, SimWorld } from '@replisim/base';
 import type { RespValue } from '@replisim/protocol';
 import { RespClient, replyText } from './sim/resp-client.js';
-import { runUntil } from './sim/run-until.js';
 import { NODE_PORT } from './sim/sim-node.js';
 import type { Timeline } from './timeline.js';
 
@@ -34,7 +33,7 @@ export class ScenarioDriver {
 
   /** Runs the world until `predicate` holds; throws if it does not within WAIT_MS_MAX. */
   waitFor(predicate: () => boolean, what: string): void {
-    if (!runUntil(this.world, predicate, WAIT_MS_MAX)) {
+    if (!this.world.runUntilTrue(predicate, WAIT_MS_MAX)) {
       throw new Error(`scenario stuck: ${what} did not happen within ${WAIT_MS_MAX} simulated ms`);
     }
   }

@@ -120,6 +120,24 @@ export class SimWorld {
     return this.scheduler.runUntilIdle(eventsMax);
   }
 
+  /**
+   * Runs event by event until `predicate()` holds, for at most `durationMsMax` simulated ms; returns
+   * whether it held. Nodes keep cron timers, so a world with a node is never idle: tests and
+   * scenarios wait for what they expect instead, with a bound so an impossible wait ends.
+   */
+  runUntilTrue(predicate: () => boolean, durationMsMax: number): boolean {
+    const deadline = this.now() + durationMsMax;
+    while (!predicate()) {
+      const next = this.scheduler.nextTimeMs();
+      if (next === undefined || next > deadline) {
+        this.runUntil(deadline);
+        return predicate();
+      }
+      this.step();
+    }
+    return true;
+  }
+
   traceHash(): string {
     return this.scheduler.traceHash();
   }

@@ -15,7 +15,9 @@ describe('crash-during-bgsave', () => {
     expect(result.passed).toBe(true);
     const story = result.timeline.render();
     // The power loss really interrupted snapshot #2, and writes were lost.
-    expect(story).toMatch(/power loss on node1 during snapshot #2: temp-\d+\.rdb holds \d+ of about \d+ bytes/);
+    expect(story).toMatch(
+      /power loss on node1 during snapshot #2: temp-\d+\.rdb holds \d+ of about \d+ bytes/,
+    );
     expect(result.verdict[1]).toMatch(/^[1-9]\d* acknowledged writes were lost/);
   });
 

@@ -58,23 +58,11 @@ export function startSimServer(options: SimServerOptions): SimServer {
   return { world, host, node, logs };
 }
 
-/**
- * Runs the world event by event until `predicate` holds, for at most `durationMsMax` virtual ms.
- * Returns whether it held. The server's cron keeps the queue busy, so "until idle" never comes.
- */
+/** Runs the world until `predicate` holds, for at most `durationMsMax` virtual ms (SimWorld.runUntilTrue). */
 export function runUntil(
   world: SimWorld,
   predicate: () => boolean,
   durationMsMax: number,
 ): boolean {
-  const deadline = world.now() + durationMsMax;
-  while (!predicate()) {
-    const next = world.scheduler.nextTimeMs();
-    if (next === undefined || next > deadline) {
-      world.runUntil(deadline);
-      return predicate();
-    }
-    world.step();
-  }
-  return true;
+  return world.runUntilTrue(predicate, durationMsMax);
 }
