@@ -1,9 +1,8 @@
 /**
- * @replisim/replica: the replica side of replication (the replication milestone fills it).
+ * @replisim/replica: the replica side of replication. The link state machine (connect, handshake,
+ * PSYNC, transfer, load, stream, ACK) talks to its node only through the ReplicaHost interface the
+ * server implements, so it never imports server internals and can be tested against a fake host.
  *
- * It will hold the link state machine (connect -> handshake -> PSYNC -> transfer -> load -> stream ->
- * ACK) and declare the `ReplicaHost` interface the server implements, so this package never imports
- * server internals and can be tested against a fake host. It exists now so that the dependency
- * direction base <- protocol <- replica <- server <- harness is fixed from the start.
+ * - link-status.ts  what INFO replication and ROLE show about a replica's link
  */
-export {};
+export * from './link-status.js';

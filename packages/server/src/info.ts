@@ -252,7 +252,7 @@ function replicationSection(node: ServerNode): [string, string | number][] {
     ['role', 'master'],
     ['connected_slaves', 0],
     ['master_failover_state', 'no-failover'],
-    ['master_replid', node.replid],
+    ['master_replid', node.repl.replid],
     ['master_replid2', '0000000000000000000000000000000000000000'],
     ['master_repl_offset', 0],
     ['second_repl_offset', -1],

@@ -22,6 +22,7 @@ import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
 import { PropagationLog } from './replication/propagation.js';
+import { ReplicationIds } from './replication/replication-ids.js';
 import { runSignalShutdown } from './shutdown.js';
 import { emptyStats, type NodeStats } from './stats.js';
 
@@ -69,8 +70,8 @@ export class ServerNode {
   readonly pid: number;
   readonly executable: string;
   readonly runId: string;
-  /** The replication id (master_replid); a master gets a new one with its first replica later. */
-  readonly replid: string;
+  /** Replication history: replid, replid2, master_repl_offset and the backlog (replication-ids.ts). */
+  readonly repl: ReplicationIds;
   readonly databases: Database[];
   readonly clients: Map<number, Client> = new Map();
   stats: NodeStats = emptyStats();
@@ -128,7 +129,7 @@ export class ServerNode {
     this.onListening = options.onListening;
     this.exitHook = options.exit;
     this.runId = options.env.random.hex(40);
-    this.replid = options.env.random.hex(40);
+    this.repl = new ReplicationIds(options.env.random);
     this.startedMonotonicMs = options.env.clock.monotonicMs();
     this.lastSampleMs = this.startedMonotonicMs;
     this.blocking = new BlockingRegistry({
