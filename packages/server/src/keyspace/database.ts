@@ -62,6 +62,8 @@ export class Database {
   private slots: (string | undefined)[] = [];
   private readonly slotOf = new Map<string, number>();
   private holes = 0;
+  /** While > 0, slot compaction waits: a running snapshot walks the keys by slot (snapshot.ts). */
+  private slotPins = 0;
   /** Advances at every slot compaction; SCAN cursors carry it. */
   epoch = 0;
   /**
@@ -199,6 +201,21 @@ export class Database {
     return this.slots.length;
   }
 
+  /** The slot of `key`, or undefined if it is not stored. */
+  slotOfKey(key: string): number | undefined {
+    return this.slotOf.get(key);
+  }
+
+  /** Keeps every key's slot fixed (no compaction) until the matching `unpinSlots`. */
+  pinSlots(): void {
+    this.slotPins++;
+  }
+
+  unpinSlots(): void {
+    assert(this.slotPins > 0, 'unpinSlots without pinSlots');
+    this.slotPins--;
+  }
+
   /** The key in `slot`, or undefined for a hole or past the end. */
   keyAtSlot(slot: number): string | undefined {
     return this.slots[slot];
@@ -225,7 +242,7 @@ export class Database {
   }
 
   private compactSlotsIfSparse(): void {
-    if (this.holes < SLOT_HOLES_MIN || this.holes < this.slotOf.size) return;
+    if (this.slotPins > 0 || this.holes < SLOT_HOLES_MIN || this.holes < this.slotOf.size) return;
     const live = this.slots.filter((key): key is string => key !== undefined);
     this.slots = live;
     this.slotOf.clear();

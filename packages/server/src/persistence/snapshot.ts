@@ -6,23 +6,22 @@
  * fork, so this object keeps the view frozen per key instead (as Dragonfly does):
  *
  * - The snapshot point is the constructor. It records the time, the replication offset, and per
- *   non-empty database its size and expires count (RESIZEDB) and a live iterator over its keys. It
- *   copies nothing, so starting costs O(databases), not O(keys).
- * - `step(budget)` serializes keys until the budget (keys, bytes or monotonic ms) is spent. The
- *   caller yields to the event loop between steps, so clients are served while a save runs.
- * - Before anything changes a key the snapshot has not written yet, `preserve(db, key)` writes
- *   the key's current value, which is still its value at the snapshot point. For the database being
- *   written the record goes straight into the writer; for a later one it is encoded now and held
- *   until that database's section starts. Every key is written exactly once: `done` remembers, per
- *   pending database, the keys already written and the keys born after the snapshot point (seen
- *   when they were created, because creation also calls `preserve` first, when the key is absent).
- *   The invariant is: a key stored now and absent from `done` holds its value from the snapshot
- *   point, with its expiry from then too.
- * - `preserveDatabase(db)` does that for every pending key of `db` at once, before FLUSHDB.
- *
- * A JS Map iterator survives deletes and inserts during iteration (deleted entries are skipped,
- * new ones are visited), so the live iterator sees every key that existed at the snapshot point and
- * is still there, plus newer keys, which `done` skips.
+ *   non-empty database its size and expires count (RESIZEDB) and its slot count: the database's
+ *   slot table (database.ts) gives every key a slot in insertion order, so the keys that existed at
+ *   the snapshot point are exactly those in slots [0, slotEnd), and a key created later (or deleted
+ *   and created again) gets a slot >= slotEnd. The snapshot pins the slots (no compaction) until it
+ *   finishes or is released. It copies nothing, so starting costs O(databases), not O(keys).
+ * - `step(budget)` walks the slots from `position` and serializes keys until the budget (keys,
+ *   bytes or monotonic ms) is spent. The caller yields to the event loop between steps, so clients
+ *   are served while a save runs.
+ * - Before anything changes a key in [position, slotEnd), `beforeKeyChange` writes the key's
+ *   current value, which is still its value at the snapshot point: straight into the writer for the
+ *   database being written, encoded and held for a later one. `preserved` remembers those keys so
+ *   the walk skips them; it holds only keys changed ahead of the walk, never the whole keyspace, so
+ *   a save of a million keys allocates no million-entry set. The invariant is: a stored key in
+ *   [position, slotEnd) that is not in `preserved` holds its value (and expiry) from the snapshot
+ *   point.
+ * - `beforeClear(db)` does that for every pending key of `db` at once, before FLUSHDB.
  *
  * The output is pulled with `take()` by a separate sink (the disk file today, replica sockets
  * later), so the producer never knows where its bytes go.
@@ -68,9 +67,12 @@ interface PendingDatabase {
   readonly db: Database;
   readonly size: number;
   readonly expires: number;
-  readonly keys: Iterator<string>;
-  /** Keys written already, or born after the snapshot point. */
-  readonly done: Set<string>;
+  /** Slots below this held the keys of the snapshot point. */
+  readonly slotEnd: number;
+  /** The next slot the walk visits. */
+  position: number;
+  /** Keys in [position, slotEnd) already written out of order, by beforeKeyChange. */
+  readonly preserved: Set<string>;
   /** Pre-images encoded before this database's section started, written when it starts. */
   readonly held: Buffer[];
 }
@@ -109,12 +111,14 @@ export class Snapshot implements ChangeObserver {
       // rdbSaveRio skips empty databases: no SELECTDB for them.
       if (size === 0) continue;
       total += size;
+      db.pinSlots();
       this.pending.set(db.index, {
         db,
         size,
         expires: db.expiringCount(),
-        keys: db.keys(),
-        done: new Set(),
+        slotEnd: db.slotCount(),
+        position: 0,
+        preserved: new Set(),
         held: [],
       });
     }
@@ -159,28 +163,35 @@ export class Snapshot implements ChangeObserver {
         this.finishedFlag = true;
         break;
       }
-      const next = section.keys.next();
-      if (next.done === true) {
-        this.pending.delete(section.db.index);
-        this.current = undefined;
+      if (section.position >= section.slotEnd) {
+        this.closeSection(section);
         continue;
       }
-      if (section.done.has(next.value)) continue;
-      this.writeKey(section, next.value);
+      const key = section.db.keyAtSlot(section.position++);
+      // A hole (deleted key) or a key written ahead of the walk.
+      if (key === undefined || section.preserved.delete(key)) continue;
+      this.writeKey(section, key);
       written++;
     }
     return written;
   }
 
+  /**
+   * Unpins the slots of every database still pending. Called when the snapshot is abandoned
+   * (BGSAVE aborted, node stopped); a finished snapshot has released them already. Idempotent.
+   */
+  release(): void {
+    for (const section of this.pending.values()) this.closeSection(section);
+  }
+
   /** ChangeObserver: `key` of `db` is about to change, be created or be deleted. */
   beforeKeyChange(db: Database, key: string): void {
     const section = this.pending.get(db.index);
-    if (section === undefined || section.db !== db || section.done.has(key)) return;
-    if (db.peek(key) === undefined) {
-      // Born after the snapshot point (or recreated after a preserved delete): never written.
-      section.done.add(key);
-      return;
-    }
+    if (section === undefined || section.db !== db) return;
+    // Absent (about to be created), created after the snapshot point, or already walked past.
+    const slot = db.slotOfKey(key);
+    if (slot === undefined || slot < section.position || slot >= section.slotEnd) return;
+    if (section.preserved.has(key)) return;
     this.preserveKey(section, key);
   }
 
@@ -188,20 +199,24 @@ export class Snapshot implements ChangeObserver {
   beforeClear(db: Database): void {
     const section = this.pending.get(db.index);
     if (section === undefined || section.db !== db) return;
-    for (const key of db.keys()) {
-      if (!section.done.has(key)) this.preserveKey(section, key);
+    for (let slot = section.position; slot < section.slotEnd; slot++) {
+      const key = db.keyAtSlot(slot);
+      if (key !== undefined && !section.preserved.has(key)) this.preserveKey(section, key);
     }
+    // Nothing of the snapshot point is left in this database: the walk has nothing more to do.
+    section.position = section.slotEnd;
+    section.preserved.clear();
   }
 
   /** The key's value from the snapshot point, written now (current section) or held for later. */
   private preserveKey(section: PendingDatabase, key: string): void {
+    section.preserved.add(key);
     if (section === this.current) {
       this.writeKey(section, key);
       return;
     }
     const value = section.db.peek(key);
     assert(value !== undefined, 'preserveKey needs a stored key');
-    section.done.add(key);
     section.held.push(
       encodeKeyRecord(key, toRdbValue(value), section.db.expiryOf(key), {
         compression: this.compression,
@@ -213,9 +228,16 @@ export class Snapshot implements ChangeObserver {
   private writeKey(section: PendingDatabase, key: string): void {
     const value = section.db.peek(key);
     assert(value !== undefined, 'writeKey needs a stored key');
-    section.done.add(key);
     this.writer.key(key, toRdbValue(value), section.db.expiryOf(key));
     this.keysProcessed++;
+  }
+
+  /** Ends a database's section: it leaves `pending` and its slots may compact again. */
+  private closeSection(section: PendingDatabase): void {
+    if (this.pending.get(section.db.index) !== section) return;
+    this.pending.delete(section.db.index);
+    section.db.unpinSlots();
+    if (this.current === section) this.current = undefined;
   }
 
   /** Starts the next pending database's section: SELECTDB, RESIZEDB, then its held pre-images. */
