@@ -274,16 +274,24 @@ async function waitForQuiet(quietWaitS) {
 // The latency client: GET and SET alternately, one request in flight, every request timed.
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Records live in typed arrays (off the JS heap, grown by doubling) and SET values are rebuilt from
+ * their sequence number, so this process allocates almost nothing that survives: its own garbage
+ * collection would otherwise show up as server latency (a mark-compact of a few MB of number arrays
+ * took 5-15 ms here).
+ */
 class LatencyClient {
   #client;
   #keys;
   #valueBytes;
   #running = false;
   #loop;
-  /** Per request: send time (ms, performance.now) and latency (ms); SETs also keep their key. */
-  sentAt = [];
-  latency = [];
-  sets = [];
+  /** Requests completed; request `seq` is a GET when even, a SET when odd. */
+  count = 0;
+  /** Per request: send time (ms, performance.now), latency (ms) and key number. */
+  sentAt = new Float64Array(1 << 16);
+  latency = new Float64Array(1 << 16);
+  keyNumber = new Uint32Array(1 << 16);
 
   constructor(client, keys, valueBytes) {
     this.#client = client;
@@ -306,40 +314,65 @@ class LatencyClient {
     if (error !== undefined) throw error;
   }
 
+  /** The value SET number `seq` writes: unique, `value-bytes` long. */
+  valueOf(seq) {
+    return `set:${seq}:`.padEnd(this.#valueBytes, 'x');
+  }
+
   async #run() {
     // A fixed-seed generator: both servers get the same key sequence.
     let state = 0x9e3779b9;
-    const nextKey = () => {
+    for (let seq = 0; this.#running; seq++) {
       state ^= state << 13;
       state ^= state >>> 17;
       state ^= state << 5;
-      return `key:${(state >>> 0) % this.#keys}`;
-    };
-    for (let seq = 0; this.#running; seq++) {
-      const key = nextKey();
-      let request;
-      let value;
-      if (seq % 2 === 0) request = encodeRequest(['GET', key]);
-      else {
-        value = `set:${seq}:`.padEnd(this.#valueBytes, 'x');
-        request = encodeRequest(['SET', key, value]);
-      }
+      const number = (state >>> 0) % this.#keys;
+      const key = `key:${number}`;
+      const request =
+        seq % 2 === 0
+          ? encodeRequest(['GET', key])
+          : encodeRequest(['SET', key, this.valueOf(seq)]);
       const sent = nowMs();
       const reply = await this.#client.send(request);
-      this.latency.push(nowMs() - sent);
-      this.sentAt.push(sent);
+      const latency = nowMs() - sent;
       if (reply instanceof Error) throw new Error(`latency client: ${reply.message}`);
-      if (value !== undefined) this.sets.push({ sent, key, value });
+      if (seq === this.sentAt.length) this.#grow();
+      this.sentAt[seq] = sent;
+      this.latency[seq] = latency;
+      this.keyNumber[seq] = number;
+      this.count = seq + 1;
     }
+  }
+
+  #grow() {
+    const grown = (array) => {
+      const bigger = new array.constructor(array.length * 2);
+      bigger.set(array);
+      return bigger;
+    };
+    this.sentAt = grown(this.sentAt);
+    this.latency = grown(this.latency);
+    this.keyNumber = grown(this.keyNumber);
   }
 
   /** Latencies (ms) of the requests sent within [fromMs, toMs]. */
   window(fromMs, toMs) {
     const selected = [];
-    for (let i = 0; i < this.sentAt.length; i++) {
+    for (let i = 0; i < this.count; i++) {
       if (this.sentAt[i] >= fromMs && this.sentAt[i] <= toMs) selected.push(this.latency[i]);
     }
     return selected;
+  }
+
+  /** The SETs sent after `fromMs`, as { key, value }. */
+  setsSentAfter(fromMs) {
+    const sets = [];
+    for (let seq = 1; seq < this.count; seq += 2) {
+      if (this.sentAt[seq] > fromMs) {
+        sets.push({ key: `key:${this.keyNumber[seq]}`, value: this.valueOf(seq) });
+      }
+    }
+    return sets;
   }
 }
 
@@ -449,7 +482,7 @@ async function measureOnce(name, options) {
     result.during = percentiles(latency.window(windowStart, finished.at));
     result.baseline = percentiles(latency.window(baselineStart, baselineEnd));
     result.forkUs = Number(parseInfo(await control.call('INFO', 'stats')).get('latest_fork_usec'));
-    const writtenAfter = latency.sets.filter((set) => set.sent > repliedAt);
+    const writtenAfter = latency.setsSentAfter(repliedAt);
 
     latencyConnection.close();
     await stopServer(server, control);
@@ -624,6 +657,16 @@ function formatValue(value, unit) {
   return value.toFixed(3);
 }
 
+/** The median, then the range of the rounds when they differ: `1.305 (1.104-1.508)`. */
+function cellText(cell, unit) {
+  const runs = cell.runs.filter((v) => Number.isFinite(v));
+  const median = formatValue(cell.median, unit);
+  if (runs.length < 2) return median;
+  const low = formatValue(Math.min(...runs), unit);
+  const high = formatValue(Math.max(...runs), unit);
+  return low === high ? median : `${median} (${low}-${high})`;
+}
+
 function summarize(samples, options) {
   const rows = [];
   for (const metric of METRICS) {
@@ -692,7 +735,7 @@ function reportBody(rows, samples, options, quiet) {
   );
   const header = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, redis-server ${redisVersion() ?? '?'}.`,
-    `DEBUG POPULATE ${options.keys} key ${options.valueBytes}; median of ${options.rounds} alternating rounds; ${quiet.underLoad} of ${quiet.total} rounds started while other processes kept the machine more than ${Math.round(BUSY_SHARE_MAX * 100)}% busy.`,
+    `DEBUG POPULATE ${options.keys} key ${options.valueBytes}; median of ${options.rounds} alternating rounds (the range of the rounds in parentheses); ${quiet.underLoad} of ${quiet.total} rounds started while other processes kept the machine more than ${Math.round(BUSY_SHARE_MAX * 100)}% busy.`,
     `Point in time (keys SET after BGSAVE's reply whose new value is in the loaded dump, all rounds): ${pointInTime.join(', ')}. latest_fork_usec (median): ${forks.join(', ')}.`,
     '',
   ];
@@ -702,9 +745,7 @@ function reportBody(rows, samples, options, quiet) {
     `|---|${options.servers.map(() => '---:').join('|')}|${both ? '---:|---|' : ''}`,
     ...rows.map((row) => {
       const unit = row.metric.unit ? ` (${row.metric.unit})` : '';
-      const cells = options.servers.map((name) =>
-        formatValue(row.cells[name].median, row.metric.unit),
-      );
+      const cells = options.servers.map((name) => cellText(row.cells[name], row.metric.unit));
       const better = row.metric.lower ? 'lower is better' : 'higher is better';
       const extra = both ? ` **${ratioText(row)}** (${better}) | ${row.metric.target ?? ''} |` : '';
       return `| ${row.metric.label}${unit} | ${cells.join(' | ')} |${extra}`;

@@ -22,9 +22,15 @@ export interface ReplicaLinkStatus {
   readonly lastIoMsAgo: number | undefined;
   /** master_sync_in_progress: a full sync is under way (handshake done, payload not loaded). */
   readonly syncInProgress: boolean;
-  /** slave_read_repl_offset: bytes of the stream received. */
+  /**
+   * slave_read_repl_offset: the offset of the last stream byte received (the cached master's
+   * offset while the link is down, 1 if the node never synced).
+   */
   readonly readReplOffset: number;
-  /** slave_repl_offset: bytes of the stream applied (whole commands, outside MULTI). */
+  /**
+   * slave_repl_offset: the offset of the last byte applied (whole commands, outside MULTI), with
+   * the same fallbacks. ROLE shows it only while `state` is 'connected' (-1 otherwise).
+   */
   readonly replOffset: number;
   /** While the payload is being received (INFO's master_sync_* fields). */
   readonly transfer:

@@ -18,6 +18,8 @@ export function serveClient(node: ServerNode, client: Client): void {
     node.watches.unwatchAll(client);
     // Lists engineer: a client that disconnects while blocked stops waiting (keyspace/blocking.ts).
     node.blocking.removeClient(client);
+    // Replication: a replica leaves the master's list, a WAIT caller stops waiting.
+    node.master.clientGone(client);
   });
 }
 
@@ -80,7 +82,8 @@ export function flushClient(node: ServerNode, client: Client): void {
   if (out !== null) {
     node.stats.netOutputBytes += out.length;
     client.connection.write(out);
-    if (outputLimitReached(node, client)) {
+    // Replicas have their own class limit, checked as the stream is fed (replication/master.ts).
+    if (!node.master.isReplicaClient(client) && outputLimitReached(node, client)) {
       node.log(
         'warning',
         `Client ${describeClient(client)} scheduled to be closed ASAP for overcoming of output buffer limits.`,

@@ -42,6 +42,12 @@ export class Client {
    * replied; client-io.ts runs none of the client's further requests meanwhile, and
    * `resumeSuspendedClient` (client-io.ts) ends the wait. */
   suspended = false;
+  /** master_repl_offset right after this client's last command that propagated (Redis's woff):
+   * what WAIT waits for replicas to acknowledge. */
+  woff = 0;
+  /** The replication link from this node's master (Redis's CLIENT_MASTER): created by
+   * replication/replica-host.ts; it passes READONLY, MISCONF and auth, and gets no replies. */
+  isMaster = false;
 
   constructor(
     id: number,

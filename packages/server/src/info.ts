@@ -11,6 +11,7 @@ import type { Database } from './keyspace/database.js';
 import type { ServerNode } from './node.js';
 import { REDIS_VERSION } from './node.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
+import { replicationFields, syncStatsFields } from './replication/master-info.js';
 
 /** Bytes charged for an empty node (Redis 7.0 reports about 860 KB at start). */
 const USED_MEMORY_BASE_BYTES = 876_112;
@@ -234,9 +235,7 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['total_net_input_bytes', stats.netInputBytes],
     ['total_net_output_bytes', stats.netOutputBytes],
     ['rejected_connections', stats.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ...syncStatsFields(node),
     ['expired_keys', stats.expiredKeys],
     ['evicted_keys', 0],
     ['keyspace_hits', stats.keyspaceHits],
@@ -247,20 +246,9 @@ function statsSection(node: ServerNode): [string, string | number][] {
   ];
 }
 
+/** Both roles' fields, in Redis's order (replication/master-info.ts). */
 function replicationSection(node: ServerNode): [string, string | number][] {
-  return [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', node.repl.replid],
-    ['master_replid2', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
-    ['repl_backlog_active', 0],
-    ['repl_backlog_size', 1048576],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
-  ];
+  return replicationFields(node);
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import type { Connection, Env, Listener, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
+import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
 import { processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
@@ -21,7 +22,9 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
+import { ReplicationMaster } from './replication/master.js';
 import { PropagationLog } from './replication/propagation.js';
+import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
 import { ReplicationIds } from './replication/replication-ids.js';
 import { runSignalShutdown } from './shutdown.js';
 import { emptyStats, type NodeStats } from './stats.js';
@@ -80,6 +83,11 @@ export class ServerNode {
   readonly watches: WatchRegistry = new WatchRegistry();
   /** Lists engineer: clients blocked on keys (BLPOP...), served after each command. */
   readonly blocking: BlockingRegistry;
+  /**
+   * The link to this node's master while it is a replica (REPLICAOF, `replicaof`); undefined on a
+   * master. replication/replica-host.ts creates and stops it; INFO and ROLE read `status()`.
+   */
+  replicaLink: ReplicaLink | undefined = undefined;
   /** Every change, in the deterministic form replicas and the AOF receive. */
   readonly propagation: PropagationLog = new PropagationLog();
   readonly startedMonotonicMs: number;
@@ -115,6 +123,8 @@ export class ServerNode {
   private inputHolds = 0;
   /** SAVE, BGSAVE, save rules, MISCONF (persistence/persistence.ts). */
   readonly persistence: Persistence;
+  /** The master side of replication: replicas, SYNC/PSYNC, the stream feed (replication/master.ts). */
+  readonly master: ReplicationMaster;
   private readonly opsSamples: number[] = [];
   private opsAtLastSample = 0;
   private lastSampleMs: number;
@@ -144,6 +154,7 @@ export class ServerNode {
       this.databases.push(new Database(i, { onExpired: (db, key) => this.keyExpired(db, key) }));
     }
     this.persistence = new Persistence(this);
+    this.master = new ReplicationMaster(this);
   }
 
   log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
@@ -173,6 +184,13 @@ export class ServerNode {
             return;
           }
           if (loaded.ok) {
+            // A master continues the history its dump recorded (replid2, master_repl_offset).
+            this.master.adoptLoadedHistory();
+            // The `replicaof` directive: replicate once the dump (and its repl-* fields) is loaded.
+            const replicaof = this.config.replicaof;
+            if (replicaof !== undefined) {
+              startReplicaFromConfig(this, replicaof.host, replicaof.port);
+            }
             done({ ok: true, port });
             return;
           }
@@ -230,6 +248,7 @@ export class ServerNode {
     if (this.cronTimer !== undefined) this.env.timers.cancel(this.cronTimer);
     if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
     this.persistence.stop();
+    stopReplica(this);
     for (const client of [...this.clients.values()]) this.closeClient(client);
   }
 
@@ -275,6 +294,11 @@ export class ServerNode {
 
   private closeListeners(): void {
     for (const listener of this.listeners.splice(0)) listener.close();
+  }
+
+  /** A fresh client id (CLIENT ID), for connections and the master client of a replica. */
+  allocateClientId(): number {
+    return this.nextClientId++;
   }
 
   private accept(connection: Connection): void {
@@ -371,7 +395,8 @@ export class ServerNode {
       this.opsAtLastSample = this.stats.commandsProcessed;
       this.lastSampleMs = nowMs;
     }
-    if (this.activeExpireEnabled && !this.paused) {
+    // Replicas never expire keys themselves: the master's DELs arrive in the stream (§4.4).
+    if (this.activeExpireEnabled && !this.paused && this.replicaLink === undefined) {
       this.activeExpiry.cycle(
         this.databases,
         this.env.clock.wallMs(),
@@ -381,10 +406,14 @@ export class ServerNode {
     }
     // Save rules and scheduled BGSAVEs; a blocking save or a pause stops the cron, as in Redis.
     if (!this.paused) this.persistence.cron();
+    // replicationCron, once a second: keepalives, PINGs, timeouts, pending BGSAVEs, backlog TTL.
+    if (!this.paused) this.master.cron();
     if (this.config.timeout > 0) {
       const idleMsMax = this.config.timeout * 1000;
       for (const client of [...this.clients.values()]) {
         // Lists engineer: blocked clients are never idle (clientsCronHandleTimeout skips them).
+        // Replicas are never idle-closed either (their link has repl-timeout instead).
+        if (this.master.isReplicaClient(client) || client.isMaster) continue;
         if (!client.blocked && nowMs - client.lastInteractionMs > idleMsMax) {
           this.log('verbose', 'Closing idle client');
           this.closeClient(client);

@@ -13,7 +13,7 @@
  * after it. After the restart, the verdict compares the node's dataset key for key with the model
  * at the last completed snapshot point, and counts the acknowledged writes the crash took away.
  */
-import { SimWorld } from '@replisim/base';
+import { type SimDisk, SimWorld } from '@replisim/base';
 import { ScenarioDriver, type ScenarioResult } from '../scenario.js';
 import { infoField, replyText } from '../sim/resp-client.js';
 import { SimNode } from '../sim/sim-node.js';
@@ -187,11 +187,8 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
   world.runFor(Math.max(1, Math.floor(firstDurationMs * (0.2 + random.float() * 0.6))));
   progress = saveProgress();
   if (!progress.inProgress && progress.status === 'ok') completed = second;
-  const temp = (nodeHost.disk.listSync(DATA_DIR) ?? []).find((name) => name.startsWith('temp-'));
-  const tempBytes =
-    temp === undefined ? 0 : (nodeHost.disk.readFileSync(`${DATA_DIR}/${temp}`)?.length ?? 0);
   const state = progress.inProgress
-    ? `${temp ?? 'its temp file'} holds ${tempBytes} of about ${dumpBytes} bytes, not fsynced`
+    ? savingState(nodeHost.disk, dumpBytes)
     : 'it had already finished';
   const ackedAtCrash = writesAcked;
   writerStopped = true;
@@ -267,6 +264,16 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
       'This is the RDB trade-off: a crash loses what was written since the last completed snapshot began.',
     ],
   };
+}
+
+/** What the interrupted save had put on the disk when the power went. */
+function savingState(disk: SimDisk, dumpBytes: number): string {
+  const temp = (disk.listSync(DATA_DIR) ?? []).find((name) => name.startsWith('temp-'));
+  if (temp !== undefined) {
+    const bytes = disk.readFileSync(`${DATA_DIR}/${temp}`)?.length ?? 0;
+    return `${temp} holds ${bytes} of about ${dumpBytes} bytes, not all fsynced`;
+  }
+  return 'its file was complete and renamed over dump.rdb, but the rename was not durable yet (no directory fsync)';
 }
 
 function failed(timeline: Timeline, seed: number, ...verdict: string[]): ScenarioResult {

@@ -64,6 +64,7 @@ export function call(
   const propagation = node.propagation;
   const topLevel = !propagation.isInCall();
   if (topLevel) propagation.beginCall();
+  const replOffsetBefore = node.repl.masterReplOffset;
   const dirtyBefore = node.dirty;
   // CLIENT LIST's cmd= is the command the client sent: EXEC, not the commands it runs.
   if (topLevel) client.lastCommand = command.fullName;
@@ -79,6 +80,10 @@ export function call(
     propagation.add(db.index, ctx.rewritten ?? argv);
   }
   if (topLevel) propagation.endCall();
+  // WAIT waits for the offset right after the client's last propagated change (Redis's c->woff).
+  if (topLevel && node.repl.masterReplOffset !== replOffsetBefore) {
+    client.woff = node.repl.masterReplOffset;
+  }
   return error?.message;
 }
 

@@ -1,9 +1,10 @@
 /**
  * The one place a command is looked up, checked and run, in the order of Redis 7.0's
  * processCommand (reference §5): unknown command or arity first, then authentication, then (in later
- * work) OOM, MISCONF, NOREPLICAS, READONLY, MASTERDOWN and LOADING. Command files never repeat these
- * checks. The error strings are Redis's, byte for byte, including the trailing space of the
- * unknown-command message.
+ * work) OOM, MISCONF, NOREPLICAS, READONLY, MASTERDOWN and LOADING. The master client of a
+ * replica (client.isMaster) is authenticated from birth and passes MISCONF and READONLY. Command
+ * files never repeat these checks. The error strings are Redis's, byte for byte, including the
+ * trailing space of the unknown-command message.
  */
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
@@ -104,6 +105,27 @@ function isWriteCommand(command: Command, client: Client): boolean {
   return client.transaction.commands.some((queued) => queued.command.flags.includes('write'));
 }
 
+const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
+
+const MASTERDOWN_MESSAGE =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+/** Redis's is_denystale_command: not flagged 'stale', or EXEC of a queued command that is not. */
+function deniedWhileStale(command: Command, client: Client): boolean {
+  if (!command.flags.includes('stale')) return true;
+  if (command.fullName !== 'exec' || client.transaction === undefined) return false;
+  return client.transaction.commands.some((queued) => !queued.command.flags.includes('stale'));
+}
+
+/** is_may_replicate_command || is_write_command || is_read_command. */
+function touchesKeyspace(command: Command, client: Client): boolean {
+  return (
+    isWriteCommand(command, client) ||
+    command.flags.includes('may_replicate') ||
+    command.flags.includes('readonly')
+  );
+}
+
 /** Whether `command` must wait for the end of a load (Redis's is_denyloading_command). */
 function deniedWhileLoading(command: Command, client: Client): boolean {
   if (!command.flags.includes('loading')) return true;
@@ -131,11 +153,45 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   }
   // MISCONF (§5, check 6): after a failed BGSAVE with save rules and stop-writes-on-bgsave-error,
   // writes (EXEC with a queued write included) and PING are refused; reads go on.
+  // The master client is exempt: a replica applies its master's stream whatever its disk says.
   if (
     node.persistence.writesRefused() &&
+    !client.isMaster &&
     (isWriteCommand(resolved, client) || resolved.fullName === 'ping')
   ) {
     rejectCommand(node, client, argv, MISCONF_MESSAGE);
+    return;
+  }
+  // NOREPLICAS (§5, check 7): min-replicas-to-write on a master short of good replicas.
+  if (node.master.writesRefused() && isWriteCommand(resolved, client)) {
+    rejectCommand(node, client, argv, 'NOREPLICAS Not enough good replicas to write.');
+    return;
+  }
+  // READONLY (§5, check 8): a read-only replica refuses writes from everyone but its master.
+  const replicaLink = node.replicaLink;
+  if (
+    replicaLink !== undefined &&
+    node.config.replicaReadOnly &&
+    !client.isMaster &&
+    isWriteCommand(resolved, client)
+  ) {
+    rejectCommand(node, client, argv, READONLY_MESSAGE);
+    return;
+  }
+  // A replica connected to us may only talk replication (REPLCONF, PING...), not keyspace.
+  if (node.master.isReplicaClient(client) && touchesKeyspace(resolved, client)) {
+    rejectCommand(node, client, argv, "ERR Replica can't interact with the keyspace");
+    return;
+  }
+  // MASTERDOWN (§5, check 10): with replica-serve-stale-data no and the link not up, only
+  // commands flagged 'stale' run (EXEC only if every queued command is).
+  if (
+    replicaLink !== undefined &&
+    !node.config.replicaServeStaleData &&
+    !replicaLink.connected &&
+    deniedWhileStale(resolved, client)
+  ) {
+    rejectCommand(node, client, argv, MASTERDOWN_MESSAGE);
     return;
   }
   // LOADING (§5, check 11): while a dump loads only commands flagged 'loading' run; EXEC counts

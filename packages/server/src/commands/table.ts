@@ -15,6 +15,7 @@ import { select } from './connection/select.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
+import { MASTER_REPLICATION_COMMANDS } from './replication/index.js';
 import { bgsave } from './server/bgsave.js';
 import { commandCommand } from './server/command.js';
 import { configCommand } from './server/config.js';
@@ -23,6 +24,7 @@ import { flushall } from './server/flushall.js';
 import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
 import { lastsave } from './server/lastsave.js';
+import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
 import { shutdown } from './server/shutdown.js';
 import { time } from './server/time.js';
@@ -47,9 +49,11 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   lastsave,
   ping,
   quit,
+  replicaof,
   save,
   select,
   shutdown,
+  slaveof,
   time,
 ];
 
@@ -62,6 +66,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
+  ...MASTER_REPLICATION_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 function buildTable(commands: readonly Command[]): ReadonlyMap<string, Command> {

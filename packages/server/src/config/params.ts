@@ -445,6 +445,68 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   boolParam('rdbchecksum', 'rdbchecksum', { immutable: true }),
   boolParam('rdbcompression', 'rdbcompression'),
   boolParam('rdb-save-incremental-fsync', 'rdbSaveIncrementalFsync'),
+  // Replication, master side (replication/master.ts). repl-backlog-size is clamped to 16 KB when
+  // the backlog is built, as resizeReplicationBacklog does (CONFIG GET shows the value given).
+  intParam('repl-backlog-size', 'replBacklogSize', 1n, LONG_MAX, {}, true),
+  intParam('repl-backlog-ttl', 'replBacklogTtl', 0n, LONG_MAX),
+  boolParam('repl-diskless-sync', 'replDisklessSync'),
+  intParam('repl-diskless-sync-delay', 'replDisklessSyncDelay', 0n, INT_MAX),
+  intParam('repl-diskless-sync-max-replicas', 'replDisklessSyncMaxReplicas', 0n, INT_MAX),
+  intParam('repl-ping-replica-period', 'replPingReplicaPeriod', 1n, INT_MAX, {
+    aliases: ['repl-ping-slave-period'],
+  }),
+  enumParam(
+    'repl-snapshot-reuse',
+    ['no', 'join-any', 'join-any-or-recent'] as const,
+    (config) => config.replSnapshotReuse,
+    (config, value) => {
+      config.replSnapshotReuse = value;
+    },
+  ),
+  intParam('repl-timeout', 'replTimeout', 1n, INT_MAX),
+  intParam('min-replicas-max-lag', 'minReplicasMaxLag', 0n, INT_MAX, {
+    aliases: ['min-slaves-max-lag'],
+  }),
+  intParam('min-replicas-to-write', 'minReplicasToWrite', 0n, INT_MAX, {
+    aliases: ['min-slaves-to-write'],
+  }),
+  // Replication, replica side (replication/replica-host.ts).
+  stringParam('masterauth', 'masterauth'),
+  stringParam('masteruser', 'masteruser'),
+  boolParam('replica-read-only', 'replicaReadOnly', { aliases: ['slave-read-only'] }),
+  boolParam('replica-serve-stale-data', 'replicaServeStaleData', {
+    aliases: ['slave-serve-stale-data'],
+  }),
+  stringParam('replica-announce-ip', 'replicaAnnounceIp', { aliases: ['slave-announce-ip'] }),
+  intParam('replica-announce-port', 'replicaAnnouncePort', 0n, 65535n, {
+    aliases: ['slave-announce-port'],
+  }),
+  enumParam(
+    'repl-diskless-load',
+    ['disabled', 'on-empty-db', 'swapdb'] as const,
+    (config) => config.replDisklessLoad,
+    (config, value) => {
+      config.replDisklessLoad = value;
+    },
+  ),
+  param(
+    'replicaof',
+    { immutable: true, aliases: ['slaveof'] },
+    true,
+    (config, words) => {
+      const parts = words.flatMap((word) => word.split(' ').filter((part) => part !== ''));
+      const [host, portText] = parts;
+      if (parts.length !== 2 || host === undefined || portText === undefined) {
+        return 'wrong number of arguments';
+      }
+      const port = parseInteger(portText);
+      if (port === undefined || port < 0 || port > 65535) return 'Invalid master port';
+      config.replicaof = { host, port };
+      return undefined;
+    },
+    (config) =>
+      config.replicaof === undefined ? '' : `${config.replicaof.host} ${config.replicaof.port}`,
+  ),
   stringParam('requirepass', 'requirepass'),
   param(
     'save',

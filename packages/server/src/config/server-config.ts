@@ -90,6 +90,39 @@ export interface ServerConfig {
   shutdownOnSigint: ShutdownFlags;
   /** Seconds a shutdown waits for lagging replicas (issue 5 adds replicas); 0 = no wait. */
   shutdownTimeout: number;
+  /** Master side of replication (replication/master.ts; reference §3, defaults §7). */
+  replBacklogSize: number;
+  /** Seconds a master with no replicas keeps its backlog; 0 = forever. */
+  replBacklogTtl: number;
+  replPingReplicaPeriod: number;
+  replTimeout: number;
+  replDisklessSync: boolean;
+  replDisklessSyncDelay: number;
+  replDisklessSyncMaxReplicas: number;
+  minReplicasToWrite: number;
+  minReplicasMaxLag: number;
+  /**
+   * repl-snapshot-reuse (replisim only): which snapshots a full sync may use besides one started
+   * for it. `no` is Redis's rule (join only a disk BGSAVE another replica waits on); `join-any`
+   * joins any running BGSAVE; `join-any-or-recent` also reuses the last dump while the backlog
+   * still covers its offset (replication/sync-plan.ts).
+   */
+  replSnapshotReuse: 'no' | 'join-any' | 'join-any-or-recent';
+  /** Replica side (replication/replica-host.ts; reference §4). `replicaof` at start only. */
+  replicaof: { readonly host: string; readonly port: number } | undefined;
+  masterauth: string;
+  masteruser: string;
+  replicaReadOnly: boolean;
+  replicaServeStaleData: boolean;
+  /**
+   * repl-diskless-load: `disabled` receives a full sync into a temp file renamed over dbfilename;
+   * `on-empty-db` (when the replica has no key) and `swapdb` parse it from the socket
+   * (replication/diskless-load.ts).
+   */
+  replDisklessLoad: 'disabled' | 'on-empty-db' | 'swapdb';
+  replicaAnnounceIp: string;
+  /** replica-announce-port: the port sent as REPLCONF listening-port instead of `port` (0 = port). */
+  replicaAnnouncePort: number;
   /** Path of the config file the node started from, '' if none (CONFIG GET does not show it). */
   configFile: string;
 }
@@ -147,6 +180,24 @@ export function defaultServerConfig(): ServerConfig {
     shutdownOnSigterm: SHUTDOWN_FLAGS_DEFAULT,
     shutdownOnSigint: SHUTDOWN_FLAGS_DEFAULT,
     shutdownTimeout: 10,
+    replBacklogSize: 1024 * 1024,
+    replBacklogTtl: 3600,
+    replPingReplicaPeriod: 10,
+    replTimeout: 60,
+    replDisklessSync: true,
+    replDisklessSyncDelay: 5,
+    replDisklessSyncMaxReplicas: 0,
+    minReplicasToWrite: 0,
+    minReplicasMaxLag: 10,
+    replSnapshotReuse: 'no',
+    replicaof: undefined,
+    masterauth: '',
+    masteruser: '',
+    replicaReadOnly: true,
+    replicaServeStaleData: true,
+    replDisklessLoad: 'disabled',
+    replicaAnnounceIp: '',
+    replicaAnnouncePort: 0,
     configFile: '',
   };
 }

@@ -72,6 +72,12 @@ export class Database {
    */
   deleteExpired = true;
   /**
+   * True only while the master client's command runs on a replica: logically expired keys are
+   * then present (Redis's expireIfNeeded answers "not expired" for server.master), so the
+   * master's stream applies to exactly the keys the master had.
+   */
+  expiredVisible = false;
+  /**
    * Set only while a snapshot runs (persistence/persistence.ts installs and removes it), so that
    * without one every change pays a single undefined check.
    */
@@ -93,7 +99,7 @@ export class Database {
     if (this.expiries.size !== 0) {
       const deadline = this.expiries.get(key);
       if (deadline !== undefined && deadline < nowMs) {
-        if (!this.deleteExpired) return undefined;
+        if (!this.deleteExpired) return this.expiredVisible ? value : undefined;
         this.delete(key);
         this.hooks.onExpired(this, key);
         return undefined;

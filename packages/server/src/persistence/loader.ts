@@ -467,7 +467,9 @@ export function loadDataFromDisk(
   done: (result: { readonly ok: true } | { readonly ok: false; readonly message: string }) => void,
 ): void {
   const startMs = node.env.clock.monotonicMs();
-  loadSnapshotFile(node, { path: dumpPath(node.config), dropExpired: true }, (result) => {
+  // A replica keeps expired keys (rdbLoad with iAmMaster() false): its master's DELs will come.
+  const dropExpired = node.config.replicaof === undefined;
+  loadSnapshotFile(node, { path: dumpPath(node.config), dropExpired }, (result) => {
     if (!result.ok) {
       done(result);
       return;

@@ -315,12 +315,15 @@ describe('FLUSHALL and a BGSAVE', () => {
     const previous = durable(sim.host, '/dump.rdb');
     client.pipeline(Array.from({ length: 100 }, (_, i) => ['SET', `k${i}`, 'v']));
     client.read(100);
-    sim.node.persistence.sliceBudget = { keysMax: 2, bytesMax: 1024, msMax: 1 };
+    // A slow disk, so the save is still writing when FLUSHALL arrives.
+    sim.host.disk.setFaults({ latencyMsMin: 50, latencyMsMax: 50 });
+    sim.node.persistence.sliceBudget = { keysMax: 2, bytesMax: 64, msMax: 1 };
     client.call('BGSAVE');
     runUntil(sim.world, () => sim.host.disk.existsSync('/temp-4243.rdb'), 1000);
     expect(client.call('FLUSHALL')).toBe('+OK\r\n');
     expect(sim.node.persistence.bgsaveInProgress).toBe(false);
-    sim.world.runFor(100);
+    // The write in flight, then the close and the unlink, at 50 ms each.
+    sim.world.runFor(500);
     expect(sim.host.disk.existsSync('/temp-4243.rdb')).toBe(false);
     expect(durable(sim.host, '/dump.rdb')).toEqual(previous);
     expect(infoField(client, 'rdb_last_bgsave_status')).toBe('ok');

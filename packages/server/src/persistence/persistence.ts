@@ -25,6 +25,7 @@
  * (reference §7: about 10-20 ms per GB, far more on Xen), and INFO's latest_fork_usec shows it.
  */
 import type { TimerId } from '@replisim/base';
+import type { RdbReplicationInfo } from '@replisim/protocol';
 import { usedMemoryBytes } from '../info.js';
 import type { ChangeObserver, Database } from '../keyspace/database.js';
 import { REDIS_VERSION, type ServerNode } from '../node.js';
@@ -34,6 +35,20 @@ import { SLICE_BUDGET_DEFAULT, type SliceBudget, Snapshot } from './snapshot.js'
 
 export type SaveResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
+/**
+ * How a save ended, for replication (replication/master.ts): a finished BGSAVE's file is what
+ * waiting replicas receive, and `replication` says which point of the stream it holds (its repl-*
+ * AUX fields; undefined when the node had no backlog then). `aborted`: killed (FLUSHALL, stop).
+ */
+export interface SaveOutcome {
+  readonly kind: 'bgsave' | 'save';
+  /** Where the bytes went: the dump file, or replica sockets (diskless sync). */
+  readonly target: 'disk' | 'socket';
+  readonly ok: boolean;
+  readonly aborted: boolean;
+  readonly replication: RdbReplicationInfo | undefined;
+}
+
 /** Slices stop while more than this waits for the disk (the producer's high-water mark). */
 export const SINK_QUEUE_BYTES_MAX: number = 8 * 1024 * 1024;
 
@@ -42,14 +57,37 @@ const SAVE_SLICE_BUDGET: SliceBudget = { keysMax: 65536, bytesMax: 1024 * 1024, 
 
 const BYTES_PER_GB = 1024 * 1024 * 1024;
 
+/**
+ * Where a save's bytes go: the disk (RdbFileSink) or, for a diskless sync, replica sockets
+ * (replication/socket-sink.ts). `queuedBytes` is the backpressure the slices respect.
+ */
+export interface SaveSink {
+  /** The temp file's name, for failure logs ('' for sockets). */
+  readonly tempName: string;
+  readonly queuedBytes: number;
+  readonly active: boolean;
+  write(chunk: Buffer): void;
+  end(): void;
+  abort(): void;
+}
+
+/** Builds a sink around the job's drain and completion callbacks. */
+export type SaveSinkFactory = (
+  onDrain: () => void,
+  done: (result: RdbFileResult) => void,
+) => SaveSink;
+
 interface SaveJob {
   readonly kind: 'bgsave' | 'save';
+  readonly target: 'disk' | 'socket';
   /** Why the BGSAVE runs (BGSAVE, a save rule, a replica's sync later); kept for issue 5. */
   readonly reason: string;
   readonly snapshot: Snapshot;
-  readonly sink: RdbFileSink;
+  readonly sink: SaveSink;
   readonly startWallMs: number;
   readonly budget: SliceBudget;
+  /** The repl-* AUX fields written into this save (the snapshot point in the stream). */
+  readonly replication: RdbReplicationInfo | undefined;
   timer: TimerId | undefined;
   /** Slices wait for the sink to drain below SINK_QUEUE_BYTES_MAX. */
   waitingForDrain: boolean;
@@ -77,6 +115,7 @@ export class Persistence implements ChangeObserver {
   private save_: SaveJob | undefined;
   private childCount = 0;
   private observing = false;
+  private readonly saveListeners: ((outcome: SaveOutcome) => void)[] = [];
 
   constructor(node: ServerNode) {
     this.node = node;
@@ -85,6 +124,26 @@ export class Persistence implements ChangeObserver {
 
   get bgsaveInProgress(): boolean {
     return this.bgsave !== undefined;
+  }
+
+  /** The running BGSAVE's point in the replication stream (undefined: none runs, or no backlog). */
+  get bgsaveReplication(): RdbReplicationInfo | undefined {
+    return this.bgsave?.replication;
+  }
+
+  /** Where the running BGSAVE writes (a socket BGSAVE can serve no replica that joins late). */
+  get bgsaveTarget(): 'disk' | 'socket' | undefined {
+    return this.bgsave?.target;
+  }
+
+  /** Why the running BGSAVE was started (startBgsave's reason), undefined when none runs. */
+  get bgsaveReason(): string | undefined {
+    return this.bgsave?.reason;
+  }
+
+  /** Calls `listener` after every save ends, successful or not (replication waits on them). */
+  onSaveDone(listener: (outcome: SaveOutcome) => void): void {
+    this.saveListeners.push(listener);
   }
 
   get hasSaveRules(): boolean {
@@ -146,6 +205,42 @@ export class Persistence implements ChangeObserver {
   }
 
   /**
+   * A BGSAVE whose bytes go to replica sockets instead of a file (diskless sync, Redis's
+   * rdbSaveToSlavesSockets): the same point-in-time snapshot with another sink. It is the running
+   * BGSAVE meanwhile, so no other starts, but it changes no save status: no file, no LASTSAVE, no
+   * dirty reset (backgroundSaveDoneHandlerSocket).
+   */
+  startSocketBgsave(makeSink: SaveSinkFactory): 'started' | 'in-progress' {
+    if (this.bgsave !== undefined) return 'in-progress';
+    const node = this.node;
+    this.childCount++;
+    const childPid = node.pid + this.childCount;
+    const job = this.startJob(
+      'bgsave',
+      'replication',
+      childPid,
+      this.sliceBudget,
+      (result) => this.socketBgsaveDone(job, result),
+      makeSink,
+    );
+    this.bgsave = job;
+    this.totalForks++;
+    node.log('notice', `Background RDB transfer started by pid ${childPid}`);
+    return 'started';
+  }
+
+  private socketBgsaveDone(job: SaveJob, result: RdbFileResult): void {
+    if (this.bgsave !== job) return;
+    this.bgsave = undefined;
+    this.updateObserver();
+    this.node.log(
+      result.ok ? 'notice' : 'warning',
+      result.ok ? 'Background RDB transfer terminated with success' : 'Background transfer error',
+    );
+    this.notifySaveDone(job, result.ok, false);
+  }
+
+  /**
    * A blocking save (rdbSave): no client input is processed until `done` runs. `done` gets an error
    * message if the file could not be written (the cause is logged as Redis logs it).
    */
@@ -168,6 +263,7 @@ export class Persistence implements ChangeObserver {
       } else {
         done({ ok: false, message: this.logFailure(job, result) });
       }
+      this.notifySaveDone(job, result.ok, false);
       release();
     });
     this.save_ = job;
@@ -185,6 +281,18 @@ export class Persistence implements ChangeObserver {
     this.stopJob(job);
     this.bgsave = undefined;
     this.updateObserver();
+    this.notifySaveDone(job, false, true);
+  }
+
+  private notifySaveDone(job: SaveJob, ok: boolean, aborted: boolean): void {
+    const outcome = {
+      kind: job.kind,
+      target: job.target,
+      ok,
+      aborted,
+      replication: job.replication,
+    };
+    for (const listener of this.saveListeners) listener(outcome);
   }
 
   /** Stops everything at node stop: timers cancelled, temp files removed, nothing reported. */
@@ -254,9 +362,12 @@ export class Persistence implements ChangeObserver {
     tempId: number,
     budget: SliceBudget,
     done: (result: RdbFileResult) => void,
+    makeSink?: SaveSinkFactory,
   ): SaveJob {
     const node = this.node;
     const config = node.config;
+    // A node with a backlog records where in the stream this snapshot stands (rdbPopulateSaveInfo).
+    const replication = node.master.snapshotReplicationInfo();
     const snapshot = new Snapshot({
       databases: node.databases,
       redisVersion: REDIS_VERSION,
@@ -266,25 +377,32 @@ export class Persistence implements ChangeObserver {
       compression: config.rdbcompression,
       checksum: config.rdbchecksum,
       monotonicMs: () => node.env.clock.monotonicMs(),
+      ...(replication === undefined ? {} : { replication }),
     });
-    const sink = new RdbFileSink(
-      node.env.disk,
-      {
-        dir: config.dir,
-        dbfilename: config.dbfilename,
-        tempId,
-        incrementalFsync: config.rdbSaveIncrementalFsync,
-      },
-      () => this.sinkDrained(job),
-      done,
-    );
+    const onDrain = (): void => this.sinkDrained(job);
+    const sink =
+      makeSink === undefined
+        ? new RdbFileSink(
+            node.env.disk,
+            {
+              dir: config.dir,
+              dbfilename: config.dbfilename,
+              tempId,
+              incrementalFsync: config.rdbSaveIncrementalFsync,
+            },
+            onDrain,
+            done,
+          )
+        : makeSink(onDrain, done);
     const job: SaveJob = {
       kind,
+      target: makeSink === undefined ? 'disk' : 'socket',
       reason,
       snapshot,
       sink,
       startWallMs: node.env.clock.wallMs(),
       budget,
+      replication,
       timer: undefined,
       waitingForDrain: false,
     };
@@ -300,7 +418,11 @@ export class Persistence implements ChangeObserver {
     if (!job.sink.active) return;
     const snapshot = job.snapshot;
     snapshot.step(job.budget);
-    job.sink.write(snapshot.take());
+    // Bytes go out in chunks of about bytesMax, not one small chunk per (sub-millisecond) slice:
+    // fewer, larger writes to the disk or the sockets.
+    if (snapshot.finished || snapshot.pendingBytes >= job.budget.bytesMax) {
+      job.sink.write(snapshot.take());
+    }
     if (snapshot.finished) {
       this.updateObserver();
       job.sink.end();
@@ -322,6 +444,7 @@ export class Persistence implements ChangeObserver {
   private stopJob(job: SaveJob): void {
     if (job.timer !== undefined) this.node.env.timers.cancel(job.timer);
     job.timer = undefined;
+    job.snapshot.release();
     job.sink.abort();
   }
 
@@ -350,11 +473,13 @@ export class Persistence implements ChangeObserver {
       node.dirty = Math.max(0, node.dirty - this.dirtyBeforeBgsave);
       this.lastsaveSeconds = wholeSeconds(nowMs);
       this.lastBgsaveOk = true;
+      this.notifySaveDone(job, true, false);
       return;
     }
     this.logFailure(job, result);
     node.log('warning', 'Background saving error');
     this.lastBgsaveOk = false;
+    this.notifySaveDone(job, false, false);
   }
 
   /** Logs a failed save in rdbSave's words and returns the line. */

@@ -18,6 +18,8 @@ import type { Disk, DiskError, FileHandle } from '@replisim/base';
 
 /** rdb-save-incremental-fsync: fsync every REDIS_AUTOSYNC_BYTES written (rio.h). */
 export const REDIS_AUTOSYNC_BYTES: number = 4 * 1024 * 1024;
+/** The most one write hands the disk, when several chunks are queued. */
+const WRITE_BYTES_MAX = 1024 * 1024;
 
 /** The step that failed, in Redis's err_op words where it has them. */
 export type RdbFileStep = 'open' | 'rdbSaveRio' | 'fsync' | 'fclose' | 'rename' | 'fsyncFileDir';
@@ -135,12 +137,31 @@ export class RdbFileSink {
     if (this.state !== 'open' || this.inFlight) return;
     const handle = this.handle;
     if (handle === undefined) return;
-    const chunk = this.queue[0];
+    const chunk = this.coalesceQueue();
     if (chunk !== undefined) {
       this.writeChunk(handle, chunk);
       return;
     }
     if (this.ended) this.finish(handle);
+  }
+
+  /**
+   * The queue's head, merged with the chunks behind it up to WRITE_BYTES_MAX: what piled up while
+   * the previous write was on the disk goes out in one write.
+   */
+  private coalesceQueue(): Buffer | undefined {
+    if (this.queue.length < 2) return this.queue[0];
+    let count = 0;
+    let bytes = 0;
+    for (const chunk of this.queue) {
+      if (count > 0 && bytes + chunk.length > WRITE_BYTES_MAX) break;
+      bytes += chunk.length;
+      count++;
+    }
+    if (count < 2) return this.queue[0];
+    const merged = Buffer.concat(this.queue.splice(0, count), bytes);
+    this.queue.unshift(merged);
+    return merged;
   }
 
   private writeChunk(handle: FileHandle, chunk: Buffer): void {

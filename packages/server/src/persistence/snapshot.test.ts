@@ -105,8 +105,9 @@ describe('Snapshot', () => {
       nowMs += 0.1;
       return nowMs;
     });
-    // The clock is read every 32 keys; each reading advances 0.1 ms here.
-    expect(byTime.step({ keysMax: 1000, bytesMax: 1 << 20, msMax: 0.25 })).toBe(95);
+    // The clock is read every 16 keys; each reading advances 0.1 ms here, so the third reading
+    // (after 47 keys) is the first 0.25 ms past the start.
+    expect(byTime.step({ keysMax: 1000, bytesMax: 1 << 20, msMax: 0.25 })).toBe(47);
   });
 
   it('writes each start key once, at its start value, whatever changes meanwhile', () => {

@@ -43,6 +43,11 @@ export class PropagationLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** The database the stream has selected, -1 when the next entry starts with SELECT. */
+  get streamDb(): number {
+    return this.selectedDb;
+  }
+
   /** Forgets the selected database so the next entry starts with SELECT (a new replica, an AOF). */
   forceSelect(): void {
     this.selectedDb = -1;

@@ -21,10 +21,20 @@ const doc = (summary: string, since: string) => ({
   complexity: 'O(1)',
 });
 
-/** CLIENT LIST's flags letters, in Redis's order: x in MULTI, d a watched key changed; else N. */
-function clientFlags(client: Client): string {
-  const flags = `${client.transaction !== undefined ? 'x' : ''}${client.watchDirty ? 'd' : ''}`;
+/**
+ * CLIENT LIST's flags letters, in Redis's order: S a replica of ours, M our master, x in MULTI,
+ * d a watched key changed; else N.
+ */
+function clientFlags(node: ServerNode, client: Client): string {
+  const role = node.master.isReplicaClient(client) ? 'S' : client.isMaster ? 'M' : '';
+  const flags = `${role}${client.transaction !== undefined ? 'x' : ''}${client.watchDirty ? 'd' : ''}`;
   return flags === '' ? 'N' : flags;
+}
+
+/** getClientType: pubsub is not tracked yet, so a client is our master, our replica or normal. */
+function clientTypeOf(node: ServerNode, client: Client): ClientType {
+  if (client.isMaster) return 'master';
+  return node.master.isReplicaClient(client) ? 'replica' : 'normal';
 }
 
 /** One CLIENT LIST line for `client`, as Redis 7.0's catClientInfoString writes it. */
@@ -42,7 +52,7 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
     `name=${client.name}`,
     `age=${ageSeconds}`,
     `idle=${idleSeconds}`,
-    `flags=${clientFlags(client)}`,
+    `flags=${clientFlags(node, client)}`,
     `db=${client.dbIndex}`,
     'sub=0',
     'psub=0',
@@ -205,7 +215,7 @@ const list = defineCommand<{ type: ClientType | undefined; ids: bigint[] | undef
             return found === undefined ? [] : [found];
           });
     for (const client of clients) {
-      if (type !== undefined && type !== 'normal') continue;
+      if (type !== undefined && type !== clientTypeOf(ctx.node, client)) continue;
       lines.push(`${clientInfoLine(ctx.node, client)}\n`);
     }
     ctx.reply.verbatim(lines.join(''));
@@ -304,7 +314,7 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
       if (filter.id !== undefined && BigInt(client.id) !== filter.id) return false;
       if (filter.addr !== undefined && client.address() !== filter.addr) return false;
       if (filter.laddr !== undefined && client.localAddress() !== filter.laddr) return false;
-      if (filter.type !== undefined && filter.type !== 'normal') return false;
+      if (filter.type !== undefined && filter.type !== clientTypeOf(ctx.node, client)) return false;
       return true;
     });
     if (oldForm && victims.length === 0) return new ErrorReply('ERR No such client');

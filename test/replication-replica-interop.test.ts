@@ -1,0 +1,312 @@
+/**
+ * replisim as the REPLICA of a real redis-server 7.0.15 master (reference §4), on real sockets.
+ * Goal: whatever Redis sends a replica (disk payload `$<len>`, diskless payload `$EOF:<mark>`, the
+ * command stream with its rewrites, MULTI/EXEC, PINGs and GETACKs), replisim applies into the same
+ * dataset, acknowledges the right offset, and continues after a dropped link with a partial resync.
+ *
+ * Method: the master is filled with every type and encoding across three databases; replisim (in
+ * process, test/support/replisim-node.ts) runs REPLICAOF; "same dataset" is DEBUG DIGEST on both
+ * (TTLs included) once replisim's applied offset equals the master's master_repl_offset. The
+ * partial resync is judged by the master itself: INFO stats sync_partial_ok.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawClient } from './support/raw-client.js';
+import { type RedisServer, startRedisServer } from './support/redis-server.js';
+import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+
+const FAR_FUTURE_MS = Date.now() + 3_600_000;
+
+function datasetCommands(): string[][] {
+  const commands: string[][] = [
+    ['SELECT', '0'],
+    ['SET', 'str:embstr', 'hello'],
+    ['SET', 'str:int', '1234567'],
+    ['SET', 'str:raw', 'r'.repeat(60)],
+    ['SET', 'str:compressible', 'abc'.repeat(200)],
+    ['SET', 'str:binary', '\u0000\u00ff\u0001bin'],
+    ['SET', 'str:ttl', 'expiring', 'PXAT', String(FAR_FUTURE_MS)],
+    ['RPUSH', 'list:small', 'a', 'b', 'c', '1', '2', '-3'],
+    ['SADD', 'set:intset', '1', '2', '3', '-100', '70000'],
+    ['SADD', 'set:hashtable', 'a', 'b', 'c'],
+    ['HSET', 'hash:listpack', 'f1', 'v1', 'f2', '2'],
+    ['HSET', 'hash:hashtable', 'f', 'v'.repeat(100)],
+    ['ZADD', 'zset:listpack', '1', 'a', '2.5', 'b', '-3', 'c', 'inf', 'd'],
+    ['ZADD', 'zset:skiplist', '1', 'm'.repeat(100), '2', 'n'],
+  ];
+  const bigList = ['RPUSH', 'list:big'];
+  for (let i = 0; i < 3000; i++) bigList.push(`element-${i}`);
+  const bigSet = ['SADD', 'set:bigints'];
+  for (let i = 0; i < 600; i++) bigSet.push(String(i * 7));
+  const bigZset = ['ZADD', 'zset:big'];
+  for (let i = 0; i < 200; i++) bigZset.push(String(i / 3), `member-${i}`);
+  const bigHash = ['HSET', 'hash:big'];
+  for (let i = 0; i < 600; i++) bigHash.push(`field-${i}`, String(i));
+  commands.push(bigList, bigSet, bigZset, bigHash);
+  commands.push(['SELECT', '1'], ['SET', 'db1:key', 'one'], ['LPUSH', 'db1:list', 'x']);
+  commands.push(['SELECT', '5'], ['SET', 'db5:key', 'five', 'PXAT', String(FAR_FUTURE_MS + 2)]);
+  commands.push(['SELECT', '0']);
+  return commands;
+}
+
+/** Writes whose propagated forms Redis rewrites (§3.3), plus a transaction. */
+function streamedWrites(round: number): string[][] {
+  return [
+    ['SET', `s:${round}`, 'v', 'EX', '100'],
+    ['INCRBYFLOAT', `f:${round}`, '1.5'],
+    ['EXPIRE', 'str:embstr', '500'],
+    ['GETDEL', 'str:int'],
+    ['LPUSH', 'list:small', `x${round}`],
+    ['HINCRBY', 'hash:listpack', 'f2', '3'],
+    ['ZINCRBY', 'zset:listpack', '2', 'a'],
+    ['SREM', 'set:hashtable', 'b'],
+    ['SELECT', '1'],
+    ['MULTI'],
+    ['SET', `t:${round}`, 'in-multi'],
+    ['DEL', 'db1:key'],
+    ['EXEC'],
+    ['SELECT', '0'],
+  ];
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'replisim-replica-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function realRedis(
+  args: readonly string[],
+): Promise<{ server: RedisServer; client: RawClient }> {
+  const server = await startRedisServer(['--enable-debug-command', 'yes', ...args]);
+  cleanups.push(() => server.stop());
+  const client = await RawClient.connect(server.port);
+  cleanups.push(() => client.close());
+  return { server, client };
+}
+
+async function replisim(
+  args: readonly string[] = [],
+): Promise<{ node: ReplisimNode; client: RawClient }> {
+  const node = await startReplisimNode(['--dir', tempDir(), ...args]);
+  cleanups.push(() => node.stop());
+  const client = await RawClient.connect(node.port);
+  cleanups.push(() => client.close());
+  return { node, client };
+}
+
+async function run(client: RawClient, commands: readonly string[][]): Promise<void> {
+  for (const command of commands) {
+    const reply = (await client.call(...command)).bytes.toString('latin1');
+    expect(reply, command.slice(0, 2).join(' ')).not.toMatch(/^-/);
+  }
+}
+
+async function text(client: RawClient, ...argv: string[]): Promise<string> {
+  return (await client.call(...argv)).bytes.toString('latin1');
+}
+
+async function infoField(client: RawClient, section: string, field: string): Promise<string> {
+  const info = await text(client, 'INFO', section);
+  const match = new RegExp(`\\r\\n${field}:([^\\r]*)\\r\\n`).exec(`\r\n${info}`);
+  if (match?.[1] === undefined) throw new Error(`no ${field} in INFO ${section}`);
+  return match[1];
+}
+
+async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  ms = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until replisim applied everything the master has sent so far. */
+async function caughtUp(master: RawClient, node: ReplisimNode): Promise<void> {
+  await waitFor('replisim to catch up', async () => {
+    const masterOffset = Number(await infoField(master, 'replication', 'master_repl_offset'));
+    return node.node.replicaLink?.status().replOffset === masterOffset;
+  });
+}
+
+async function expectSameDigest(master: RawClient, replica: RawClient): Promise<void> {
+  const expected = await text(master, 'DEBUG', 'DIGEST');
+  expect(await text(replica, 'DEBUG', 'DIGEST')).toBe(expected);
+}
+
+describe('replisim replica of a real redis-server master', () => {
+  const DISKLESS = ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'];
+  it.each([
+    ['disk payload ($<len>) into a temp file', ['--repl-diskless-sync', 'no'], []],
+    ['diskless payload ($EOF:<mark>) into a temp file', DISKLESS, []],
+    [
+      'diskless payload loaded from the socket (swapdb)',
+      DISKLESS,
+      ['--repl-diskless-load', 'swapdb'],
+    ],
+  ])(
+    'full sync with a %s gives the same dataset, then the stream keeps it equal',
+    async (_name, args, replicaArgs) => {
+      const { server, client: master } = await realRedis(args);
+      await run(master, datasetCommands());
+      const { node, client: replica } = await replisim(replicaArgs);
+      expect(await text(replica, 'REPLICAOF', '127.0.0.1', String(server.port))).toBe('+OK\r\n');
+      await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+      await caughtUp(master, node);
+      await expectSameDigest(master, replica);
+      expect(await text(replica, 'DBSIZE')).toBe(await text(master, 'DBSIZE'));
+      // The old data stays readable, writes are refused (READONLY), the master client writes.
+      expect(await text(replica, 'SET', 'x', '1')).toBe(
+        "-READONLY You can't write against a read only replica.\r\n",
+      );
+      for (let round = 0; round < 3; round++) await run(master, streamedWrites(round));
+      await caughtUp(master, node);
+      await expectSameDigest(master, replica);
+      // WAIT makes the master send REPLCONF GETACK *: our answer covers its last write.
+      await run(master, [['SET', 'waited', 'for']]);
+      expect(await text(master, 'WAIT', '1', '5000')).toBe(':1\r\n');
+      // The master sees our ACKs: its view of our offset reaches its own offset.
+      const masterOffset = await infoField(master, 'replication', 'master_repl_offset');
+      await waitFor('the ACK', async () =>
+        (await infoField(master, 'replication', 'slave0')).includes(`offset=${masterOffset}`),
+      );
+      expect(await text(replica, 'REPLICAOF', '127.0.0.1', String(server.port))).toBe(
+        '+OK Already connected to specified master\r\n',
+      );
+    },
+  );
+
+  it('loads a multi-megabyte payload while clients get -LOADING, then streams', async () => {
+    const { server, client: master } = await realRedis(['--repl-diskless-sync', 'no']);
+    await run(master, [['DEBUG', 'POPULATE', '100000', 'key', '100']]);
+    const { node, client: replica } = await replisim();
+    await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
+    let sawLoading = false;
+    await waitFor('the link to come up', async () => {
+      if (node.node.loading !== undefined) {
+        sawLoading ||= (await text(replica, 'GET', 'key:1')).startsWith('-LOADING');
+      }
+      return node.node.replicaLink?.connected === true;
+    });
+    expect(sawLoading).toBe(true);
+    await run(master, streamedWrites(1));
+    await caughtUp(master, node);
+    await expectSameDigest(master, replica);
+    expect(await text(replica, 'DBSIZE')).toBe(await text(master, 'DBSIZE'));
+  });
+
+  it('authenticates with masterauth (and masteruser) to a master that requires it', async () => {
+    const { server, client: master } = await realRedis([
+      '--requirepass',
+      'secret',
+      '--repl-diskless-sync',
+      'no',
+    ]);
+    await run(master, [
+      ['AUTH', 'secret'],
+      ['ACL', 'SETUSER', 'repl', 'on', '>replpw', '+@all', '~*'],
+    ]);
+    await run(master, datasetCommands());
+    const { node, client: replica } = await replisim([
+      '--masteruser',
+      'repl',
+      '--masterauth',
+      'replpw',
+    ]);
+    await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
+    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+    await caughtUp(master, node);
+    await expectSameDigest(master, replica);
+  });
+
+  it('continues with a partial resync after the master drops the link', async () => {
+    const { server, client: master } = await realRedis(['--repl-diskless-sync', 'no']);
+    await run(master, datasetCommands());
+    const { node, client: replica } = await replisim();
+    await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
+    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+    await caughtUp(master, node);
+    expect(await text(master, 'CLIENT', 'KILL', 'TYPE', 'replica')).toBe(':1\r\n');
+    await run(master, streamedWrites(7));
+    await waitFor(
+      'the partial resync',
+      async () => (await infoField(master, 'stats', 'sync_partial_ok')) === '1',
+    );
+    await caughtUp(master, node);
+    await expectSameDigest(master, replica);
+    expect(await infoField(master, 'stats', 'sync_full')).toBe('1');
+  });
+
+  it('continues with a partial resync after the replica drops the link (CLIENT KILL TYPE master)', async () => {
+    const { server, client: master } = await realRedis(['--repl-diskless-sync', 'no']);
+    await run(master, datasetCommands());
+    const { node, client: replica } = await replisim();
+    await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
+    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+    await caughtUp(master, node);
+    expect(await text(replica, 'CLIENT', 'KILL', 'TYPE', 'master')).toBe(':1\r\n');
+    await run(master, streamedWrites(3));
+    await waitFor(
+      'the partial resync',
+      async () => (await infoField(master, 'stats', 'sync_partial_ok')) === '1',
+    );
+    await caughtUp(master, node);
+    await expectSameDigest(master, replica);
+  });
+
+  it('after REPLICAOF NO ONE, a real replica of replisim continues with +CONTINUE', async () => {
+    const { server: top, client: topClient } = await realRedis(['--repl-diskless-sync', 'no']);
+    await run(topClient, datasetCommands());
+    const { node, client: middle } = await replisim(['--repl-diskless-sync-delay', '0']);
+    await run(middle, [['REPLICAOF', '127.0.0.1', String(top.port)]]);
+    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+    await caughtUp(topClient, node);
+    const { client: bottom } = await realRedis([]);
+    await run(bottom, [['REPLICAOF', '127.0.0.1', String(node.port)]]);
+    await waitFor(
+      'the real sub-replica to sync',
+      async () => (await infoField(bottom, 'replication', 'master_link_status')) === 'up',
+    );
+    await run(topClient, streamedWrites(1));
+    await caughtUp(topClient, node);
+    const offset = await infoField(topClient, 'replication', 'master_repl_offset');
+    await waitFor(
+      'the chain to carry the stream',
+      async () => (await infoField(bottom, 'replication', 'master_repl_offset')) === offset,
+    );
+    // The chain shares the top master's id and offsets (§4.5).
+    expect(await infoField(bottom, 'replication', 'master_replid')).toBe(
+      await infoField(topClient, 'replication', 'master_replid'),
+    );
+    await expectSameDigest(topClient, bottom);
+    expect(await text(middle, 'REPLICAOF', 'NO', 'ONE')).toBe('+OK\r\n');
+    const newId = node.node.repl.replid;
+    await waitFor(
+      'the sub-replica to continue under the new id',
+      async () =>
+        (await infoField(bottom, 'replication', 'master_replid')) === newId &&
+        (await infoField(bottom, 'replication', 'master_link_status')) === 'up',
+    );
+    expect(node.node.master.counters.partialOk).toBe(1);
+    expect(node.node.master.counters.full).toBe(1);
+    await run(middle, [['SET', 'after', 'promotion']]);
+    await waitFor(
+      'the write to reach the sub-replica',
+      async () => (await text(bottom, 'GET', 'after')) === '$9\r\npromotion\r\n',
+    );
+    await expectSameDigest(middle, bottom);
+  });
+});
