@@ -91,6 +91,10 @@ interface SaveJob {
   timer: TimerId | undefined;
   /** Slices wait for the sink to drain below SINK_QUEUE_BYTES_MAX. */
   waitingForDrain: boolean;
+  /** commandsProcessed when the last slice ran or yielded (see `slice`). */
+  commandsAtLastSlice: number;
+  /** The last slice yielded to pending replies instead of working; the next one must work. */
+  yielded: boolean;
 }
 
 export class Persistence implements ChangeObserver {
@@ -405,6 +409,8 @@ export class Persistence implements ChangeObserver {
       replication,
       timer: undefined,
       waitingForDrain: false,
+      commandsAtLastSlice: node.stats.commandsProcessed,
+      yielded: false,
     };
     this.observing = true;
     for (const db of node.databases) db.changeObserver = this;
@@ -416,6 +422,19 @@ export class Persistence implements ChangeObserver {
   private slice(job: SaveJob): void {
     job.timer = undefined;
     if (!job.sink.active) return;
+    // Replies to commands run since the last slice are flushed by a callback queued behind this
+    // one (real-connection.ts writes once per event-loop turn): yield once so they go out now
+    // instead of after a slice. Never twice in a row, so a stream of requests cannot starve the
+    // save; a lone client's next request usually arrives during the following slice.
+    const commands = this.node.stats.commandsProcessed;
+    if (commands !== job.commandsAtLastSlice && !job.yielded) {
+      job.commandsAtLastSlice = commands;
+      job.yielded = true;
+      job.timer = this.node.env.timers.after(0, () => this.slice(job));
+      return;
+    }
+    job.commandsAtLastSlice = commands;
+    job.yielded = false;
     const snapshot = job.snapshot;
     snapshot.step(job.budget);
     // Bytes go out in chunks of about bytesMax, not one small chunk per (sub-millisecond) slice:
