@@ -175,6 +175,37 @@ describe('a real redis-server replicating from replisim', () => {
       const shape = (reply: string) =>
         reply.replace(/\$\d+\r\n[^\r]*\r\n/g, '$').replace(/:\d+/g, ':n');
       expect(shape(await call(onMaster, 'ROLE'))).toBe(shape(await call(onRealMaster, 'ROLE')));
+
+      // The replica shape: a replisim replica of the same real master, next to the real replica.
+      const replisimReplica = await startReplisimNode([
+        '--dir',
+        dir,
+        '--dbfilename',
+        'replica.rdb',
+        '--replicaof',
+        '127.0.0.1',
+        String(realMaster.port),
+      ]);
+      const onReplisimReplica = await RawClient.connect(replisimReplica.port);
+      const onRealReplica = await RawClient.connect(realReplica.port);
+      try {
+        await until(
+          async () =>
+            field(await call(onReplisimReplica, 'INFO', 'replication'), 'master_link_status') ===
+            'up',
+          'the replisim replica link to come up',
+        );
+        expect(names(await call(onReplisimReplica, 'INFO', 'replication'))).toEqual(
+          names(await call(onRealReplica, 'INFO', 'replication')),
+        );
+        expect(shape(await call(onReplisimReplica, 'ROLE'))).toBe(
+          shape(await call(onRealReplica, 'ROLE')),
+        );
+      } finally {
+        onReplisimReplica.close();
+        onRealReplica.close();
+        replisimReplica.stop();
+      }
     } finally {
       onRealMaster.close();
       await realReplica.stop();

@@ -1045,9 +1045,12 @@ describe('replisim against redis-server 7.0.15', () => {
           expect(value).toBe('local');
           continue;
         }
-        // replisim only: the teaching knob that charges a fork's pause at BGSAVE (params.ts).
-        if (name === 'fork-pause-ms-per-gb') {
-          expect(value).toBe('0');
+        // replisim only, with their defaults (params.ts): the teaching knob that charges a fork's
+        // pause at BGSAVE, and the choice between Redis's BGSAVE rule for a sync and the reuse of
+        // any running or recent snapshot.
+        const replisimOnly = REPLISIM_ONLY_PARAMS.get(name);
+        if (replisimOnly !== undefined) {
+          expect(value, name).toBe(replisimOnly);
           continue;
         }
         expect(expected.has(name), `${pattern}: ${name} is a Redis parameter`).toBe(true);
@@ -1056,6 +1059,12 @@ describe('replisim against redis-server 7.0.15', () => {
     }
   });
 });
+
+/** Parameters only replisim has, with their defaults. */
+const REPLISIM_ONLY_PARAMS: ReadonlyMap<string, string> = new Map([
+  ['fork-pause-ms-per-gb', '0'],
+  ['repl-snapshot-reuse', 'no'],
+]);
 
 describe('replisim against redis-server 7.0.15 with requirepass', () => {
   let redis: RedisServer | undefined;

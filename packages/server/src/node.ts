@@ -26,7 +26,7 @@ import { ReplicationMaster } from './replication/master.js';
 import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
 import { ReplicationIds } from './replication/replication-ids.js';
-import { runSignalShutdown } from './shutdown.js';
+import { continueShutdown, runSignalShutdown, type ShutdownWait } from './shutdown.js';
 import { emptyStats, type NodeStats } from './stats.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
@@ -112,6 +112,8 @@ export class ServerNode {
   shutdownInProgress = false;
   /** SHUTDOWN ABORT arrived while a shutdown ran: it stops before exiting. */
   shutdownAborted = false;
+  /** A shutdown waiting for lagging replicas (shutdown.ts); the cron finishes it. */
+  shutdownWait: ShutdownWait | undefined = undefined;
   private readonly onListening: ((port: number) => void) | undefined;
   private readonly exitHook: ((code: number) => void) | undefined;
   /** Active expiry (keyspace/active-expiry.ts), run from the cron; DEBUG SET-ACTIVE-EXPIRE switches it. */
@@ -381,6 +383,10 @@ export class ServerNode {
     // Redis's serverCron: a signal's shutdown runs first; during a load only that (whileBlockedCron).
     if (this.shutdownSignal !== undefined && !this.shutdownInProgress) {
       runSignalShutdown(this);
+      if (this.stopped) return;
+    }
+    if (this.shutdownWait !== undefined) {
+      continueShutdown(this);
       if (this.stopped) return;
     }
     if (this.loading !== undefined) return;

@@ -3,7 +3,8 @@
  * handlers of the binary, as Redis 7.0's prepareForShutdown + finishShutdown (reference §1.5):
  *
  *   "User requested shutdown..."
- *   -> [issue 5: wait for lagging replicas, unless NOW or shutdown-timeout 0]
+ *   -> wait for lagging replicas, unless NOW or shutdown-timeout 0 (below)
+ *   -> "Lagging replica ..." per replica still behind, "<n> of <m> replicas are in sync ..."
  *   -> a running BGSAVE is aborted ("There is a child saving an .rdb. Killing it!")
  *   -> if (save rules && !NOSAVE) || SAVE: "Saving the final RDB snapshot before exiting." and a
  *      blocking save; on failure without FORCE the shutdown is cancelled and the node keeps running
@@ -12,14 +13,16 @@
  * While a dump is loading, a shutdown never saves (Redis forces NOSAVE), so a half-loaded dataset
  * cannot overwrite the dump.
  *
- * Replicas: none exist yet. Issue 5 puts the replica wait where the comment in `shutdownNode` says:
- * pause writes, send REPLCONF GETACK, and let the cron finish the shutdown when every replica has
- * acknowledged the master offset or shutdown-timeout has passed. SHUTDOWN ABORT cancels a shutdown
- * during that wait; today nothing is served while a shutdown runs (the final save holds every
- * client), so ABORT always answers "No shutdown in progress.".
+ * Replicas (prepareForShutdown's isReadyToShutdown): when some replica has not acknowledged
+ * master_repl_offset, a REPLCONF GETACK goes out, "Waiting for replicas before shutting down." is
+ * logged, and the cron (`continueShutdown`) finishes the shutdown once every replica acknowledged
+ * or shutdown-timeout passed. SHUTDOWN ABORT during that wait cancels it ("Shutdown manually
+ * aborted.", the SHUTDOWN caller gets the error). Deviation: Redis also pauses client writes
+ * during the wait; replisim keeps serving them, so a steady writer can hold it to the timeout.
  */
 import { SHUTDOWN_FLAGS_DEFAULT, type ShutdownFlags } from './config/server-config.js';
 import type { ServerNode } from './node.js';
+import { REPLICA_STATE_INFO } from './replication/replica-client.js';
 
 /**
  * Runs the shutdown with `flags`. On success the node exits (node.exit(0)) and `failed` is never
@@ -29,11 +32,69 @@ export function shutdownNode(node: ServerNode, flags: ShutdownFlags, failed: () 
   node.shutdownInProgress = true;
   node.shutdownAborted = false;
   node.log('warning', 'User requested shutdown...');
-  // Issue 5: unless flags.now or shutdown-timeout is 0, wait here for lagging replicas.
+  if (!flags.now && node.config.shutdownTimeout > 0 && !replicasInSync(node)) {
+    const deadlineMs = node.env.clock.monotonicMs() + node.config.shutdownTimeout * 1000;
+    node.shutdownWait = { deadlineMs, flags, failed };
+    node.master.requestAcks();
+    node.log('notice', 'Waiting for replicas before shutting down.');
+    return;
+  }
   finishShutdown(node, flags, failed);
 }
 
+/** A shutdown waiting for its replicas to acknowledge (node.shutdownWait). */
+export interface ShutdownWait {
+  readonly deadlineMs: number;
+  readonly flags: ShutdownFlags;
+  readonly failed: () => void;
+}
+
+/** isReadyToShutdown: every replica acknowledged master_repl_offset. */
+function replicasInSync(node: ServerNode): boolean {
+  const offset = node.repl.masterReplOffset;
+  return node.master.replicas.every((replica) => replica.ackOffset === offset);
+}
+
+/** The cron's part of a waiting shutdown: go on once replicas caught up, the timeout passed or ABORT. */
+export function continueShutdown(node: ServerNode): void {
+  const wait = node.shutdownWait;
+  if (wait === undefined) return;
+  if (node.shutdownAborted) {
+    node.shutdownWait = undefined;
+    readyToExit(node, wait.failed);
+    return;
+  }
+  if (node.env.clock.monotonicMs() < wait.deadlineMs && !replicasInSync(node)) return;
+  node.shutdownWait = undefined;
+  finishShutdown(node, wait.flags, wait.failed);
+}
+
+/** finishShutdown's first step: a warning per replica still behind, then the count in sync. */
+function logLaggingReplicas(node: ServerNode): void {
+  const replicas = node.master.replicas;
+  if (replicas.length === 0) return;
+  const offset = node.repl.masterReplOffset;
+  const nowMs = node.env.clock.monotonicMs();
+  let lagging = 0;
+  for (const replica of replicas) {
+    if (replica.ackOffset === offset) continue;
+    lagging++;
+    const lagSeconds =
+      replica.state === 'online' ? Math.floor((nowMs - replica.ackTimeMs) / 1000) : 0;
+    const state = REPLICA_STATE_INFO[replica.state];
+    node.log(
+      'warning',
+      `Lagging replica ${replica.name()} reported offset ${offset - replica.ackOffset} behind master, lag=${lagSeconds}, state=${state}.`,
+    );
+  }
+  node.log(
+    'notice',
+    `${replicas.length - lagging} of ${replicas.length} replicas are in sync when shutting down.`,
+  );
+}
+
 function finishShutdown(node: ServerNode, flags: ShutdownFlags, failed: () => void): void {
+  logLaggingReplicas(node);
   const persistence = node.persistence;
   if (persistence.bgsaveInProgress) {
     node.log('warning', 'There is a child saving an .rdb. Killing it!');

@@ -43,10 +43,14 @@ function openReplica(server: SimServer): SimRawReplica {
   );
 }
 
-/** A dataset whose BGSAVE spans many events: `keys` keys, 3 keys per slice. */
+/**
+ * A dataset whose BGSAVE spans virtual time: `keys` keys, 3 keys per slice, and a slow disk
+ * (20 ms an operation), so replicas and clients act while it runs.
+ */
 function slowSaves(server: SimServer & { client: SimClient }, keys = 3000): void {
   expect(server.client.call('DEBUG', 'POPULATE', String(keys))).toBe('+OK\r\n');
   server.node.persistence.sliceBudget = { keysMax: 3, bytesMax: 4096, msMax: 1 };
+  server.host.disk.setFaults({ latencyMsMin: 20, latencyMsMax: 20 });
 }
 
 function offsetOf(line: string): number {
@@ -100,6 +104,8 @@ describe('which BGSAVE serves a full sync', () => {
   it('does not attach to a user BGSAVE: waits with newlines, then gets the next one', () => {
     const server = setup(12);
     slowSaves(server);
+    // Each save's fsync takes 1.5 s, so the replica waits across at least one keepalive second.
+    server.host.disk.setFaults({ fsyncLatencyMsMin: 1500, fsyncLatencyMsMax: 1500 });
     expect(server.client.call('BGSAVE')).toBe('+Background saving started\r\n');
     const replica = openReplica(server);
     replica.send('PSYNC', '?', '-1');
@@ -319,6 +325,23 @@ describe('the replica output-buffer limit', () => {
       ),
     ).toBe(true);
     expect(infoField(server.client, 'replication', 'connected_slaves')).toBe('0');
+  });
+});
+
+describe('the replica output-buffer soft limit', () => {
+  it('drops a replica only after it stayed over the soft limit for soft-seconds', () => {
+    const server = setup(52, ['--client-output-buffer-limit', 'replica 0 32kb 2']);
+    slowSaves(server);
+    // The BGSAVE's fsync takes 10 s: the replica holds the stream all that time.
+    server.host.disk.setFaults({ fsyncLatencyMsMin: 10_000, fsyncLatencyMsMax: 10_000 });
+    const replica = openReplica(server);
+    replica.send('PSYNC', '?', '-1');
+    expect(runUntil(server.world, () => server.node.persistence.bgsaveInProgress, 1000)).toBe(true);
+    for (let i = 0; i < 4; i++) server.client.call('SET', `big${i}`, 'x'.repeat(10_000));
+    server.world.runFor(1500);
+    expect(replica.closed).toBe(false);
+    server.world.runFor(1500);
+    expect(replica.closed).toBe(true);
   });
 });
 

@@ -12,6 +12,10 @@
  * - `streamSourceChanged()`: call after the node became or stopped being a replica, so the
  *   propagation subscription follows (it is also re-checked every second by the cron).
  * - `snapshotReplicationInfo()`: the repl-* AUX fields a snapshot of this node writes now.
+ * - A payload's repl-stream-db is the database the stream after it is in: a joined or reused
+ *   snapshot's stream does not start with SELECT, so a replica selects that db for its master client.
+ * - repl-diskless-sync defaults to yes (Redis 7.0): a replica announcing capa eof gets `$EOF:`
+ *   framing after repl-diskless-sync-delay (5 s), and must ACK before its stream starts.
  *
  * The stream: while a backlog exists this object subscribes to node.propagation and hands every
  * chunk to node.repl (the backlog; master_repl_offset) and to each replica (replica-client.ts holds
@@ -97,10 +101,6 @@ export class ReplicationMaster {
 
   isReplicaClient(client: Client): boolean {
     return this.byClient.has(client);
-  }
-
-  replicaOf(client: Client): ReplicaClient | undefined {
-    return this.byClient.get(client);
   }
 
   /** What `client` announced with REPLCONF (created on first use). */

@@ -35,10 +35,6 @@ export class WaitRegistry {
     this.acks = acks;
   }
 
-  get size(): number {
-    return this.waiters.length;
-  }
-
   /** Blocks `client` until `replicasWanted` replicas acknowledged `offset`; 0 ms waits forever. */
   block(client: Client, offset: number, replicasWanted: number, timeoutMs: number): void {
     const waiter: Waiter = { client, offset, replicasWanted, timer: undefined };

@@ -168,13 +168,14 @@ describe('SHUTDOWN saving and exiting', () => {
     const sim = setup(14, ['--save', '']);
     for (let i = 0; i < 200; i++) sim.client.call('SET', `k${i}`, 'v');
     sim.node.persistence.sliceBudget = { keysMax: 1, bytesMax: 64, msMax: 1 };
-    sim.host.disk.setFaults({ latencyMsMin: 5, latencyMsMax: 5 });
+    // A slow disk: queued chunks go out together, so the save is a few slow writes long.
+    sim.host.disk.setFaults({ latencyMsMin: 50, latencyMsMax: 50 });
     expect(sim.client.call('BGSAVE')).toBe('+Background saving started\r\n');
     sim.world.runFor(20);
     expect(sim.node.persistence.bgsaveInProgress).toBe(true);
     sim.client.send('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
     expect(sim.client.waitClosed()).toBe(true);
-    sim.world.runFor(100);
+    sim.world.runFor(500);
     expect(sim.exits).toEqual([0]);
     expect(messages(sim.logs)).toContain('There is a child saving an .rdb. Killing it!');
     expect(sim.host.disk.listSync('/')?.filter((name) => name.startsWith('temp-'))).toEqual([]);

@@ -14,8 +14,8 @@
  *   and module callers are the others.
  * While a dump is loading the shutdown never saves (Redis forces NOSAVE).
  *
- * The client waits (suspended) while the final save runs; the save itself holds every client.
- * NOW only matters once issue 5 adds the replica wait.
+ * The client waits (suspended) while the node waits for lagging replicas (skipped with NOW or
+ * shutdown-timeout 0; shutdown.ts) and while the final save runs (which holds every client).
  */
 import { resumeSuspendedClient } from '../../client-io.js';
 import type { ShutdownFlags } from '../../config/server-config.js';
