@@ -28,10 +28,13 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceBetween } from './report.mjs';
+import { busyShare } from './rounds.mjs';
+import { freePort, installCleanup } from './servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPLISIM_BIN = join(root, 'packages/server/bin/replisim-server.js');
@@ -115,14 +118,7 @@ function cleanup() {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-process.on('exit', cleanup);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    process.stderr.write(`\nbench: ${signal}, stopping the servers\n`);
-    cleanup();
-    process.exit(130);
-  });
-}
+installCleanup(cleanup);
 
 function track(child, name) {
   children.add(child);
@@ -141,17 +137,6 @@ function track(child, name) {
     });
   });
   return exited;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the server answers PING with +PONG; rejects on timeout or if it exits. */
@@ -248,22 +233,6 @@ function cpuSeconds(pid) {
   } catch {
     return Number.NaN;
   }
-}
-
-function machineTimes() {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
-  const values = fields.map(Number);
-  return { idle: values[3] + values[4], total: values.slice(0, 8).reduce((a, b) => a + b, 0) };
-}
-
-/** The share of all cores busy over `ms`, or 0 where /proc/stat does not exist. */
-async function busyShare(ms) {
-  if (!existsSync('/proc/stat')) return 0;
-  const before = machineTimes();
-  await sleep(ms);
-  const after = machineTimes();
-  const total = after.total - before.total;
-  return total > 0 ? 1 - (after.idle - before.idle) / total : 0;
 }
 
 let runsUnderLoad = 0;
@@ -405,17 +374,6 @@ async function measure(servers) {
 // ---------------------------------------------------------------------------------------------
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-
-function replaceBetween(text, name, body) {
-  const begin = `<!-- ${name}:begin -->`;
-  const end = `<!-- ${name}:end -->`;
-  const block = `${begin}\n${body}\n${end}`;
-  const start = text.indexOf(begin);
-  const stop = text.indexOf(end);
-  if (start >= 0 && stop > start)
-    return text.slice(0, start) + block + text.slice(stop + end.length);
-  return `${text.trimEnd()}\n\n${block}\n`;
-}
 
 async function writeReport(results) {
   const redisVersion =

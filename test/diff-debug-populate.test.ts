@@ -11,11 +11,10 @@
  * a raw socket attached to redis-server with SYNC against replisim's propagation log. POPULATE itself
  * must propagate nothing on either; only the writes around it (and the DEL of the expired key) do.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { expectSameCommands, SyncReader, streamCommands } from './support/replication-stream.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { capturePropagation, expectSameCommands } from './support/replication-stream.js';
+import { useServerPair } from './support/server-pair.js';
 
 type Argv = readonly (string | Buffer)[];
 /** A command to send, or a pause (ms) that lets a 1 ms expiry pass on both servers. */
@@ -79,58 +78,40 @@ const SCRIPT: readonly Step[] = [
 ];
 
 describe('DEBUG POPULATE against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([
-      startRedisServer(OPTIONS),
-      startReplisimNode(['--save', '', '--appendonly', 'no', ...OPTIONS]),
-    ]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
+  const servers = useServerPair({ both: OPTIONS });
 
   it('builds the same dataset with the same replies, and propagates none of it', async () => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers did not start');
-    const sync = await SyncReader.attach(redis.port);
-    const ours: Buffer[] = [];
-    const unsubscribe = replisim.node.propagation.subscribe((chunk) => ours.push(chunk.bytes));
+    const { redis, replisim } = servers();
     const [expectedClient, actualClient] = await Promise.all([
       RawClient.connect(redis.port),
       RawClient.connect(replisim.port),
     ]);
     try {
-      for (const step of SCRIPT) {
-        if (typeof step === 'number') {
-          await new Promise((resolve) => setTimeout(resolve, step));
-          continue;
+      const streams = await capturePropagation(servers(), 'marker', async () => {
+        for (const step of SCRIPT) {
+          if (typeof step === 'number') {
+            await new Promise((resolve) => setTimeout(resolve, step));
+            continue;
+          }
+          const [expected, actual] = await Promise.all([
+            expectedClient.call(...step),
+            actualClient.call(...step),
+          ]);
+          const where = step.map((arg) => arg.toString().slice(0, 24)).join(' ');
+          expect(actual.bytes.toString('latin1'), where).toBe(expected.bytes.toString('latin1'));
         }
-        const [expected, actual] = await Promise.all([
-          expectedClient.call(...step),
-          actualClient.call(...step),
-        ]);
-        const where = step.map((arg) => arg.toString().slice(0, 24)).join(' ');
-        expect(actual.bytes.toString('latin1'), where).toBe(expected.bytes.toString('latin1'));
-      }
-      // The digest covers every key; it must not be the empty dataset's zeros.
-      const digest = await actualClient.call('DEBUG', 'DIGEST');
-      expect(digest.bytes.toString()).not.toBe('+0000000000000000000000000000000000000000\r\n');
-      await sync.waitFor(() => sync.stream().includes('marker'));
-      const expectedStream = streamCommands(sync.stream());
-      expectSameCommands(streamCommands(Buffer.concat(ours)), expectedStream);
-      expect(expectedStream.map((argv) => argv[0]?.toUpperCase())).toEqual([
+        // The digest covers every key; it must not be the empty dataset's zeros.
+        const digest = await actualClient.call('DEBUG', 'DIGEST');
+        expect(digest.bytes.toString()).not.toBe('+0000000000000000000000000000000000000000\r\n');
+      });
+      expectSameCommands(streams.replisim, streams.redis);
+      expect(streams.redis.map((argv) => argv[0]?.toUpperCase())).toEqual([
         'SET',
         'SET',
         'DEL',
         'SET',
       ]);
     } finally {
-      unsubscribe();
-      sync.close();
       expectedClient.close();
       actualClient.close();
     }

@@ -22,11 +22,10 @@
  * - COMMAND INFO: arity, flags, key positions and ACL categories as Redis's.
  */
 import { crc64, type RespValue } from '@replisim/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { expectSameCommands, SyncReader, streamCommands } from './support/replication-stream.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { capturePropagation, expectSameCommands } from './support/replication-stream.js';
+import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
 
 type Protocol = 2 | 3;
 type Argv = readonly (string | Buffer)[];
@@ -405,11 +404,6 @@ const SCRIPTS: readonly {
 
 // --- The runner ----------------------------------------------------------------------------------
 
-interface Pair {
-  readonly redis: number;
-  readonly replisim: number;
-}
-
 const printable = (bytes: Buffer): string => JSON.stringify(bytes.toString('latin1'));
 const label = (argv: Argv): string =>
   argv
@@ -424,7 +418,7 @@ async function exchange(client: RawClient, argv: Argv, where: string): Promise<B
   }
 }
 
-async function connectBoth(pair: Pair, protocol: Protocol): Promise<[RawClient, RawClient]> {
+async function connectBoth(pair: Ports, protocol: Protocol): Promise<[RawClient, RawClient]> {
   const clients = await Promise.all([
     RawClient.connect(pair.redis),
     RawClient.connect(pair.replisim),
@@ -435,7 +429,7 @@ async function connectBoth(pair: Pair, protocol: Protocol): Promise<[RawClient, 
 
 async function runScript(
   script: (typeof SCRIPTS)[number],
-  pair: Pair,
+  pair: Ports,
   protocol: Protocol,
 ): Promise<void> {
   const [redis, replisim] = await connectBoth(pair, protocol);
@@ -450,14 +444,6 @@ async function runScript(
   } finally {
     redis.close();
     replisim.close();
-  }
-}
-
-async function flushAll(pair: Pair): Promise<void> {
-  for (const port of [pair.redis, pair.replisim]) {
-    const client = await RawClient.connect(port);
-    expect((await client.call('FLUSHALL')).bytes.toString('latin1')).toBe('+OK\r\n');
-    client.close();
   }
 }
 
@@ -478,7 +464,7 @@ async function fingerprint(client: RawClient, key: string): Promise<string> {
  * the value), then RESTOREs each payload into the other server and compares the copies with the
  * original on digest and encoding.
  */
-async function runFixture(fixture: Fixture, pair: Pair, protocol: Protocol): Promise<void> {
+async function runFixture(fixture: Fixture, pair: Ports, protocol: Protocol): Promise<void> {
   const [redis, replisim] = await connectBoth(pair, protocol);
   try {
     for (const argv of fixture.build) {
@@ -547,47 +533,26 @@ const PROPAGATION_SCRIPT: readonly Argv[] = [
 ];
 
 describe('DUMP and RESTORE match Redis 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const pair = (): Pair => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([
-      startRedisServer(OPTIONS),
-      startReplisimNode(['--save', '', '--appendonly', 'no', ...OPTIONS]),
-    ]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
+  const servers = useServerPair({ both: OPTIONS });
+  const pair = (): Ports => servers().ports;
 
   it('propagates the same forms as Redis to replicas', async () => {
-    const ports = pair();
-    await flushAll(ports);
-    const sync = await SyncReader.attach(ports.redis);
-    const ours: Buffer[] = [];
-    const unsubscribe = replisim?.node.propagation.subscribe((chunk) => ours.push(chunk.bytes));
-    const [redisClient, replisimClient] = await connectBoth(ports, 2);
+    await flushBoth(pair());
+    const [redisClient, replisimClient] = await connectBoth(pair(), 2);
     try {
-      for (const argv of PROPAGATION_SCRIPT) {
-        const expected = await redisClient.call(...argv);
-        const actual = await replisimClient.call(...argv);
-        expect(printable(actual.bytes), label(argv)).toBe(printable(expected.bytes));
-      }
-      await sync.waitFor(() => sync.stream().includes('$4\r\ndone\r\n'));
-      const theirs = streamCommands(sync.stream());
-      expectSameCommands(streamCommands(Buffer.concat(ours)), theirs);
+      const streams = await capturePropagation(servers(), '$4\r\ndone\r\n', async () => {
+        for (const argv of PROPAGATION_SCRIPT) {
+          const expected = await redisClient.call(...argv);
+          const actual = await replisimClient.call(...argv);
+          expect(printable(actual.bytes), label(argv)).toBe(printable(expected.bytes));
+        }
+      });
+      expectSameCommands(streams.replisim, streams.redis);
       // The relative TTL really was rewritten (a vacuous stream would also compare equal).
+      const theirs = streams.redis;
       expect(theirs.some((argv) => argv[0] === 'restore' && argv.at(-1) === 'ABSTTL')).toBe(true);
       expect(theirs.some((argv) => argv[0] === 'DEL')).toBe(true);
     } finally {
-      unsubscribe?.();
-      sync.close();
       redisClient.close();
       replisimClient.close();
     }
@@ -610,7 +575,7 @@ describe('DUMP and RESTORE match Redis 7.0.15', () => {
   });
 
   it('writes the same payloads with rdbcompression off', async () => {
-    await flushAll(pair());
+    await flushBoth(pair());
     const [redisClient, replisimClient] = await connectBoth(pair(), 2);
     try {
       for (const client of [redisClient, replisimClient]) {
@@ -636,7 +601,7 @@ describe('DUMP and RESTORE match Redis 7.0.15', () => {
   for (const protocol of [2, 3] as const) {
     describe(`RESP${protocol}`, () => {
       it('round-trips every fixture both ways', async () => {
-        await flushAll(pair());
+        await flushBoth(pair());
         for (const fixture of FIXTURES) {
           try {
             await runFixture(fixture, pair(), protocol);
@@ -649,7 +614,7 @@ describe('DUMP and RESTORE match Redis 7.0.15', () => {
       });
       for (const script of SCRIPTS) {
         it(script.name, async () => {
-          await flushAll(pair());
+          await flushBoth(pair());
           await runScript(script, pair(), protocol);
         });
       }

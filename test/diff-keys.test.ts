@@ -20,11 +20,11 @@
  * replisim's enable-debug-command defaults to 'local').
  */
 import type { RespValue } from '@replisim/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { expectSameCommands, SyncReader, streamCommands } from './support/replication-stream.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { capturePropagation, expectSameCommands } from './support/replication-stream.js';
+import { startReplisimNode } from './support/replisim-node.js';
+import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
 
 type Protocol = 2 | 3;
 type Argv = readonly (string | Buffer)[];
@@ -40,11 +40,6 @@ interface Script {
   readonly steps: readonly (Argv | Step)[];
   /** Keys whose DEBUG DIGEST-VALUE must match at the end (in the database selected then). */
   readonly keys: readonly (string | Buffer)[];
-}
-
-interface Pair {
-  readonly redis: number;
-  readonly replisim: number;
 }
 
 const BIN = Buffer.from([0, 0xff, 0x0d, 0x0a, 0x80]);
@@ -466,7 +461,7 @@ async function compareStep(step: Step, redis: RawClient, ours: RawClient, where:
   }
 }
 
-async function runScript(script: Script, pair: Pair, protocol: Protocol): Promise<void> {
+async function runScript(script: Script, pair: Ports, protocol: Protocol): Promise<void> {
   const redis = await RawClient.connect(pair.redis);
   const replisim = await RawClient.connect(pair.replisim);
   try {
@@ -487,15 +482,6 @@ async function runScript(script: Script, pair: Pair, protocol: Protocol): Promis
   } finally {
     redis.close();
     replisim.close();
-  }
-}
-
-async function flushAll(pair: Pair): Promise<void> {
-  for (const port of [pair.redis, pair.replisim]) {
-    const client = await RawClient.connect(port);
-    const reply = await client.call('FLUSHALL');
-    expect(reply.bytes.toString('latin1')).toBe('+OK\r\n');
-    client.close();
   }
 }
 
@@ -527,46 +513,26 @@ const PROPAGATION_SCRIPT: readonly Argv[] = [
 const OPTIONS = ['--enable-debug-command', 'yes'] as const;
 
 describe('key commands, OBJECT and DEBUG against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const pair = (): Pair => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([
-      startRedisServer(OPTIONS),
-      startReplisimNode(['--save', '', '--appendonly', 'no', ...OPTIONS]),
-    ]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
+  const servers = useServerPair({ both: OPTIONS });
+  const pair = (): Ports => servers().ports;
 
   it('propagates the same forms as Redis to replicas', async () => {
     const ports = pair();
-    await flushAll(ports);
-    const sync = await SyncReader.attach(ports.redis);
-    const ours: Buffer[] = [];
-    const unsubscribe = replisim?.node.propagation.subscribe((chunk) => ours.push(chunk.bytes));
+    await flushBoth(ports);
     const [redisClient, replisimClient] = await Promise.all([
       RawClient.connect(ports.redis),
       RawClient.connect(ports.replisim),
     ]);
     try {
-      for (const argv of PROPAGATION_SCRIPT) {
-        const expected = await redisClient.call(...argv);
-        const actual = await replisimClient.call(...argv);
-        expect(printable(actual.bytes), label(argv)).toBe(printable(expected.bytes));
-      }
-      await sync.waitFor(() => sync.stream().includes('$4\r\ndone\r\n'));
-      expectSameCommands(streamCommands(Buffer.concat(ours)), streamCommands(sync.stream()));
+      const streams = await capturePropagation(servers(), '$4\r\ndone\r\n', async () => {
+        for (const argv of PROPAGATION_SCRIPT) {
+          const expected = await redisClient.call(...argv);
+          const actual = await replisimClient.call(...argv);
+          expect(printable(actual.bytes), label(argv)).toBe(printable(expected.bytes));
+        }
+      });
+      expectSameCommands(streams.replisim, streams.redis);
     } finally {
-      unsubscribe?.();
-      sync.close();
       redisClient.close();
       replisimClient.close();
     }
@@ -588,7 +554,7 @@ describe('key commands, OBJECT and DEBUG against redis-server 7.0.15', () => {
     describe(`RESP${protocol}`, () => {
       for (const script of SCRIPTS) {
         it(script.name, async () => {
-          await flushAll(pair());
+          await flushBoth(pair());
           await runScript(script, pair(), protocol);
         });
       }

@@ -15,10 +15,9 @@
  * LPOS find matches) and both servers must reply the same bytes and end with the same digests.
  */
 import * as fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { type Ports, useServerPair } from './support/server-pair.js';
 
 type Protocol = 2 | 3;
 type Arg = string | Buffer;
@@ -306,11 +305,6 @@ function printable(bytes: Buffer): string {
   return JSON.stringify(bytes.toString('latin1'));
 }
 
-interface Pair {
-  readonly redis: number;
-  readonly replisim: number;
-}
-
 /** Sends `argv` and returns the reply bytes as printable text. */
 async function call(client: RawClient, argv: readonly Arg[]): Promise<string> {
   client.send(encode(argv));
@@ -319,7 +313,7 @@ async function call(client: RawClient, argv: readonly Arg[]): Promise<string> {
   return printable(reply.bytes);
 }
 
-async function runScript(script: Script, pair: Pair, protocol: Protocol): Promise<void> {
+async function runScript(script: Script, pair: Ports, protocol: Protocol): Promise<void> {
   const redis = await RawClient.connect(pair.redis);
   const replisim = await RawClient.connect(pair.replisim);
   try {
@@ -505,25 +499,8 @@ async function pipeline(client: RawClient, script: readonly (readonly Arg[])[]):
 // --- The tests -----------------------------------------------------------------------------------
 
 describe('list commands against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const pair = (): Pair => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-
-  beforeAll(async () => {
-    const options = ['--enable-debug-command', 'local'];
-    [redis, replisim] = await Promise.all([
-      startRedisServer(options),
-      startReplisimNode(['--save', '', '--appendonly', 'no', ...options]),
-    ]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
+  const servers = useServerPair({ both: ['--enable-debug-command', 'local'] });
+  const pair = (): Ports => servers().ports;
 
   for (const protocol of [2, 3] as const) {
     describe(`RESP${protocol}`, () => {

@@ -49,8 +49,7 @@ import { STRINGS } from './diff-property/strings.js';
 import { TRANSACTIONS } from './diff-property/transactions.js';
 import { ZSETS } from './diff-property/zsets.js';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { useServerPair } from './support/server-pair.js';
 
 const FAMILIES: readonly Family[] = [
   STRINGS,
@@ -142,15 +141,11 @@ function failureReport(details: fc.RunDetails<[Step[]]>, protocol: Protocol): st
 }
 
 describe('replisim against redis-server 7.0.15, random sequences', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
+  const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
   const selection = selectGenerators();
 
   beforeAll(async () => {
-    [redis, replisim] = await Promise.all([
-      startRedisServer(['--enable-debug-command', 'yes']),
-      startReplisimNode(['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes']),
-    ]);
+    const { redis, replisim } = servers();
     for (const port of [redis.port, replisim.port]) {
       const client = await RawClient.connect(port);
       const reply = await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
@@ -171,8 +166,6 @@ describe('replisim against redis-server 7.0.15, random sequences', () => {
         .map(([name, c]) => `  ${name}: ${c.other} values, ${c.null} nulls, ${c.error} errors`);
       console.info(`diff-property: replies from Redis per command\n${lines.join('\n')}`);
     }
-    replisim?.stop();
-    await redis?.stop();
   });
 
   for (const protocol of [2, 3] as const) {
@@ -182,8 +175,7 @@ describe('replisim against redis-server 7.0.15, random sequences', () => {
     it(
       `RESP${protocol}: ${numRuns} sequences of up to ${STEPS_MAX} steps`,
       async () => {
-        if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-        const ports = { redis: redis.port, replisim: replisim.port };
+        const { ports } = servers();
         const property = fc.asyncProperty(
           // size 'max': lengths spread over the whole range (the default keeps arrays short).
           fc.array(selection.arbitrary, { minLength: 1, maxLength: STEPS_MAX, size: 'max' }),

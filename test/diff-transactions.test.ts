@@ -14,10 +14,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { flushBoth, type ServerPair, useServerPair } from './support/server-pair.js';
 
 type Step =
   | { readonly kind: 'send'; readonly client: 0 | 1; readonly argv: readonly string[] }
@@ -296,11 +295,6 @@ function aofBytes(dir: string): Buffer {
   return readFileSync(join(aofDir, incr));
 }
 
-interface Servers {
-  readonly redis: RedisServer;
-  readonly replisim: ReplisimNode;
-}
-
 async function connectPair(port: number, protocol: Protocol): Promise<[RawClient, RawClient]> {
   const clients: [RawClient, RawClient] = [
     await RawClient.connect(port),
@@ -312,7 +306,7 @@ async function connectPair(port: number, protocol: Protocol): Promise<[RawClient
 
 /** Runs `action` and returns what each server propagated meanwhile. */
 async function withStreams(
-  servers: Servers,
+  servers: ServerPair,
   action: () => Promise<void>,
 ): Promise<{ redis: string; replisim: string }> {
   const aofBefore = aofBytes(servers.redis.dir).length;
@@ -331,7 +325,7 @@ async function withStreams(
   };
 }
 
-async function runScript(script: Script, servers: Servers, protocol: Protocol): Promise<void> {
+async function runScript(script: Script, servers: ServerPair, protocol: Protocol): Promise<void> {
   const redis = await connectPair(servers.redis.port, protocol);
   const replisim = await connectPair(servers.replisim.port, protocol);
   try {
@@ -360,7 +354,7 @@ async function runScript(script: Script, servers: Servers, protocol: Protocol): 
   }
 }
 
-async function runPipeline(servers: Servers, protocol: Protocol): Promise<void> {
+async function runPipeline(servers: ServerPair, protocol: Protocol): Promise<void> {
   const redis = await connectPair(servers.redis.port, protocol);
   const replisim = await connectPair(servers.replisim.port, protocol);
   try {
@@ -375,58 +369,32 @@ async function runPipeline(servers: Servers, protocol: Protocol): Promise<void> 
   }
 }
 
-async function flushAll(servers: Servers): Promise<void> {
-  for (const port of [servers.redis.port, servers.replisim.port]) {
-    const client = await RawClient.connect(port);
-    expect((await client.call('FLUSHALL')).bytes.toString('latin1')).toBe('+OK\r\n');
-    client.close();
-  }
-}
-
 describe('transactions against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const servers = (): Servers => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis, replisim };
-  };
+  // Redis writes an AOF (fsync always) that withStreams reads as its propagated stream.
+  const servers = useServerPair({
+    redis: ['--appendonly', 'yes', '--appendfsync', 'always', '--enable-debug-command', 'yes'],
+  });
 
   beforeAll(async () => {
-    [redis, replisim] = await Promise.all([
-      startRedisServer([
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--enable-debug-command',
-        'yes',
-      ]),
-      startReplisimNode(['--save', '', '--appendonly', 'no']),
-    ]);
     // Keys expire lazily only, on both servers: Redis's active expiry cycle would delete them (and
     // propagate DELs) at times of its own. replisim turns its own off if it has one.
-    for (const port of [redis.port, replisim.port]) {
+    for (const port of [servers().ports.redis, servers().ports.replisim]) {
       const client = await RawClient.connect(port);
       await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
       client.close();
     }
   });
 
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
-
   for (const protocol of [2, 3] as const) {
     describe(`RESP${protocol}`, () => {
       for (const script of SCRIPTS) {
         it(script.name, async () => {
-          await flushAll(servers());
+          await flushBoth(servers().ports);
           await runScript(script, servers(), protocol);
         });
       }
       it('transactions pipelined in one write', async () => {
-        await flushAll(servers());
+        await flushBoth(servers().ports);
         await runPipeline(servers(), protocol);
       });
     });

@@ -15,10 +15,9 @@
  * either not sent or compared in a weaker form that says exactly what does match.
  */
 import type { RespValue } from '@replisim/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient, type RawReply } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
+import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
 
 // --- The script language -----------------------------------------------------------------------
 
@@ -760,11 +759,6 @@ const AUTH_SCRIPTS: readonly Script[] = [
 
 // --- The runner ----------------------------------------------------------------------------------
 
-interface Pair {
-  readonly redis: number;
-  readonly replisim: number;
-}
-
 function printable(bytes: Buffer): string {
   return JSON.stringify(bytes.toString('latin1'));
 }
@@ -900,7 +894,7 @@ async function withLabel<T>(promise: Promise<T>, label: string): Promise<T> {
   }
 }
 
-async function runScript(script: Script, pair: Pair, protocol: Protocol): Promise<void> {
+async function runScript(script: Script, pair: Ports, protocol: Protocol): Promise<void> {
   const redis = await RawClient.connect(pair.redis);
   const replisim = await RawClient.connect(pair.replisim);
   try {
@@ -949,43 +943,17 @@ async function runScript(script: Script, pair: Pair, protocol: Protocol): Promis
   }
 }
 
-/** Clears both servers' data between scripts, on a connection of its own. */
-async function flushAll(pair: Pair, auth: readonly string[]): Promise<void> {
-  for (const port of [pair.redis, pair.replisim]) {
-    const client = await RawClient.connect(port);
-    if (auth.length > 0) await client.call('AUTH', ...auth);
-    const reply = await client.call('FLUSHALL');
-    expect(reply.bytes.toString('latin1')).toBe('+OK\r\n');
-    client.close();
-  }
-}
-
 // --- The tests -----------------------------------------------------------------------------------
 
-const COMMON_OPTIONS = ['--save', '', '--appendonly', 'no'] as const;
-
 describe('replisim against redis-server 7.0.15', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const pair = (): Pair => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([startRedisServer(), startReplisimNode(COMMON_OPTIONS)]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
+  const servers = useServerPair();
+  const pair = (): Ports => servers().ports;
 
   for (const protocol of [2, 3] as const) {
     describe(`RESP${protocol}`, () => {
       for (const script of SCRIPTS) {
         it(script.name, async () => {
-          await flushAll(pair(), []);
+          await flushBoth(pair());
           await runScript(script, pair(), protocol);
         });
       }
@@ -1067,29 +1035,12 @@ const REPLISIM_ONLY_PARAMS: ReadonlyMap<string, string> = new Map([
 ]);
 
 describe('replisim against redis-server 7.0.15 with requirepass', () => {
-  let redis: RedisServer | undefined;
-  let replisim: ReplisimNode | undefined;
-  const options = [...COMMON_OPTIONS, '--requirepass', 'secret'];
-  const pair = (): Pair => {
-    if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-    return { redis: redis.port, replisim: replisim.port };
-  };
-
-  beforeAll(async () => {
-    [redis, replisim] = await Promise.all([
-      startRedisServer(['--requirepass', 'secret']),
-      startReplisimNode(options),
-    ]);
-  });
-
-  afterAll(async () => {
-    replisim?.stop();
-    await redis?.stop();
-  });
+  const servers = useServerPair({ both: ['--requirepass', 'secret'] });
+  const pair = (): Ports => servers().ports;
 
   for (const script of AUTH_SCRIPTS) {
     it(script.name, async () => {
-      await flushAll(pair(), ['secret']);
+      await flushBoth(pair(), ['secret']);
       await runScript(script, pair(), 2);
     });
   }

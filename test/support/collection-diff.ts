@@ -15,10 +15,9 @@
  */
 import type { RespValue } from '@replisim/protocol';
 import type { RedisValue } from '@replisim/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient, type RawReply } from './raw-client.js';
-import { type RedisServer, startRedisServer } from './redis-server.js';
-import { type ReplisimNode, startReplisimNode } from './replisim-node.js';
+import { flushBoth, type Ports, useServerPair } from './server-pair.js';
 
 export type Protocol = 2 | 3;
 type Arg = string | Buffer;
@@ -173,11 +172,6 @@ function compare(step: Step, redis: RawReply, ours: RawReply, protocol: Protocol
   }
 }
 
-export interface Ports {
-  readonly redis: number;
-  readonly replisim: number;
-}
-
 /** How a test reads a key's encoding from the replisim node itself. */
 export type EncodingPeek = (key: string) => string | undefined;
 
@@ -225,18 +219,8 @@ export async function runScript(
   }
 }
 
-/** FLUSHALL on both servers, each on a connection of its own. */
-export async function flushBoth(ports: Ports): Promise<void> {
-  for (const port of [ports.redis, ports.replisim]) {
-    const client = await RawClient.connect(port);
-    const reply = await call(client, ['FLUSHALL']);
-    expect(reply.bytes.toString('latin1')).toBe('+OK\r\n');
-    client.close();
-  }
-}
-
-/** Both servers run with persistence off and DEBUG allowed (DIGEST-VALUE ends every script). */
-const SERVER_OPTIONS = ['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'];
+/** Both servers allow DEBUG (DIGEST-VALUE ends every script); persistence is off (server-pair.ts). */
+const SERVER_OPTIONS = ['--enable-debug-command', 'yes'];
 
 /**
  * The differential suite for one collection type: starts a redis-server and a replisim node, runs
@@ -249,31 +233,15 @@ export function describeCollectionDiff(
   scripts: readonly Script[],
 ): void {
   describe(title, () => {
-    let redis: RedisServer | undefined;
-    let replisim: ReplisimNode | undefined;
-    const ports = (): Ports => {
-      if (redis === undefined || replisim === undefined) throw new Error('servers not started');
-      return { redis: redis.port, replisim: replisim.port };
-    };
+    const servers = useServerPair({ both: SERVER_OPTIONS });
+    const ports = (): Ports => servers().ports;
     const peekEncoding = (key: string): string => {
-      const value = replisim?.node.databases[0]?.peek(key);
+      const value = servers().replisim.node.databases[0]?.peek(key);
       if (value === undefined) return '<null>';
       return value.type === type && 'encoding' in value && value.encoding !== undefined
         ? value.encoding
         : `<${value.type}>`;
     };
-
-    beforeAll(async () => {
-      [redis, replisim] = await Promise.all([
-        startRedisServer(SERVER_OPTIONS),
-        startReplisimNode(SERVER_OPTIONS),
-      ]);
-    });
-
-    afterAll(async () => {
-      replisim?.stop();
-      await redis?.stop();
-    });
 
     for (const protocol of [2, 3] as const) {
       describe(`RESP${protocol}`, () => {

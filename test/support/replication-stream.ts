@@ -3,11 +3,13 @@
  * attaches to a real redis-server as a replica (SYNC) and collects the command stream after the RDB
  * payload; streamCommands decodes a stream into argv lines without SELECT and PING; and
  * expectSameCommands compares two of them, treating 13-digit arguments as deadlines that may differ
- * by the few seconds between the two servers' runs.
+ * by the few seconds between the two servers' runs; capturePropagation records what both servers
+ * of a differential pair propagate while a test runs its writes.
  */
 import { connect, type Socket } from 'node:net';
 import { RespDecoder } from '@replisim/protocol';
 import { expect } from 'vitest';
+import type { ServerPair } from './server-pair.js';
 
 /** Parses a replication stream into commands, without SELECT and PING. */
 export function streamCommands(bytes: Buffer): string[][] {
@@ -94,5 +96,39 @@ export function expectSameCommands(actual: string[][], expected: string[][]): vo
         expect(Math.abs(Number(ours) - Number(arg)), `${argv.join(' ')}`).toBeLessThan(5000);
       }
     }
+  }
+}
+
+/** What each server of a pair propagated, as commands without SELECT and PING. */
+export interface PropagatedCommands {
+  readonly redis: string[][];
+  readonly replisim: string[][];
+}
+
+/**
+ * Attaches to Redis as a replica and subscribes to replisim's propagation log, runs `action` (the
+ * writes, on both servers), then waits until Redis's stream holds `marker` (bytes of the action's
+ * last write, so nothing is still on its way) and returns both streams.
+ */
+export async function capturePropagation(
+  servers: ServerPair,
+  marker: string,
+  action: () => Promise<void>,
+): Promise<PropagatedCommands> {
+  const sync = await SyncReader.attach(servers.redis.port);
+  const ours: Buffer[] = [];
+  const unsubscribe = servers.replisim.node.propagation.subscribe((chunk) =>
+    ours.push(chunk.bytes),
+  );
+  try {
+    await action();
+    await sync.waitFor(() => sync.stream().includes(marker));
+    return {
+      redis: streamCommands(sync.stream()),
+      replisim: streamCommands(Buffer.concat(ours)),
+    };
+  } finally {
+    unsubscribe();
+    sync.close();
   }
 }

@@ -5,8 +5,10 @@
  *
  * - scenario.ts     the result shape and the driver (connect, request, wait for simulated events)
  * - timeline.ts     what happened when, printed as the story
- * - sim/            a callback RESP client, a node on a simulated host that can crash and reboot
- * - scenarios/      the scenarios by name (index.ts); crash-during-bgsave is the flagship for now
+ * - sim/            a callback RESP client, a node on a simulated host that can crash and reboot,
+ *                   a writer whose acknowledged writes are the model
+ * - scenarios/      the scenarios by name (index.ts); replica-partition is the flagship,
+ *                   crash-during-bgsave the persistence story
  * - bin/replisim.ts `replisim list | run <scenario> [--seed N]`
  */
 export { ScenarioDriver, type ScenarioResult, WAIT_MS_MAX } from './scenario.js';
@@ -17,6 +19,11 @@ export {
   SCENARIOS,
   type ScenarioEntry,
 } from './scenarios/index.js';
+export {
+  type ReplicaPartitionOptions,
+  runReplicaPartition,
+} from './scenarios/replica-partition.js';
+export { ModelWriter, type ModelWriterOptions, type WaitOutcome } from './sim/model-writer.js';
 export { infoField, RespClient, replyText } from './sim/resp-client.js';
 export { NODE_PORT, SimNode } from './sim/sim-node.js';
 export { Timeline, type TimelineEntry } from './timeline.js';

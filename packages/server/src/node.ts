@@ -161,7 +161,9 @@ export class ServerNode {
 
   log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
     if (!logLevelEnabled(level, this.config.loglevel)) return;
-    this.logSink(formatLogLine(this.pid, 'M', this.env.clock.wallMs(), level, message));
+    // Redis's role letter: M for a master, S for a replica.
+    const role = this.replicaLink === undefined ? 'M' : 'S';
+    this.logSink(formatLogLine(this.pid, role, this.env.clock.wallMs(), level, message));
   }
 
   /** Binds every address of `bind` on `port`, then starts serving. Port 0 picks a free port. */

@@ -4,6 +4,7 @@
  */
 import type { ScenarioResult } from '../scenario.js';
 import { runCrashDuringBgsave } from './crash-during-bgsave.js';
+import { runReplicaPartition } from './replica-partition.js';
 
 export interface ScenarioEntry {
   readonly name: string;
@@ -15,6 +16,20 @@ export interface ScenarioEntry {
 }
 
 export const SCENARIOS: readonly ScenarioEntry[] = [
+  {
+    name: 'replica-partition',
+    summary: 'a replica cut off twice: partial resync from the backlog, then a full resync',
+    story: [
+      'One master, two replicas (--replicaof), 2,000 keys, a client writing without pause and asking',
+      'WAIT 2 100 every 50 writes. The network cuts replica-b off the master twice. repl-timeout is 5 s',
+      '(default 60), so both sides drop the link; repl-backlog-size is 64 KB (default 1 MB). After the',
+      'short cut (8 s) the backlog still holds what replica-b missed: PSYNC, +CONTINUE, only those bytes.',
+      'The long cut (45 s) overflows it: PSYNC is refused and replica-b loads a new snapshot',
+      '(+FULLRESYNC, diskless, after the default 5 s repl-diskless-sync-delay). In the end both replicas',
+      "must hold exactly the master's dataset, every acknowledged write included.",
+    ].join('\n'),
+    run: (seed) => runReplicaPartition({ seed }),
+  },
   {
     name: 'crash-during-bgsave',
     summary: 'power loss in the middle of a BGSAVE: what survives a restart',
@@ -29,7 +44,7 @@ export const SCENARIOS: readonly ScenarioEntry[] = [
 ];
 
 /** The scenario `npm start` runs. */
-export const FLAGSHIP_SCENARIO = 'crash-during-bgsave';
+export const FLAGSHIP_SCENARIO = 'replica-partition';
 
 export function findScenario(name: string): ScenarioEntry | undefined {
   return SCENARIOS.find((entry) => entry.name === name);

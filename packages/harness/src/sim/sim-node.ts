@@ -19,6 +19,8 @@ export class SimNode {
   readonly host: SimHost;
   readonly options: readonly string[];
   readonly logs: string[] = [];
+  /** Called with each log line as the node writes it (a scenario puts chosen lines on its timeline). */
+  onLog: ((line: string) => void) | undefined = undefined;
   node: ServerNode | undefined;
   /** How the last boot ended: undefined while starting (listening and loading the dump). */
   startResult: StartResult | undefined;
@@ -42,7 +44,10 @@ export class SimNode {
     const node = new ServerNode({
       env: this.host.env,
       config: loaded.config,
-      logSink: (line) => this.logs.push(line),
+      logSink: (line) => {
+        this.logs.push(line);
+        this.onLog?.(line);
+      },
       pid: SIM_PID_BASE + this.host.incarnation,
     });
     this.node = node;
