@@ -8,7 +8,8 @@
  *   npm run bench:replication              (builds first, then runs this with the defaults)
  *   node bench/replication.mjs [--rounds 3] [--keys 1000000] [--value-bytes 100]
  *                              [--requests 200000] [--pipelines 1,16] [--keyspace 100000]
- *                              [--servers redis,replisim] [--quiet-wait 60] [--out BENCHMARKS.md]
+ *                              [--servers redis,replisim] [--quiet-wait 60] [--quiet-until HH:MM]
+ *                              [--out BENCHMARKS.md]
  *                              [--no-write] [--replisim-node-args "--cpu-prof --cpu-prof-dir=/tmp/p"]
  *
  * Every round, for each kind in turn (alternating which goes first), every process in its own temp
@@ -35,7 +36,7 @@
  * example --cpu-prof: the profile is written when the server exits, which SHUTDOWN NOSAVE does).
  */
 import { fileURLToPath } from 'node:url';
-import { machineLine, markdownTable, percentiles } from './report.mjs';
+import { machineLine, markdownTable, median, percentiles } from './report.mjs';
 import { parseInfo } from './resp-client.mjs';
 import { positiveInteger, quietLine, readComparisonOptions, runComparison } from './rounds.mjs';
 import {
@@ -127,6 +128,22 @@ async function replicate(replica, master, keys) {
   return (syncedAt - started) / 1000;
 }
 
+/**
+ * The seconds from the replica's log line "MASTER <-> REPLICA sync: Loading DB in memory" to
+ * "MASTER <-> REPLICA sync: Finished with success" (both servers write both, with millisecond
+ * timestamps): the part of a full sync spent loading the received payload; NaN without them.
+ */
+function replicaLoadS(log) {
+  const at = (text) => {
+    const line = log.split('\n').find((l) => l.includes(`MASTER <-> REPLICA sync: ${text}`));
+    const time = / (\d\d):(\d\d):(\d\d)\.(\d{3}) /.exec(line ?? '');
+    if (time === null) return NaN;
+    const [hours, minutes, seconds, ms] = time.slice(1).map(Number);
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
+  };
+  return (at('Finished with success') - at('Loading DB in memory')) / 1000;
+}
+
 async function digestsEqual(master, replica) {
   const [ours, theirs] = await Promise.all([
     master.control.call('DEBUG', 'DIGEST'),
@@ -142,7 +159,7 @@ async function digestsEqual(master, replica) {
 // ---------------------------------------------------------------------------------------------
 
 async function measureFullSyncs(kind, options, round) {
-  const result = { sync: {}, digests: { equal: 0, compared: 0 } };
+  const result = { sync: {}, load: {}, digests: { equal: 0, compared: 0 } };
   let master;
   try {
     master = await startNode(kind, 'master', options);
@@ -162,6 +179,7 @@ async function measureFullSyncs(kind, options, round) {
       try {
         replica = await startNode(kind, 'replica', options);
         result.sync[mode] = await replicate(replica, master, options.keys);
+        result.load[mode] = replicaLoadS(replica.server.log);
         result.digests.compared++;
         if (await digestsEqual(master, replica)) result.digests.equal++;
       } finally {
@@ -214,7 +232,7 @@ async function offsets(masterInfo, replicaInfo) {
  * reply until a GET on the replica sees it (ms), and how many bytes the replica's offset is behind
  * the master's. Every probe value is unique, so a GET can only see the SET it waits for.
  */
-function startLagProbes(clients) {
+function startLagProbes(master, clients) {
   const visibleMs = [];
   const behindBytes = [];
   let running = true;
@@ -230,7 +248,8 @@ function startLagProbes(clients) {
   let seq = 0;
   const visibility = every(async () => {
     const value = `probe:${seq++}`;
-    expectReply({ name: 'master' }, 'probe SET', await clients.master.call('SET', 'probe', value));
+    const reply = await clients.master.call('SET', 'probe', value);
+    expectReply(master.server, 'probe SET', reply, 'OK');
     const written = nowMs();
     while ((await clients.replica.call('GET', 'probe')) !== value) {
       if (!running) return;
@@ -266,6 +285,7 @@ async function measureWrites(kind, options) {
   let replica;
   try {
     master = await startNode(kind, 'master', options);
+    await configSet(master, 'repl-diskless-sync-delay', '0');
     // Warm-up: the JIT is warm and the keyspace populated before anything is measured.
     await redisBenchmark(master, 16, options.requests, options);
     for (const pipeline of options.pipelines) {
@@ -281,7 +301,7 @@ async function measureWrites(kind, options) {
       replicaInfo: await connectTo(replica),
     };
     for (const pipeline of options.pipelines) {
-      const probes = startLagProbes(clients);
+      const probes = startLagProbes(master, clients);
       let rps;
       try {
         rps = await redisBenchmark(master, pipeline, options.requests, options);
@@ -309,13 +329,21 @@ async function measureOnce(kind, options, round) {
 // ---------------------------------------------------------------------------------------------
 
 function metricsFor(options) {
-  const metrics = SYNC_MODES.map((mode) => ({
-    label: `full sync, ${mode} (REPLICAOF until up, in sync and DBSIZE ${options.keys})`,
-    unit: 's',
-    get: (r) => r.sync[mode],
-    lower: true,
-    target: '≤ 1.5x',
-  }));
+  const metrics = SYNC_MODES.flatMap((mode) => [
+    {
+      label: `full sync, ${mode} (REPLICAOF until up, in sync and DBSIZE ${options.keys})`,
+      unit: 's',
+      get: (r) => r.sync[mode],
+      lower: true,
+      target: '≤ 1.5x',
+    },
+    {
+      label: `full sync, ${mode}: of which the replica loading the payload (its log)`,
+      unit: 's',
+      get: (r) => r.load[mode],
+      lower: true,
+    },
+  ]);
   for (const pipeline of options.pipelines) {
     const at = (r) => r.writes.attached[pipeline];
     metrics.push(
@@ -370,6 +398,18 @@ function digestLine(samples, options) {
   return `DEBUG DIGEST equal on master and replica after every full sync and after the write load: ${parts.join(', ')}.`;
 }
 
+/** How many visibility probes each run took (its p99 and max rest on that many). */
+function probeLine(samples, options) {
+  const parts = options.pipelines.map((pipeline) => {
+    const counts = options.servers.map((name) => {
+      const runs = samples.get(name).map((r) => r.writes.attached[pipeline].visible.count);
+      return `${name} ${Math.round(median(runs))}`;
+    });
+    return `-P ${pipeline}: ${counts.join(', ')}`;
+  });
+  return `Visibility probes per run (median): ${parts.join('; ')}.`;
+}
+
 function reportBody(rows, samples, options, quiet) {
   const pipelines = options.pipelines.map((p) => `-P ${p}`).join(' and ');
   return [
@@ -377,6 +417,7 @@ function reportBody(rows, samples, options, quiet) {
     `Full sync: DEBUG POPULATE ${options.keys} key ${options.valueBytes}. Writes: redis-benchmark -t set -n ${options.requests} -r ${options.keyspace} -d ${options.valueBytes} -c ${CLIENTS}, ${pipelines}; probes every ${PROBE_INTERVAL_MS} ms.`,
     `Median of ${options.rounds} alternating rounds (the range of the rounds in parentheses); ${quietLine(quiet)}`,
     digestLine(samples, options),
+    probeLine(samples, options),
     '',
     ...markdownTable(rows, options.servers),
   ].join('\n');
@@ -391,7 +432,8 @@ function describe(round, r) {
   );
   return (
     `round ${round + 1} ${r.name}: populate ${r.populateS.toFixed(3)} s, ` +
-    `sync disk ${r.sync.disk.toFixed(3)} s, diskless ${r.sync.diskless.toFixed(3)} s, ` +
+    `sync disk ${r.sync.disk.toFixed(3)} s (load ${r.load.disk.toFixed(3)} s), ` +
+    `diskless ${r.sync.diskless.toFixed(3)} s (load ${r.load.diskless.toFixed(3)} s), ` +
     `digests ${r.digests.equal}/${r.digests.compared} equal; ${writes.join('; ')}`
   );
 }

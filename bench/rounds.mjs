@@ -33,6 +33,7 @@ export function readComparisonOptions(list, { section, script, extraDefaults }) 
     out: join(root, 'BENCHMARKS.md'),
     section,
     'replisim-node-args': '',
+    'quiet-until': '',
     ...extraDefaults,
   };
   let write = true;
@@ -52,12 +53,27 @@ export function readComparisonOptions(list, { section, script, extraDefaults }) 
     valueBytes: positiveInteger(values, 'value-bytes'),
     servers,
     quietWaitS: Number(values['quiet-wait']),
+    quietUntilMs: quietUntil(values['quiet-until']),
     out: values.out,
     section: values.section,
     replisimNodeArgs: values['replisim-node-args'].split(/\s+/).filter(Boolean),
     write,
   };
   return { options, values };
+}
+
+/**
+ * `--quiet-until 20:20` (UTC, today): wait for a quiet machine until then instead of --quiet-wait
+ * seconds per round, for a run that must end by a deadline while other people still use the
+ * machine. Undefined when not given.
+ */
+function quietUntil(text) {
+  if (text === '') return undefined;
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (match === null) throw new Error('--quiet-until must be HH:MM (UTC)');
+  const until = new Date();
+  until.setUTCHours(Number(match[1]), Number(match[2]), 0, 0);
+  return until.getTime();
 }
 
 export function positiveInteger(values, name) {
@@ -121,7 +137,11 @@ export async function runRounds(options, measureOnce, describe) {
     const order = round % 2 === 0 ? options.servers : [...options.servers].reverse();
     for (const name of order) {
       quiet.total++;
-      if (!(await waitForQuiet(options.quietWaitS))) quiet.underLoad++;
+      const waitS =
+        options.quietUntilMs === undefined
+          ? options.quietWaitS
+          : Math.max(0, (options.quietUntilMs - Date.now()) / 1000);
+      if (!(await waitForQuiet(waitS))) quiet.underLoad++;
       const result = await measureOnce(name, options, round);
       samples.get(name).push(result);
       process.stdout.write(`${describe(round, result)}\n`);

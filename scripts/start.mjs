@@ -4,4 +4,6 @@
 // real replisim-server instead.
 import { main } from '../packages/harness/dist/bin/replisim.js';
 
-process.exitCode = main(['run', ...process.argv.slice(2)]);
+// `npm start -- --seed 7` arrives without the `--`; `node scripts/start.mjs -- --seed 7` keeps it.
+const words = process.argv.slice(2).filter((word) => word !== '--');
+process.exitCode = main(['run', ...words]);

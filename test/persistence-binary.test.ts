@@ -9,34 +9,22 @@
  * (stdout) and the files in the dir. check-rdb is compared with the real redis-check-rdb on the
  * same good, bit-flipped and truncated dumps.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cleanups } from './support/cleanups.js';
+import { logMessages } from './support/log-messages.js';
 import { runChild } from './support/processes.js';
 import { RawClient } from './support/raw-client.js';
 import { runReplisimServer, spawnReplisimServer } from './support/replisim-binary.js';
 
-const LOG_PREFIX = /^\d+:[CMSX] \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} [.\-*#] /;
-
-function messages(log: string): string[] {
-  return log
-    .split('\n')
-    .filter((line) => LOG_PREFIX.test(line))
-    .map((line) => line.replace(LOG_PREFIX, ''));
-}
-
-const dirs: string[] = [];
+const cleanups = new Cleanups();
 
 function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'replisim-persist-bin-'));
-  dirs.push(dir);
-  return dir;
+  return cleanups.tempDir('replisim-persist-bin-');
 }
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanups.run());
 
 function serverArgs(dir: string, save: string): string[] {
   return ['--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', save];
@@ -58,7 +46,7 @@ describe('signals', () => {
     const { server, client } = await startWithKeys(dir, '3600 1', 50);
     client.close();
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    const log = messages(server.process.stdout());
+    const log = logMessages(server.process.stdout());
     expect(log.slice(-5)).toEqual([
       'Received SIGTERM scheduling shutdown...',
       'User requested shutdown...',
@@ -77,7 +65,7 @@ describe('signals', () => {
     } finally {
       expect(await again.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
-    const restartLog = messages(again.process.stdout());
+    const restartLog = logMessages(again.process.stdout());
     expect(restartLog).toContain('Done loading RDB, keys loaded: 50, keys expired: 0.');
     expect(restartLog.some((line) => /^DB loaded from disk: \d+\.\d{3} seconds$/.test(line))).toBe(
       true,
@@ -90,7 +78,7 @@ describe('signals', () => {
     client.close();
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dir, 'dump.rdb'))).toBe(false);
-    expect(messages(server.process.stdout())).not.toContain(
+    expect(logMessages(server.process.stdout())).not.toContain(
       'Saving the final RDB snapshot before exiting.',
     );
   });
@@ -148,7 +136,7 @@ describe('a dump that cannot be loaded', () => {
         timeoutMs: 10_000,
       });
       expect(result.code).toBe(1);
-      const log = messages(result.stdout);
+      const log = logMessages(result.stdout);
       expect(log.some((line) => line.startsWith('Internal error in RDB reading offset '))).toBe(
         true,
       );

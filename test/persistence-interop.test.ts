@@ -6,65 +6,22 @@
  *
  * Method: one dataset of every type and encoding (raw/int/embstr strings, compressible strings,
  * small and multi-node lists, intset and hashtable sets, listpack and hashtable hashes, listpack and
- * skiplist sorted sets, TTLs, three databases) is written through commands; SAVE; the other server
- * starts with `--dir` on that directory. "Same dataset" is DEBUG DIGEST (replisim computes Redis's
+ * skiplist sorted sets, TTLs, three databases; support/interop-dataset.ts) is written through
+ * commands; SAVE; the other server starts with `--dir` on that directory. "Same dataset" is DEBUG DIGEST (replisim computes Redis's
  * digest, TTLs included) plus DBSIZE per database; redis-check-rdb judges replisim's file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cleanups } from './support/cleanups.js';
+import { INTEROP_DATABASES, interopDataset } from './support/interop-dataset.js';
 import { runChild } from './support/processes.js';
 import { RawClient } from './support/raw-client.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
+import { startRedisServer } from './support/redis-server.js';
 import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
 
-const DATABASES = [0, 1, 5];
-const FAR_FUTURE_MS = Date.now() + 3_600_000;
-
-/** The dataset: per database, the commands that build it. */
-function datasetCommands(): Map<number, string[][]> {
-  const perDb = new Map<number, string[][]>();
-  const db0: string[][] = [
-    ['SET', 'str:embstr', 'hello'],
-    ['SET', 'str:int', '1234567'],
-    ['SET', 'str:negint', '-42'],
-    ['SET', 'str:raw', 'r'.repeat(60)],
-    ['SET', 'str:compressible', 'abc'.repeat(200)],
-    ['SET', 'str:binary', '\u0000\u00ff\u0001bin'],
-    ['SET', 'str:ttl', 'expiring', 'PXAT', String(FAR_FUTURE_MS)],
-    ['RPUSH', 'list:small', 'a', 'b', 'c', '1', '2', '-3'],
-    ['SADD', 'set:intset', '1', '2', '3', '-100', '70000'],
-    ['SADD', 'set:hashtable', 'a', 'b', 'c'],
-    ['HSET', 'hash:listpack', 'f1', 'v1', 'f2', '2', 'f3', 'v3'],
-    ['HSET', 'hash:hashtable', 'f', 'v'.repeat(100)],
-    ['ZADD', 'zset:listpack', '1', 'a', '2.5', 'b', '-3', 'c', 'inf', 'd'],
-    ['ZADD', 'zset:skiplist', '1', 'm'.repeat(100), '2', 'n'],
-    ['PEXPIREAT', 'hash:listpack', String(FAR_FUTURE_MS + 1)],
-  ];
-  const bigList = ['RPUSH', 'list:big'];
-  for (let i = 0; i < 3000; i++) bigList.push(`element-${i}`);
-  db0.push(bigList);
-  const bigSet = ['SADD', 'set:bigints'];
-  for (let i = 0; i < 600; i++) bigSet.push(String(i * 7));
-  db0.push(bigSet);
-  const bigZset = ['ZADD', 'zset:big'];
-  for (let i = 0; i < 200; i++) bigZset.push(String(i / 3), `member-${i}`);
-  db0.push(bigZset);
-  const bigHash = ['HSET', 'hash:big'];
-  for (let i = 0; i < 600; i++) bigHash.push(`field-${i}`, String(i));
-  db0.push(bigHash);
-  perDb.set(0, db0);
-  perDb.set(1, [
-    ['SET', 'db1:key', 'one'],
-    ['LPUSH', 'db1:list', 'x'],
-  ]);
-  perDb.set(5, [['SET', 'db5:key', 'five', 'PXAT', String(FAR_FUTURE_MS + 2)]]);
-  return perDb;
-}
-
 async function fill(client: RawClient): Promise<void> {
-  for (const [db, commands] of datasetCommands()) {
+  for (const [db, commands] of interopDataset()) {
     expect((await client.call('SELECT', String(db))).bytes.toString()).toBe('+OK\r\n');
     for (const command of commands) {
       const reply = (await client.call(...command)).bytes.toString('latin1');
@@ -84,7 +41,7 @@ async function observe(client: RawClient): Promise<Observed> {
   const digest = (await client.call('DEBUG', 'DIGEST')).bytes.toString('latin1');
   const sizes: string[] = [];
   const encodings: string[] = [];
-  for (const [db, commands] of datasetCommands()) {
+  for (const [db, commands] of interopDataset()) {
     await client.call('SELECT', String(db));
     sizes.push((await client.call('DBSIZE')).bytes.toString());
     for (const command of commands) {
@@ -97,37 +54,29 @@ async function observe(client: RawClient): Promise<Observed> {
   return { digest, sizes, encodings };
 }
 
-const dirs: string[] = [];
-const redisServers: RedisServer[] = [];
-const replisimNodes: ReplisimNode[] = [];
+const cleanups = new Cleanups();
 
 function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'replisim-interop-'));
-  dirs.push(dir);
-  return dir;
+  return cleanups.tempDir('replisim-interop-');
 }
 
 async function redisOn(dir: string): Promise<RawClient> {
   const server = await startRedisServer(['--dir', dir, '--enable-debug-command', 'yes']);
-  redisServers.push(server);
+  cleanups.add(() => server.stop());
   return RawClient.connect(server.port);
 }
 
 async function replisimOn(dir: string): Promise<{ client: RawClient; node: ReplisimNode }> {
   const node = await startReplisimNode(['--dir', dir, '--save', '']);
-  replisimNodes.push(node);
+  cleanups.add(() => node.stop());
   return { client: await RawClient.connect(node.port), node };
 }
 
 beforeAll(() => {
-  expect(DATABASES.length).toBe(datasetCommands().size);
+  expect(INTEROP_DATABASES.length).toBe(interopDataset().size);
 });
 
-afterAll(async () => {
-  for (const node of replisimNodes) node.stop();
-  for (const server of redisServers) await server.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanups.run());
 
 describe('replisim writes, Redis reads', () => {
   it('passes redis-check-rdb and loads into redis-server as the same dataset', async () => {

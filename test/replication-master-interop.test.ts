@@ -3,8 +3,8 @@
  * protocol well enough that Redis's own replica code syncs, streams and resyncs from it.
  *
  * Method: a replisim node in this process on real sockets (its dump goes to a temp dir), filled
- * with a dataset of every type and encoding across three databases; then a real redis-server
- * started with `--replicaof` at it. Checks:
+ * with a dataset of every type and encoding across three databases (support/interop-dataset.ts);
+ * then a real redis-server started with `--replicaof` at it. Checks:
  * - the full sync: the replica's link comes up and DEBUG DIGEST (every key, value and TTL) and
  *   DBSIZE per database are equal on both;
  * - the stream: writes of every kind made afterwards (TTL rewrites, MULTI/EXEC, deletes,
@@ -14,50 +14,13 @@
  *   continue meanwhile, and the replica reconnects with PSYNC, which replisim answers +CONTINUE
  *   (its INFO stats: sync_partial_ok 1, still one full sync), and the digests agree again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cleanups } from './support/cleanups.js';
+import { interopDataset } from './support/interop-dataset.js';
 import { RawClient } from './support/raw-client.js';
 import { type RedisServer, startRedisServer } from './support/redis-server.js';
 import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
-
-const FAR_FUTURE_MS = Date.now() + 3_600_000;
-
-function datasetCommands(): [number, string[][]][] {
-  const db0: string[][] = [
-    ['SET', 'str:embstr', 'hello'],
-    ['SET', 'str:int', '1234567'],
-    ['SET', 'str:raw', 'r'.repeat(60)],
-    ['SET', 'str:binary', '\u0000\u00ff\u0001bin'],
-    ['SET', 'str:ttl', 'expiring', 'PXAT', String(FAR_FUTURE_MS)],
-    ['RPUSH', 'list:small', 'a', 'b', 'c', '1', '2', '-3'],
-    ['SADD', 'set:intset', '1', '2', '3', '-100', '70000'],
-    ['SADD', 'set:hashtable', 'a', 'b', 'c'],
-    ['HSET', 'hash:listpack', 'f1', 'v1', 'f2', '2'],
-    ['HSET', 'hash:hashtable', 'f', 'v'.repeat(100)],
-    ['ZADD', 'zset:listpack', '1', 'a', '2.5', 'b', '-3', 'c'],
-    ['ZADD', 'zset:skiplist', '1', 'm'.repeat(100), '2', 'n'],
-  ];
-  const bigList = ['RPUSH', 'list:big'];
-  for (let i = 0; i < 2000; i++) bigList.push(`element-${i}`);
-  const bigHash = ['HSET', 'hash:big'];
-  for (let i = 0; i < 600; i++) bigHash.push(`field-${i}`, String(i));
-  const bigZset = ['ZADD', 'zset:big'];
-  for (let i = 0; i < 200; i++) bigZset.push(String(i / 3), `member-${i}`);
-  db0.push(bigList, bigHash, bigZset);
-  return [
-    [0, db0],
-    [
-      1,
-      [
-        ['SET', 'db1:key', 'one'],
-        ['LPUSH', 'db1:list', 'x'],
-      ],
-    ],
-    [5, [['SET', 'db5:key', 'five', 'PXAT', String(FAR_FUTURE_MS + 2)]]],
-  ];
-}
+import { waitUntil } from './support/wait-until.js';
 
 async function call(client: RawClient, ...argv: string[]): Promise<string> {
   return (await client.call(...argv)).bytes.toString('latin1');
@@ -77,53 +40,65 @@ function field(info: string, name: string): string {
   return new RegExp(`\\r\\n${name}:([^\\r]*)\\r\\n`).exec(info)?.[1] ?? '';
 }
 
-async function until(predicate: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+interface MasterAndReplica {
+  /** The master's working directory (its dump). */
+  readonly dir: string;
+  readonly master: ReplisimNode;
+  readonly replica: RedisServer;
+  readonly onMaster: RawClient;
+  readonly onReplica: RawClient;
 }
 
-describe('a real redis-server replicating from replisim', () => {
-  let dir: string;
-  let master: ReplisimNode;
-  let replica: RedisServer | undefined;
-  let onMaster: RawClient;
-  let onReplica: RawClient;
+/**
+ * Registers, in the calling describe, a beforeAll that starts a replisim master (`masterArgs`
+ * added, its dump in a temp dir), fills it with the dataset and starts a real redis-server with
+ * `--replicaof` at it; and an afterAll that stops them. Returns the accessor the tests use.
+ */
+function useReplisimMaster(masterArgs: readonly string[]): () => MasterAndReplica {
+  const cleanups = new Cleanups();
+  let started: MasterAndReplica | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'replisim-master-'));
-    master = await startReplisimNode(['--dir', dir, '--repl-diskless-sync', 'no']);
-    onMaster = await RawClient.connect(master.port);
-    await run(onMaster, datasetCommands());
-    replica = await startRedisServer([
+    const dir = cleanups.tempDir('replisim-master-');
+    const master = await startReplisimNode(['--dir', dir, ...masterArgs]);
+    cleanups.add(() => master.stop());
+    const onMaster = await RawClient.connect(master.port);
+    cleanups.add(() => onMaster.close());
+    await run(onMaster, [...interopDataset()]);
+    const replica = await startRedisServer([
       '--replicaof',
       '127.0.0.1',
       String(master.port),
       '--enable-debug-command',
       'yes',
     ]);
-    onReplica = await RawClient.connect(replica.port);
+    cleanups.add(() => replica.stop());
+    const onReplica = await RawClient.connect(replica.port);
+    cleanups.add(() => onReplica.close());
+    started = { dir, master, replica, onMaster, onReplica };
   }, 30_000);
 
-  afterAll(async () => {
-    onMaster?.close();
-    onReplica?.close();
-    await replica?.stop();
-    master?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanups.run());
+
+  return () => {
+    if (started === undefined) throw new Error('servers not started');
+    return started;
+  };
+}
+
+describe('a real redis-server replicating from replisim', () => {
+  const servers = useReplisimMaster(['--repl-diskless-sync', 'no']);
 
   /** Waits until the replica applied everything replisim streamed, then compares the data. */
   async function expectInSync(): Promise<void> {
-    await until(async () => {
+    const { onMaster, onReplica } = servers();
+    await waitUntil('the replica to catch up', async () => {
       const ours = field(await call(onMaster, 'INFO', 'replication'), 'master_repl_offset');
       const info = await call(onReplica, 'INFO', 'replication');
       return (
         field(info, 'master_link_status') === 'up' && field(info, 'slave_repl_offset') === ours
       );
-    }, 'the replica to catch up');
+    });
     expect(await call(onReplica, 'DEBUG', 'DIGEST')).toBe(await call(onMaster, 'DEBUG', 'DIGEST'));
     for (const db of ['0', '1', '5']) {
       await call(onMaster, 'SELECT', db);
@@ -135,13 +110,14 @@ describe('a real redis-server replicating from replisim', () => {
   }
 
   it('takes a full sync of every type and matches the digest', async () => {
+    const { onMaster, onReplica, replica } = servers();
     await expectInSync();
     const stats = await call(onMaster, 'INFO', 'stats');
     expect(field(stats, 'sync_full')).toBe('1');
     const info = await call(onMaster, 'INFO', 'replication');
     expect(field(info, 'connected_slaves')).toBe('1');
     expect(field(info, 'slave0')).toMatch(
-      new RegExp(`^ip=127\\.0\\.0\\.1,port=${replica?.port},state=online,offset=\\d+,lag=\\d+$`),
+      new RegExp(`^ip=127\\.0\\.0\\.1,port=${replica.port},state=online,offset=\\d+,lag=\\d+$`),
     );
     // The replica adopted replisim's history.
     const theirs = await call(onReplica, 'INFO', 'replication');
@@ -149,6 +125,7 @@ describe('a real redis-server replicating from replisim', () => {
   }, 30_000);
 
   it('shows INFO replication fields in the order a real master does, and ROLE in its shape', async () => {
+    const { dir, onMaster } = servers();
     // The reference: a real master with one real replica attached.
     const realMaster = await startRedisServer(['--repl-diskless-sync', 'no']);
     const realReplica = await startRedisServer([
@@ -158,10 +135,8 @@ describe('a real redis-server replicating from replisim', () => {
     ]);
     const onRealMaster = await RawClient.connect(realMaster.port);
     try {
-      await until(
-        async () =>
-          field(await call(onRealMaster, 'INFO', 'replication'), 'slave0').includes('online'),
-        'the real replica to come online',
+      await waitUntil('the real replica to come online', async () =>
+        field(await call(onRealMaster, 'INFO', 'replication'), 'slave0').includes('online'),
       );
       const names = (info: string) =>
         info
@@ -189,11 +164,11 @@ describe('a real redis-server replicating from replisim', () => {
       const onReplisimReplica = await RawClient.connect(replisimReplica.port);
       const onRealReplica = await RawClient.connect(realReplica.port);
       try {
-        await until(
+        await waitUntil(
+          'the replisim replica link to come up',
           async () =>
             field(await call(onReplisimReplica, 'INFO', 'replication'), 'master_link_status') ===
             'up',
-          'the replisim replica link to come up',
         );
         expect(names(await call(onReplisimReplica, 'INFO', 'replication'))).toEqual(
           names(await call(onRealReplica, 'INFO', 'replication')),
@@ -214,6 +189,7 @@ describe('a real redis-server replicating from replisim', () => {
   }, 30_000);
 
   it('applies the streamed writes', async () => {
+    const { onMaster } = servers();
     await run(onMaster, [
       [
         0,
@@ -238,12 +214,13 @@ describe('a real redis-server replicating from replisim', () => {
   }, 30_000);
 
   it('reconnects with a partial resync after its link is killed', async () => {
+    const { master, onMaster, onReplica } = servers();
     expect(await call(onReplica, 'CLIENT', 'KILL', 'TYPE', 'master')).toBe(':1\r\n');
     await call(onMaster, 'SET', 'during-the-gap', 'x');
     await call(onMaster, 'RPUSH', 'list:big', 'tail');
-    await until(
-      async () => field(await call(onMaster, 'INFO', 'stats'), 'sync_partial_ok') === '1',
+    await waitUntil(
       'a partial resync',
+      async () => field(await call(onMaster, 'INFO', 'stats'), 'sync_partial_ok') === '1',
     );
     const stats = await call(onMaster, 'INFO', 'stats');
     expect(field(stats, 'sync_full')).toBe('1');
@@ -257,54 +234,26 @@ describe('a real redis-server replicating from replisim', () => {
 });
 
 describe('a real redis-server taking a diskless sync from replisim', () => {
-  let dir: string;
-  let master: ReplisimNode;
-  let replica: RedisServer | undefined;
-  let onMaster: RawClient;
-  let onReplica: RawClient;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'replisim-master-'));
-    master = await startReplisimNode([
-      '--dir',
-      dir,
-      '--repl-diskless-sync',
-      'yes',
-      '--repl-diskless-sync-delay',
-      '0',
-    ]);
-    onMaster = await RawClient.connect(master.port);
-    await run(onMaster, datasetCommands());
-    replica = await startRedisServer([
-      '--replicaof',
-      '127.0.0.1',
-      String(master.port),
-      '--enable-debug-command',
-      'yes',
-    ]);
-    onReplica = await RawClient.connect(replica.port);
-  }, 30_000);
-
-  afterAll(async () => {
-    onMaster?.close();
-    onReplica?.close();
-    await replica?.stop();
-    master?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const servers = useReplisimMaster([
+    '--repl-diskless-sync',
+    'yes',
+    '--repl-diskless-sync-delay',
+    '0',
+  ]);
 
   it('loads the $EOF-framed payload, starts its stream after its first ACK, and matches', async () => {
-    await until(async () => {
+    const { master, onMaster, onReplica } = servers();
+    await waitUntil('the link to come up', async () => {
       const info = await call(onReplica, 'INFO', 'replication');
       return field(info, 'master_link_status') === 'up';
-    }, 'the link to come up');
+    });
     await call(onMaster, 'SET', 'after-sync', '1');
     await call(onMaster, 'LPUSH', 'list:small', 'head');
-    await until(async () => {
+    await waitUntil('the replica to catch up', async () => {
       const ours = field(await call(onMaster, 'INFO', 'replication'), 'master_repl_offset');
       const info = await call(onReplica, 'INFO', 'replication');
       return field(info, 'slave_repl_offset') === ours;
-    }, 'the replica to catch up');
+    });
     expect(await call(onReplica, 'DEBUG', 'DIGEST')).toBe(await call(onMaster, 'DEBUG', 'DIGEST'));
     expect(
       master.logs.some((line) =>

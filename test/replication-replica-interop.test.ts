@@ -4,52 +4,19 @@
  * command stream with its rewrites, MULTI/EXEC, PINGs and GETACKs), replisim applies into the same
  * dataset, acknowledges the right offset, and continues after a dropped link with a partial resync.
  *
- * Method: the master is filled with every type and encoding across three databases; replisim (in
- * process, test/support/replisim-node.ts) runs REPLICAOF; "same dataset" is DEBUG DIGEST on both
- * (TTLs included) once replisim's applied offset equals the master's master_repl_offset. The
- * partial resync is judged by the master itself: INFO stats sync_partial_ok.
+ * Method: the master is filled with every type and encoding across three databases
+ * (support/interop-dataset.ts); replisim (in process, test/support/replisim-node.ts) runs
+ * REPLICAOF; "same dataset" is DEBUG DIGEST on both (TTLs included) once replisim's applied offset
+ * equals the master's master_repl_offset. The partial resync is judged by the master itself: INFO
+ * stats sync_partial_ok.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Cleanups } from './support/cleanups.js';
+import { interopDatasetScript } from './support/interop-dataset.js';
 import { RawClient } from './support/raw-client.js';
 import { type RedisServer, startRedisServer } from './support/redis-server.js';
 import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
-
-const FAR_FUTURE_MS = Date.now() + 3_600_000;
-
-function datasetCommands(): string[][] {
-  const commands: string[][] = [
-    ['SELECT', '0'],
-    ['SET', 'str:embstr', 'hello'],
-    ['SET', 'str:int', '1234567'],
-    ['SET', 'str:raw', 'r'.repeat(60)],
-    ['SET', 'str:compressible', 'abc'.repeat(200)],
-    ['SET', 'str:binary', '\u0000\u00ff\u0001bin'],
-    ['SET', 'str:ttl', 'expiring', 'PXAT', String(FAR_FUTURE_MS)],
-    ['RPUSH', 'list:small', 'a', 'b', 'c', '1', '2', '-3'],
-    ['SADD', 'set:intset', '1', '2', '3', '-100', '70000'],
-    ['SADD', 'set:hashtable', 'a', 'b', 'c'],
-    ['HSET', 'hash:listpack', 'f1', 'v1', 'f2', '2'],
-    ['HSET', 'hash:hashtable', 'f', 'v'.repeat(100)],
-    ['ZADD', 'zset:listpack', '1', 'a', '2.5', 'b', '-3', 'c', 'inf', 'd'],
-    ['ZADD', 'zset:skiplist', '1', 'm'.repeat(100), '2', 'n'],
-  ];
-  const bigList = ['RPUSH', 'list:big'];
-  for (let i = 0; i < 3000; i++) bigList.push(`element-${i}`);
-  const bigSet = ['SADD', 'set:bigints'];
-  for (let i = 0; i < 600; i++) bigSet.push(String(i * 7));
-  const bigZset = ['ZADD', 'zset:big'];
-  for (let i = 0; i < 200; i++) bigZset.push(String(i / 3), `member-${i}`);
-  const bigHash = ['HSET', 'hash:big'];
-  for (let i = 0; i < 600; i++) bigHash.push(`field-${i}`, String(i));
-  commands.push(bigList, bigSet, bigZset, bigHash);
-  commands.push(['SELECT', '1'], ['SET', 'db1:key', 'one'], ['LPUSH', 'db1:list', 'x']);
-  commands.push(['SELECT', '5'], ['SET', 'db5:key', 'five', 'PXAT', String(FAR_FUTURE_MS + 2)]);
-  commands.push(['SELECT', '0']);
-  return commands;
-}
+import { waitUntil } from './support/wait-until.js';
 
 /** Writes whose propagated forms Redis rewrites (§3.3), plus a transaction. */
 function streamedWrites(round: number): string[][] {
@@ -71,35 +38,27 @@ function streamedWrites(round: number): string[][] {
   ];
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = new Cleanups();
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'replisim-replica-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterEach(() => cleanups.run());
 
 async function realRedis(
   args: readonly string[],
 ): Promise<{ server: RedisServer; client: RawClient }> {
   const server = await startRedisServer(['--enable-debug-command', 'yes', ...args]);
-  cleanups.push(() => server.stop());
+  cleanups.add(() => server.stop());
   const client = await RawClient.connect(server.port);
-  cleanups.push(() => client.close());
+  cleanups.add(() => client.close());
   return { server, client };
 }
 
 async function replisim(
   args: readonly string[] = [],
 ): Promise<{ node: ReplisimNode; client: RawClient }> {
-  const node = await startReplisimNode(['--dir', tempDir(), ...args]);
-  cleanups.push(() => node.stop());
+  const node = await startReplisimNode(['--dir', cleanups.tempDir('replisim-replica-'), ...args]);
+  cleanups.add(() => node.stop());
   const client = await RawClient.connect(node.port);
-  cleanups.push(() => client.close());
+  cleanups.add(() => client.close());
   return { node, client };
 }
 
@@ -121,22 +80,9 @@ async function infoField(client: RawClient, section: string, field: string): Pro
   return match[1];
 }
 
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  ms = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await predicate()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Waits until replisim applied everything the master has sent so far. */
 async function caughtUp(master: RawClient, node: ReplisimNode): Promise<void> {
-  await waitFor('replisim to catch up', async () => {
+  await waitUntil('replisim to catch up', async () => {
     const masterOffset = Number(await infoField(master, 'replication', 'master_repl_offset'));
     return node.node.replicaLink?.status().replOffset === masterOffset;
   });
@@ -145,6 +91,40 @@ async function caughtUp(master: RawClient, node: ReplisimNode): Promise<void> {
 async function expectSameDigest(master: RawClient, replica: RawClient): Promise<void> {
   const expected = await text(master, 'DEBUG', 'DIGEST');
   expect(await text(replica, 'DEBUG', 'DIGEST')).toBe(expected);
+}
+
+/** A real master (disk sync) filled with the dataset, and a replisim replica of it caught up. */
+async function syncedReplica(replicaArgs: readonly string[] = []): Promise<{
+  master: RawClient;
+  node: ReplisimNode;
+  replica: RawClient;
+}> {
+  const { server, client: master } = await realRedis(['--repl-diskless-sync', 'no']);
+  await run(master, interopDatasetScript());
+  const { node, client: replica } = await replisim(replicaArgs);
+  await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
+  await waitUntil('the link to come up', () => node.node.replicaLink?.connected === true);
+  await caughtUp(master, node);
+  return { master, node, replica };
+}
+
+/**
+ * After the link was dropped (by either side): writes `round` go on meanwhile, the replica comes
+ * back with a partial resync (the master's own count, sync_partial_ok), and ends with its data.
+ */
+async function expectPartialResync(
+  master: RawClient,
+  node: ReplisimNode,
+  replica: RawClient,
+  round: number,
+): Promise<void> {
+  await run(master, streamedWrites(round));
+  await waitUntil(
+    'the partial resync',
+    async () => (await infoField(master, 'stats', 'sync_partial_ok')) === '1',
+  );
+  await caughtUp(master, node);
+  await expectSameDigest(master, replica);
 }
 
 describe('replisim replica of a real redis-server master', () => {
@@ -161,10 +141,10 @@ describe('replisim replica of a real redis-server master', () => {
     'full sync with a %s gives the same dataset, then the stream keeps it equal',
     async (_name, args, replicaArgs) => {
       const { server, client: master } = await realRedis(args);
-      await run(master, datasetCommands());
+      await run(master, interopDatasetScript());
       const { node, client: replica } = await replisim(replicaArgs);
       expect(await text(replica, 'REPLICAOF', '127.0.0.1', String(server.port))).toBe('+OK\r\n');
-      await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+      await waitUntil('the link to come up', () => node.node.replicaLink?.connected === true);
       await caughtUp(master, node);
       await expectSameDigest(master, replica);
       expect(await text(replica, 'DBSIZE')).toBe(await text(master, 'DBSIZE'));
@@ -180,7 +160,7 @@ describe('replisim replica of a real redis-server master', () => {
       expect(await text(master, 'WAIT', '1', '5000')).toBe(':1\r\n');
       // The master sees our ACKs: its view of our offset reaches its own offset.
       const masterOffset = await infoField(master, 'replication', 'master_repl_offset');
-      await waitFor('the ACK', async () =>
+      await waitUntil('the ACK', async () =>
         (await infoField(master, 'replication', 'slave0')).includes(`offset=${masterOffset}`),
       );
       expect(await text(replica, 'REPLICAOF', '127.0.0.1', String(server.port))).toBe(
@@ -195,7 +175,7 @@ describe('replisim replica of a real redis-server master', () => {
     const { node, client: replica } = await replisim();
     await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
     let sawLoading = false;
-    await waitFor('the link to come up', async () => {
+    await waitUntil('the link to come up', async () => {
       if (node.node.loading !== undefined) {
         sawLoading ||= (await text(replica, 'GET', 'key:1')).startsWith('-LOADING');
       }
@@ -219,7 +199,7 @@ describe('replisim replica of a real redis-server master', () => {
       ['AUTH', 'secret'],
       ['ACL', 'SETUSER', 'repl', 'on', '>replpw', '+@all', '~*'],
     ]);
-    await run(master, datasetCommands());
+    await run(master, interopDatasetScript());
     const { node, client: replica } = await replisim([
       '--masteruser',
       'repl',
@@ -227,63 +207,40 @@ describe('replisim replica of a real redis-server master', () => {
       'replpw',
     ]);
     await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
-    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
+    await waitUntil('the link to come up', () => node.node.replicaLink?.connected === true);
     await caughtUp(master, node);
     await expectSameDigest(master, replica);
   });
 
   it('continues with a partial resync after the master drops the link', async () => {
-    const { server, client: master } = await realRedis(['--repl-diskless-sync', 'no']);
-    await run(master, datasetCommands());
-    const { node, client: replica } = await replisim();
-    await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
-    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
-    await caughtUp(master, node);
+    const { master, node, replica } = await syncedReplica();
     expect(await text(master, 'CLIENT', 'KILL', 'TYPE', 'replica')).toBe(':1\r\n');
-    await run(master, streamedWrites(7));
-    await waitFor(
-      'the partial resync',
-      async () => (await infoField(master, 'stats', 'sync_partial_ok')) === '1',
-    );
-    await caughtUp(master, node);
-    await expectSameDigest(master, replica);
+    await expectPartialResync(master, node, replica, 7);
     expect(await infoField(master, 'stats', 'sync_full')).toBe('1');
   });
 
   it('continues with a partial resync after the replica drops the link (CLIENT KILL TYPE master)', async () => {
-    const { server, client: master } = await realRedis(['--repl-diskless-sync', 'no']);
-    await run(master, datasetCommands());
-    const { node, client: replica } = await replisim();
-    await run(replica, [['REPLICAOF', '127.0.0.1', String(server.port)]]);
-    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
-    await caughtUp(master, node);
+    const { master, node, replica } = await syncedReplica();
     expect(await text(replica, 'CLIENT', 'KILL', 'TYPE', 'master')).toBe(':1\r\n');
-    await run(master, streamedWrites(3));
-    await waitFor(
-      'the partial resync',
-      async () => (await infoField(master, 'stats', 'sync_partial_ok')) === '1',
-    );
-    await caughtUp(master, node);
-    await expectSameDigest(master, replica);
+    await expectPartialResync(master, node, replica, 3);
   });
 
   it('after REPLICAOF NO ONE, a real replica of replisim continues with +CONTINUE', async () => {
-    const { server: top, client: topClient } = await realRedis(['--repl-diskless-sync', 'no']);
-    await run(topClient, datasetCommands());
-    const { node, client: middle } = await replisim(['--repl-diskless-sync-delay', '0']);
-    await run(middle, [['REPLICAOF', '127.0.0.1', String(top.port)]]);
-    await waitFor('the link to come up', () => node.node.replicaLink?.connected === true);
-    await caughtUp(topClient, node);
+    const {
+      master: topClient,
+      node,
+      replica: middle,
+    } = await syncedReplica(['--repl-diskless-sync-delay', '0']);
     const { client: bottom } = await realRedis([]);
     await run(bottom, [['REPLICAOF', '127.0.0.1', String(node.port)]]);
-    await waitFor(
+    await waitUntil(
       'the real sub-replica to sync',
       async () => (await infoField(bottom, 'replication', 'master_link_status')) === 'up',
     );
     await run(topClient, streamedWrites(1));
     await caughtUp(topClient, node);
     const offset = await infoField(topClient, 'replication', 'master_repl_offset');
-    await waitFor(
+    await waitUntil(
       'the chain to carry the stream',
       async () => (await infoField(bottom, 'replication', 'master_repl_offset')) === offset,
     );
@@ -294,7 +251,7 @@ describe('replisim replica of a real redis-server master', () => {
     await expectSameDigest(topClient, bottom);
     expect(await text(middle, 'REPLICAOF', 'NO', 'ONE')).toBe('+OK\r\n');
     const newId = node.node.repl.replid;
-    await waitFor(
+    await waitUntil(
       'the sub-replica to continue under the new id',
       async () =>
         (await infoField(bottom, 'replication', 'master_replid')) === newId &&
@@ -303,7 +260,7 @@ describe('replisim replica of a real redis-server master', () => {
     expect(node.node.master.counters.partialOk).toBe(1);
     expect(node.node.master.counters.full).toBe(1);
     await run(middle, [['SET', 'after', 'promotion']]);
-    await waitFor(
+    await waitUntil(
       'the write to reach the sub-replica',
       async () => (await text(bottom, 'GET', 'after')) === '$9\r\npromotion\r\n',
     );

@@ -16,20 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickFreePort } from './support/free-port.js';
+import { logMessages } from './support/log-messages.js';
 import { type RunResult, runChild } from './support/processes.js';
 import { RawClient } from './support/raw-client.js';
 import { startRedisServer } from './support/redis-server.js';
 import { runReplisimServer, spawnReplisimServer } from './support/replisim-binary.js';
-
-/** `pid:role dd Mon yyyy hh:mm:ss.mmm <level> `, the prefix of every log line. */
-const LOG_PREFIX = /^\d+:[CMSX] \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} [.\-*#] /;
-
-function messages(log: string): string[] {
-  return log
-    .split('\n')
-    .filter((line) => LOG_PREFIX.test(line))
-    .map((line) => line.replace(LOG_PREFIX, ''));
-}
 
 let dir = '';
 
@@ -77,7 +68,7 @@ describe('start-up and shutdown', () => {
         const status = await server.stop(signal);
         expect(status).toEqual({ code: 0, signal: null });
       }
-      const log = messages(server.process.stdout());
+      const log = logMessages(server.process.stdout());
       expect(log).toContain(`Running mode=standalone, port=${server.port}.`);
       expect(log.slice(-3)).toEqual([
         `Received ${signal} scheduling shutdown...`,
@@ -164,7 +155,7 @@ describe('configuration', () => {
       await redis.stop();
       expect(await replisim.stop()).toEqual({ code: 0, signal: null });
     }
-    expect(messages(replisim.process.stdout())).toContain('Ready to accept connections tcp');
+    expect(logMessages(replisim.process.stdout())).toContain('Ready to accept connections tcp');
   });
 
   it('rejects a bad option with exit code 1 and the FATAL CONFIG FILE ERROR block of redis-server', async () => {
@@ -258,7 +249,7 @@ describe('a port already in use', () => {
       `Warning: Could not create server TCP listening socket 127.0.0.1:${port}: bind: Address already in use`,
       `Failed listening on port ${port} (TCP), aborting.`,
     ];
-    expect(messages(theirs.stdout).slice(-2)).toEqual(expected);
-    expect(messages(ours.stdout).slice(-2)).toEqual(expected);
+    expect(logMessages(theirs.stdout).slice(-2)).toEqual(expected);
+    expect(logMessages(ours.stdout).slice(-2)).toEqual(expected);
   });
 });

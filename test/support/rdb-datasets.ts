@@ -15,6 +15,7 @@
  * fields sorted, bytes as hex), since set and hash order is not part of the format's contract.
  */
 import {
+  type RdbHeader,
   RdbReader,
   type RdbRecord,
   type RdbValueIn,
@@ -267,14 +268,24 @@ export function datasetArb(options: DatasetOptions): fc.Arbitrary<Dataset> {
     .map((dbs) => [...dbs].sort((a, b) => a.db - b.db));
 }
 
-/** The dataset as an RDB file. */
-export function writeDataset(
-  dataset: Dataset,
-  options: { readonly compression: boolean; readonly checksum: boolean },
-): Buffer {
-  const writer = new RdbWriter(options);
+export interface WriteDatasetOptions {
+  readonly compression: boolean;
+  readonly checksum: boolean;
+  /** The aux fields; by default Redis 7.0.15's version with a fixed ctime and used-mem. */
+  readonly header?: RdbHeader;
+}
+
+const DEFAULT_HEADER: RdbHeader = {
+  redisVersion: '7.0.15',
+  ctimeSeconds: 1_700_000_000,
+  usedMemory: 1_000_000,
+};
+
+/** The dataset as an RDB file (dbs in the order given, each with its key and expiry counts). */
+export function writeDataset(dataset: Dataset, options: WriteDatasetOptions): Buffer {
+  const writer = new RdbWriter({ compression: options.compression, checksum: options.checksum });
   const chunks: Buffer[] = [];
-  writer.header({ redisVersion: '7.0.15', ctimeSeconds: 1_700_000_000, usedMemory: 1_000_000 });
+  writer.header(options.header ?? DEFAULT_HEADER);
   for (const { db, keys } of dataset) {
     const expires = keys.filter((entry) => entry.expireMs !== undefined).length;
     writer.selectDb(db, keys.length, expires);

@@ -4,11 +4,12 @@
  * the handshake's order, both payload framings, the offsets around MULTI and GETACK, the cached
  * PSYNC after a drop, the -NOMASTERLINK retry, the SYNC fallback and repl-timeout.
  */
-import { type Connection, type SimHost, SimWorld } from '@replisim/base';
-import { encodeCommand, RequestParser } from '@replisim/protocol';
+import { type SimHost, SimWorld } from '@replisim/base';
+import { encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { ReplicaLink } from './link.js';
 import type { InstallResult, PsyncPosition, ReplicaHost, ReplicaSettings } from './replica-host.js';
+import { FakeMaster, handshakeResponder } from './testing/fake-master.js';
 
 const MASTER_ADDRESS = '10.0.0.1';
 const MASTER_PORT = 6379;
@@ -94,65 +95,6 @@ class FakeHost implements ReplicaHost {
   }
 }
 
-/** A scripted master: records each command received and answers through `respond`. */
-class FakeMaster {
-  readonly received: string[][] = [];
-  connections: Connection[] = [];
-  respond: (argv: string[], connection: Connection) => void = () => {};
-
-  constructor(host: SimHost) {
-    host.env.network.listen(
-      { host: '0.0.0.0', port: MASTER_PORT },
-      (connection) => {
-        this.connections.push(connection);
-        const parser = new RequestParser();
-        connection.onData((chunk) => {
-          parser.feed(chunk);
-          for (;;) {
-            const request = parser.next();
-            if (request.kind !== 'command') break;
-            const argv = request.argv.map((arg) => arg.toString('latin1'));
-            this.received.push(argv);
-            this.respond(argv, connection);
-          }
-        });
-        connection.onClose(() => {});
-      },
-      () => {},
-    );
-  }
-
-  get last(): Connection {
-    const connection = this.connections[this.connections.length - 1];
-    if (connection === undefined) throw new Error('no connection yet');
-    return connection;
-  }
-
-  /** Commands received other than REPLCONF ACK (sent every second). */
-  commands(): string[][] {
-    return this.received.filter((argv) => !(argv[0] === 'REPLCONF' && argv[1] === 'ACK'));
-  }
-
-  acks(): number[] {
-    return this.received
-      .filter((argv) => argv[0] === 'REPLCONF' && argv[1] === 'ACK')
-      .map((argv) => Number(argv[2]));
-  }
-}
-
-/** Answers the handshake; PSYNC gets `psync(argv)`. */
-function handshakeResponder(
-  psync: (argv: string[], connection: Connection) => void,
-): (argv: string[], connection: Connection) => void {
-  return (argv, connection) => {
-    const name = argv[0];
-    if (name === 'PING') connection.write(Buffer.from('+PONG\r\n'));
-    else if (name === 'AUTH') connection.write(Buffer.from('+OK\r\n'));
-    else if (name === 'REPLCONF' && argv[1] !== 'ACK') connection.write(Buffer.from('+OK\r\n'));
-    else if (name === 'PSYNC' || name === 'SYNC') psync(argv, connection);
-  };
-}
-
 function setup(seed = 1): {
   world: SimWorld;
   host: FakeHost;
@@ -163,7 +105,7 @@ function setup(seed = 1): {
   const masterHost = world.addHost('master', MASTER_ADDRESS);
   const replicaHost = world.addHost('replica', '10.0.0.2');
   replicaHost.disk.mkdirSync('/data');
-  const master = new FakeMaster(masterHost);
+  const master = new FakeMaster(masterHost, MASTER_PORT);
   const host = new FakeHost(replicaHost);
   const link = new ReplicaLink(host, MASTER_ADDRESS, MASTER_PORT);
   return { world, host, master, link };

@@ -3,12 +3,14 @@
  * a dump serves exactly that dataset (types, encodings by this node's thresholds, TTLs), drops keys
  * already expired, answers -LOADING while a slow load runs, and refuses to start on a corrupt,
  * truncated or CRC-bad dump without touching the file. Method: dumps are written with the codec's
- * RdbWriter (independent of the save side) and planted with SimDisk.writeFileSync; the node boots
- * on the host with a clean disk path (`dir` is the disk's cwd, '/').
+ * RdbWriter (writeDataset in test/support/rdb-datasets.ts, independent of the save side) and
+ * planted with SimDisk.writeFileSync; the node boots on the host with a clean disk path (`dir` is
+ * the disk's cwd, '/').
  */
 import { type SimHost, SimWorld } from '@replisim/base';
-import { type RdbValueIn, RdbWriter } from '@replisim/protocol';
+import type { RdbValueIn } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { writeDataset } from '../../../../test/support/rdb-datasets.js';
 import { loadConfig } from '../config/load-config.js';
 import { ServerNode, type StartResult } from '../node.js';
 import { signalShutdown } from '../shutdown.js';
@@ -54,27 +56,18 @@ interface DumpKey {
   readonly expireMs?: number;
 }
 
+/** A dump of `keys` (db 0 unless given), saved 60 s before the world's start with 1 MB in use. */
 function dump(
   keys: readonly DumpKey[],
   options: { checksum?: boolean; compression?: boolean } = {},
 ): Buffer {
-  const writer = new RdbWriter({
+  const dbs = [...new Set(keys.map((entry) => entry.db ?? 0))].sort((a, b) => a - b);
+  const dataset = dbs.map((db) => ({ db, keys: keys.filter((entry) => (entry.db ?? 0) === db) }));
+  return writeDataset(dataset, {
     compression: options.compression ?? true,
     checksum: options.checksum ?? true,
+    header: { redisVersion: '7.0.15', ctimeSeconds: WALL_NOW_MS / 1000 - 60, usedMemory: 1 << 20 },
   });
-  writer.header({
-    redisVersion: '7.0.15',
-    ctimeSeconds: WALL_NOW_MS / 1000 - 60,
-    usedMemory: 1 << 20,
-  });
-  const dbs = [...new Set(keys.map((entry) => entry.db ?? 0))].sort((a, b) => a - b);
-  for (const db of dbs) {
-    const inDb = keys.filter((entry) => (entry.db ?? 0) === db);
-    writer.selectDb(db, inDb.length, inDb.filter((entry) => entry.expireMs !== undefined).length);
-    for (const entry of inDb) writer.key(entry.key, entry.value, entry.expireMs);
-  }
-  writer.finish();
-  return writer.take();
 }
 
 function str(value: string): RdbValueIn {

@@ -4,9 +4,11 @@
  * replica-serve-stale-data no, replica expiry (expired keys kept, hidden from clients, visible to
  * the master's commands), the repl-* fields in the replica's own dump, and promotion.
  */
-import type { Connection, SimHost, SimWorld } from '@replisim/base';
-import { encodeCommand, RdbReader, RdbWriter, RequestParser } from '@replisim/protocol';
+import type { SimWorld } from '@replisim/base';
+import { encodeCommand, RdbReader } from '@replisim/protocol';
+import { FakeMaster } from '@replisim/replica/testing';
 import { describe, expect, it } from 'vitest';
+import { writeDataset } from '../../../../test/support/rdb-datasets.js';
 import { loadConfig } from '../config/load-config.js';
 import { ServerNode } from '../node.js';
 import { SimClient } from '../testing/sim-client.js';
@@ -18,71 +20,26 @@ const REPLID = 'c'.repeat(40);
 
 /** An RDB of `keys` (string values) in db 0, each with an optional absolute expiry. */
 function rdbOf(keys: readonly { key: string; value: string; expireMs?: number }[]): Buffer {
-  const writer = new RdbWriter({ compression: false, checksum: true });
-  writer.header({ redisVersion: '7.0.15', ctimeSeconds: 0, usedMemory: 0 });
-  const expiring = keys.filter((entry) => entry.expireMs !== undefined).length;
-  writer.selectDb(0, keys.length, expiring);
-  for (const entry of keys) {
-    writer.key(
-      Buffer.from(entry.key),
-      { type: 'string', value: Buffer.from(entry.value) },
-      entry.expireMs,
-    );
-  }
-  writer.finish();
-  return writer.take();
-}
-
-/** A master that completes the handshake and answers PSYNC with `onPsync`. */
-class ScriptedMaster {
-  readonly connections: Connection[] = [];
-  readonly psyncs: string[][] = [];
-  readonly received: string[][] = [];
-  onPsync: (connection: Connection, argv: string[]) => void = () => {};
-
-  constructor(host: SimHost) {
-    host.env.network.listen(
-      { host: '0.0.0.0', port: MASTER_PORT },
-      (connection) => {
-        this.connections.push(connection);
-        const parser = new RequestParser();
-        connection.onData((chunk) => {
-          parser.feed(chunk);
-          for (;;) {
-            const request = parser.next();
-            if (request.kind !== 'command') break;
-            const argv = request.argv.map((arg) => arg.toString('latin1'));
-            this.received.push(argv);
-            if (argv[0] === 'PSYNC') {
-              this.psyncs.push(argv);
-              this.onPsync(connection, argv);
-            } else if (argv[0] !== 'REPLCONF' || argv[1] !== 'ACK') {
-              connection.write(Buffer.from(argv[0] === 'PING' ? '+PONG\r\n' : '+OK\r\n'));
-            }
-          }
-        });
-        connection.onClose(() => {});
-      },
-      () => {},
-    );
-  }
-
-  get last(): Connection {
-    const connection = this.connections.at(-1);
-    if (connection === undefined) throw new Error('no connection');
-    return connection;
-  }
+  const strings = keys.map((entry) => ({
+    ...entry,
+    value: { type: 'string', value: Buffer.from(entry.value) } as const,
+  }));
+  return writeDataset([{ db: 0, keys: strings }], {
+    compression: false,
+    checksum: true,
+    header: { redisVersion: '7.0.15', ctimeSeconds: 0, usedMemory: 0 },
+  });
 }
 
 function setup(options: readonly string[] = []): {
   world: SimWorld;
   server: ReturnType<typeof startSimServer>;
-  master: ScriptedMaster;
+  master: FakeMaster;
   client: SimClient;
 } {
   const server = startSimServer({ seed: 11, options: ['--save', '', ...options] });
   const masterHost = server.world.addHost('master', MASTER_ADDRESS);
-  const master = new ScriptedMaster(masterHost);
+  const master = new FakeMaster(masterHost, MASTER_PORT);
   const clientHost = server.world.addHost('client', '10.0.0.3');
   const client = SimClient.open(server.world, clientHost);
   return { world: server.world, server, master, client };
@@ -144,7 +101,7 @@ describe('replica full sync and stream', () => {
     const { world, client, master, server } = setup();
     expect(client.call('SET', 'old', '1')).toBe('+OK\r\n');
     const payload = rdbOf([{ key: 'new', value: 'v' }]);
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(Buffer.from(`+FULLRESYNC ${REPLID} 500\r\n$${payload.length}\r\n`));
       connection.write(payload.subarray(0, 10));
     };
@@ -172,7 +129,7 @@ describe('replica full sync and stream', () => {
     const { world, client, master, server } = setup();
     expect(client.call('SET', 'old', '1')).toBe('+OK\r\n');
     const payload = rdbOf([{ key: 'new', value: 'v' }]);
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(Buffer.from(`+FULLRESYNC ${REPLID} 0\r\n$${payload.length}\r\n`));
       connection.write(payload.subarray(0, 10));
     };
@@ -193,7 +150,7 @@ describe('replica full sync and stream', () => {
       { key: 'gone', value: 'a', expireMs: past },
       { key: 'revived', value: 'b', expireMs: past },
     ]);
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(
         Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 0\r\n$${payload.length}\r\n`), payload]),
       );
@@ -216,7 +173,7 @@ describe('replica full sync and stream', () => {
   it('writes its replication position into its own dump, and promotion shifts the replid', () => {
     const { world, client, master, server } = setup();
     const payload = rdbOf([{ key: 'k', value: 'v' }]);
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(
         Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 40\r\n$${payload.length}\r\n`), payload]),
       );
@@ -259,7 +216,7 @@ describe('handshake settings', () => {
       'pw',
     ]);
     client.call('REPLICAOF', MASTER_ADDRESS, String(MASTER_PORT));
-    world.runUntilTrue(() => master.psyncs.length === 1, 2000);
+    world.runUntilTrue(() => master.psyncs().length === 1, 2000);
     expect(master.received).toEqual([
       ['PING'],
       ['AUTH', 'repl', 'pw'],
@@ -276,7 +233,7 @@ describe('repl-diskless-load', () => {
   function syncWith(options: readonly string[], payload: Buffer) {
     const parts = setup(['--dbfilename', 'mine.rdb', ...options]);
     parts.server.host.disk.writeFileSync('./mine.rdb', Buffer.from('my own dump'));
-    parts.master.onPsync = (connection) => {
+    parts.master.onPsync = (_argv, connection) => {
       connection.write(
         Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 0\r\n$${payload.length}\r\n`), payload]),
       );
@@ -299,13 +256,13 @@ describe('repl-diskless-load', () => {
     // A corrupt payload (a flipped byte breaks the CRC): the data loaded before stays.
     const bad = Buffer.from(rdbOf([{ key: 'other', value: 'x' }]));
     bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(
         Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 0\r\n$${bad.length}\r\n`), bad]),
       );
     };
     server.node.replicaLink?.dropMasterLink();
-    world.runUntilTrue(() => master.psyncs.length === 3, 5000);
+    world.runUntilTrue(() => master.psyncs().length === 3, 5000);
     world.runFor(100);
     expect(client.call('GET', 'new')).toBe('$1\r\nv\r\n');
     expect(client.call('GET', 'other')).toBe('$-1\r\n');
@@ -342,7 +299,7 @@ describe('replica restart', () => {
       '2',
     ]);
     const payload = rdbOf([{ key: 'k', value: 'v' }]);
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(
         Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID} 70\r\n$${payload.length}\r\n`), payload]),
       );
@@ -351,7 +308,7 @@ describe('replica restart', () => {
     // The directive alone starts the link; there was no dump, so no cached master.
     world.runUntilTrue(() => server.node.replicaLink?.connected === true, 10_000);
     expect(server.logs.join('\n')).toContain('Timeout connecting to the MASTER...');
-    expect(master.psyncs[0]).toEqual(['PSYNC', '?', '-1']);
+    expect(master.psyncs()[0]).toEqual(['PSYNC', '?', '-1']);
     world.runFor(50);
     const offset = server.node.repl.masterReplOffset;
     expect(client.call('SAVE')).toBe('+OK\r\n');
@@ -376,13 +333,13 @@ describe('replica restart', () => {
       pid: 5,
     });
     restarted.start(() => {});
-    master.onPsync = (connection) => {
+    master.onPsync = (_argv, connection) => {
       connection.write(
         Buffer.concat([Buffer.from(`+CONTINUE ${REPLID}\r\n`), cmd('SET', 'y', '2')]),
       );
     };
     world.runUntilTrue(() => restarted.replicaLink?.connected === true, 3000);
-    expect(master.psyncs[1]).toEqual(['PSYNC', REPLID, String(offset + 1)]);
+    expect(master.psyncs()[1]).toEqual(['PSYNC', REPLID, String(offset + 1)]);
     world.runFor(50);
     // The stream continued in the db the dump recorded (repl-stream-db 2).
     expect(restarted.databases[2]?.peek('y')).toEqual({ type: 'string', value: Buffer.from('2') });

@@ -14,7 +14,7 @@
  */
 import { encodeDumpPayload } from '@replisim/protocol';
 import { toRdbValue } from '../../persistence/rdb-values.js';
-import { keyOf } from '../lookup.js';
+import { keyOf, lookupReadOrReplyNull } from '../lookup.js';
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
 
 export const dump: Command = defineCommand<string>({
@@ -35,13 +35,8 @@ export const dump: Command = defineCommand<string>({
     return keyOf(argv[1]);
   },
   execute(ctx, key) {
-    const value = ctx.db.lookup(key, ctx.nowMs);
-    if (value === undefined) {
-      ctx.node.stats.keyspaceMisses++;
-      ctx.reply.nullBulk();
-      return undefined;
-    }
-    ctx.node.stats.keyspaceHits++;
+    const value = lookupReadOrReplyNull(ctx, key);
+    if (value === undefined) return undefined;
     const compression = ctx.node.config.rdbcompression;
     ctx.reply.bulk(encodeDumpPayload(toRdbValue(value), { compression }));
     return undefined;

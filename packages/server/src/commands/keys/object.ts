@@ -16,7 +16,7 @@
  */
 
 import type { RedisValue } from '../../keyspace/values.js';
-import { keyOf } from '../lookup.js';
+import { keyOf, lookupReadOrReplyNull } from '../lookup.js';
 import { helpCommand } from '../server/help.js';
 import {
   type Command,
@@ -39,14 +39,8 @@ function withValue(
   key: string,
   reply: (value: RedisValue) => ErrorReply | undefined,
 ): ErrorReply | undefined {
-  const value = ctx.db.lookup(key, ctx.nowMs);
-  if (value === undefined) {
-    ctx.node.stats.keyspaceMisses++;
-    ctx.reply.nullBulk();
-    return undefined;
-  }
-  ctx.node.stats.keyspaceHits++;
-  return reply(value);
+  const value = lookupReadOrReplyNull(ctx, key);
+  return value === undefined ? undefined : reply(value);
 }
 
 function subcommand(

@@ -5,6 +5,7 @@
  * if it holds another type.
  */
 import { WRONG_TYPE } from '../errors.js';
+import { lookupReadOrReplyNull } from '../lookup.js';
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
 
 export const get: Command = defineCommand<string>({
@@ -17,13 +18,8 @@ export const get: Command = defineCommand<string>({
   doc: { summary: 'Get the value of a key', since: '1.0.0', group: 'string', complexity: 'O(1)' },
   parse: (argv) => (argv[1] ?? Buffer.alloc(0)).toString('latin1'),
   execute(ctx, key) {
-    const value = ctx.db.lookup(key, ctx.nowMs);
-    if (value === undefined) {
-      ctx.node.stats.keyspaceMisses++;
-      ctx.reply.nullBulk();
-      return undefined;
-    }
-    ctx.node.stats.keyspaceHits++;
+    const value = lookupReadOrReplyNull(ctx, key);
+    if (value === undefined) return undefined;
     if (value.type !== 'string') return WRONG_TYPE;
     ctx.reply.bulk(value.value);
     return undefined;
