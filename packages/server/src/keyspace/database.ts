@@ -45,7 +45,8 @@ export interface DatabaseHooks {
  * caller announces those (commands/call.ts).
  */
 export interface ChangeObserver {
-  beforeKeyChange(db: Database, key: string): void;
+  /** `deleting`: the key is about to be removed (DEL, expiry, RENAME's source...). */
+  beforeKeyChange(db: Database, key: string, deleting: boolean): void;
   beforeClear(db: Database): void;
 }
 
@@ -115,7 +116,7 @@ export class Database {
 
   /** Stores `value`, clearing any expiry unless `keepTtl` (SET KEEPTTL). */
   set(key: string, value: RedisValue, keepTtl = false): void {
-    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key);
+    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key, false);
     const old = this.entries.get(key);
     if (old === undefined) {
       this.stringBytes += key.length + ENTRY_OVERHEAD_BYTES;
@@ -134,7 +135,7 @@ export class Database {
   /** Sets an absolute expiry instant; the key must exist. */
   setExpiry(key: string, deadlineMs: number): void {
     assert(this.entries.has(key), 'setExpiry on a missing key');
-    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key);
+    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key, false);
     if (!this.expiries.has(key)) this.stringBytes += EXPIRY_OVERHEAD_BYTES;
     this.expiries.set(key, deadlineMs);
   }
@@ -142,7 +143,7 @@ export class Database {
   /** Removes the expiry of `key`; returns whether it had one (PERSIST). */
   removeExpiry(key: string): boolean {
     if (this.changeObserver !== undefined && this.expiries.has(key)) {
-      this.changeObserver.beforeKeyChange(this, key);
+      this.changeObserver.beforeKeyChange(this, key, false);
     }
     if (!this.expiries.delete(key)) return false;
     this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
@@ -157,7 +158,7 @@ export class Database {
   delete(key: string): boolean {
     const old = this.entries.get(key);
     if (old === undefined) return false;
-    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key);
+    if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key, true);
     if (this.expiries.delete(key)) this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
     this.untrackValue(key, old);
     this.stringBytes -= key.length + ENTRY_OVERHEAD_BYTES;
@@ -205,6 +206,15 @@ export class Database {
   /** Number of slots (live keys plus holes): the range SCAN cursors and RANDOMKEY draw from. */
   slotCount(): number {
     return this.slots.length;
+  }
+
+  /**
+   * A live iterator over the stored keys and values, in slot order (a key keeps its place when its
+   * value is replaced; a new key comes last, in the Map as in the slot table). It survives sets
+   * and deletes made while it runs. For snapshots, which walk it between client events.
+   */
+  liveEntries(): IterableIterator<[string, RedisValue]> {
+    return this.entries.entries();
   }
 
   /** The slot of `key`, or undefined if it is not stored. */

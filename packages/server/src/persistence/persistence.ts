@@ -341,14 +341,16 @@ export class Persistence implements ChangeObserver {
   /** A write command is about to change `keys` of `db`, possibly in place. */
   beforeWrite(db: Database, keys: Iterable<string>): void {
     if (!this.observing) return;
-    for (const key of keys) this.beforeKeyChange(db, key);
+    for (const key of keys) this.beforeKeyChange(db, key, false);
   }
 
-  beforeKeyChange(db: Database, key: string): void {
+  beforeKeyChange(db: Database, key: string, deleting: boolean): void {
     const background = this.bgsave?.snapshot;
-    if (background !== undefined && !background.finished) background.beforeKeyChange(db, key);
+    if (background !== undefined && !background.finished) {
+      background.beforeKeyChange(db, key, deleting);
+    }
     const blocking = this.save_?.snapshot;
-    if (blocking !== undefined && !blocking.finished) blocking.beforeKeyChange(db, key);
+    if (blocking !== undefined && !blocking.finished) blocking.beforeKeyChange(db, key, deleting);
   }
 
   beforeClear(db: Database): void {

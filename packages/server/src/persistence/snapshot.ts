@@ -6,21 +6,26 @@
  * fork, so this object keeps the view frozen per key instead (as Dragonfly does):
  *
  * - The snapshot point is the constructor. It records the time, the replication offset, and per
- *   non-empty database its size and expires count (RESIZEDB) and its slot count: the database's
- *   slot table (database.ts) gives every key a slot in insertion order, so the keys that existed at
- *   the snapshot point are exactly those in slots [0, slotEnd), and a key created later (or deleted
- *   and created again) gets a slot >= slotEnd. The snapshot pins the slots (no compaction) until it
- *   finishes or is released. It copies nothing, so starting costs O(databases), not O(keys).
- * - `step(budget)` walks the slots from `position` and serializes keys until the budget (keys,
- *   bytes or monotonic ms) is spent. The caller yields to the event loop between steps, so clients
- *   are served while a save runs.
- * - Before anything changes a key in [position, slotEnd), `beforeKeyChange` writes the key's
- *   current value, which is still its value at the snapshot point: straight into the writer for the
- *   database being written, encoded and held for a later one. `preserved` remembers those keys so
- *   the walk skips them; it holds only keys changed ahead of the walk, never the whole keyspace, so
- *   a save of a million keys allocates no million-entry set. The invariant is: a stored key in
- *   [position, slotEnd) that is not in `preserved` holds its value (and expiry) from the snapshot
- *   point.
+ *   non-empty database its size and expires count (RESIZEDB), its slot count and a live iterator
+ *   over its entries. The database's slot table (database.ts) gives every key a slot in insertion
+ *   order, the same order as its Map: the keys that existed at the snapshot point are exactly those
+ *   in slots [0, slotEnd), and a key created later (or deleted and created again) comes after all
+ *   of them. The snapshot pins the slots (no compaction) until it finishes or is released. It
+ *   copies nothing, so starting costs O(databases), not O(keys).
+ * - `step(budget)` takes keys and values from the live iterator (a sequential walk, no lookup per
+ *   key) until the budget (keys, bytes or monotonic ms) is spent. The caller yields to the event
+ *   loop between steps, so clients are served while a save runs. `remaining` counts the start keys
+ *   the walk has still to reach: every start key still stored comes before every newer key, so
+ *   when it reaches 0 the database's section is complete and newer keys are never visited.
+ * - The walk's position is the slot after the last key it returned; it is only worked out (one
+ *   lookup) when a key changes. Before anything changes a key in [position, slotEnd),
+ *   `beforeKeyChange` writes the key's current value, which is still its value at the snapshot
+ *   point: straight into the writer for the database being written, encoded and held for a later
+ *   one. `preserved` remembers those keys so the walk skips them; it holds only keys changed ahead
+ *   of the walk, never the whole keyspace, so a save of a million keys allocates no million-entry
+ *   set. A pending key that is deleted will never be reached, so it leaves `remaining` then. The
+ *   invariant is: a stored key in [position, slotEnd) that is not in `preserved` holds its value
+ *   (and expiry) from the snapshot point.
  * - `beforeClear(db)` does that for every pending key of `db` at once, before FLUSHDB.
  *
  * The output is pulled with `take()` by a separate sink (the disk file today, replica sockets
@@ -28,7 +33,7 @@
  */
 import { assert } from '@replisim/base';
 import { encodeKeyRecord, type RdbReplicationInfo, RdbWriter } from '@replisim/protocol';
-import type { ChangeObserver, Database } from '../keyspace/database.js';
+import type { ChangeObserver, Database, RedisValue } from '../keyspace/database.js';
 import { toRdbValue } from './rdb-values.js';
 
 /** How much one `step` may do; it stops at the first limit reached. */
@@ -79,8 +84,15 @@ interface PendingDatabase {
   readonly expires: number;
   /** Slots below this held the keys of the snapshot point. */
   readonly slotEnd: number;
-  /** The next slot the walk visits. */
-  position: number;
+  /** The database's entries, in slot order, walked live. */
+  readonly entries: Iterator<[string, RedisValue]>;
+  /** Start keys the walk has not reached yet and that are still stored. */
+  remaining: number;
+  /**
+   * The last key the walk returned (undefined: none yet), or its slot once it has been deleted
+   * (slots are pinned, so the number stays right). The walk's position is the slot after it.
+   */
+  lastWalked: string | number | undefined;
   /** Keys in [position, slotEnd) already written out of order, by beforeKeyChange. */
   readonly preserved: Set<string>;
   /** Pre-images encoded before this database's section started, written when it starts. */
@@ -127,7 +139,9 @@ export class Snapshot implements ChangeObserver {
         size,
         expires: db.expiringCount(),
         slotEnd: db.slotCount(),
-        position: 0,
+        entries: db.liveEntries(),
+        remaining: size,
+        lastWalked: undefined,
         preserved: new Set(),
         held: [],
       });
@@ -173,14 +187,22 @@ export class Snapshot implements ChangeObserver {
         this.finishedFlag = true;
         break;
       }
-      if (section.position >= section.slotEnd) {
+      if (section.remaining === 0) {
         this.closeSection(section);
         continue;
       }
-      const key = section.db.keyAtSlot(section.position++);
-      // A hole (deleted key) or a key written ahead of the walk.
-      if (key === undefined || section.preserved.delete(key)) continue;
-      this.writeKey(section, key);
+      const next = section.entries.next();
+      if (next.done === true) {
+        // Cannot happen while start keys remain (they are still stored, so still ahead).
+        this.closeSection(section);
+        continue;
+      }
+      const [key, value] = next.value;
+      section.lastWalked = key;
+      section.remaining--;
+      // Written already, ahead of the walk.
+      if (section.preserved.delete(key)) continue;
+      this.writeValue(section, key, value);
       written++;
     }
     return written;
@@ -195,26 +217,36 @@ export class Snapshot implements ChangeObserver {
   }
 
   /** ChangeObserver: `key` of `db` is about to change, be created or be deleted. */
-  beforeKeyChange(db: Database, key: string): void {
+  beforeKeyChange(db: Database, key: string, deleting: boolean): void {
     const section = this.pending.get(db.index);
-    if (section === undefined || section.db !== db) return;
-    // Absent (about to be created), created after the snapshot point, or already walked past.
+    // No start key is ahead of the walk any more (after FLUSHDB too, when slots start again at 0).
+    if (section === undefined || section.db !== db || section.remaining === 0) return;
+    // Absent (about to be created), or created after the snapshot point.
     const slot = db.slotOfKey(key);
-    if (slot === undefined || slot < section.position || slot >= section.slotEnd) return;
-    if (section.preserved.has(key)) return;
-    this.preserveKey(section, key);
+    if (slot === undefined || slot >= section.slotEnd) return;
+    if (slot < positionOf(section)) {
+      // Walked past already. If it is the walk's last key, keep its slot before it goes.
+      if (deleting && key === section.lastWalked) section.lastWalked = slot;
+      return;
+    }
+    if (!section.preserved.has(key)) this.preserveKey(section, key);
+    if (deleting) {
+      // The walk will not meet it: it is written, and no longer counts as ahead.
+      section.preserved.delete(key);
+      section.remaining--;
+    }
   }
 
   /** ChangeObserver: `db` is about to be emptied; every pending key is written first. */
   beforeClear(db: Database): void {
     const section = this.pending.get(db.index);
-    if (section === undefined || section.db !== db) return;
-    for (let slot = section.position; slot < section.slotEnd; slot++) {
+    if (section === undefined || section.db !== db || section.remaining === 0) return;
+    for (let slot = positionOf(section); slot < section.slotEnd; slot++) {
       const key = db.keyAtSlot(slot);
       if (key !== undefined && !section.preserved.has(key)) this.preserveKey(section, key);
     }
     // Nothing of the snapshot point is left in this database: the walk has nothing more to do.
-    section.position = section.slotEnd;
+    section.remaining = 0;
     section.preserved.clear();
   }
 
@@ -238,6 +270,10 @@ export class Snapshot implements ChangeObserver {
   private writeKey(section: PendingDatabase, key: string): void {
     const value = section.db.peek(key);
     assert(value !== undefined, 'writeKey needs a stored key');
+    this.writeValue(section, key, value);
+  }
+
+  private writeValue(section: PendingDatabase, key: string, value: RedisValue): void {
     this.writer.key(key, toRdbValue(value), section.db.expiryOf(key));
     this.keysProcessed++;
   }
@@ -260,4 +296,14 @@ export class Snapshot implements ChangeObserver {
     for (const record of section.held.splice(0)) this.writer.raw(record);
     return section;
   }
+}
+
+/** The slot the walk of `section` reaches next: the one after the last key it returned. */
+function positionOf(section: PendingDatabase): number {
+  const last = section.lastWalked;
+  if (last === undefined) return 0;
+  if (typeof last === 'number') return last + 1;
+  const slot = section.db.slotOfKey(last);
+  assert(slot !== undefined, 'the last walked key is stored, or its slot was kept');
+  return slot + 1;
 }
