@@ -6,7 +6,7 @@
  * redis -> redis.
  *
  *   npm run bench:replication              (builds first, then runs this with the defaults)
- *   node bench/replication.mjs [--rounds 3] [--keys 1000000] [--value-bytes 100]
+ *   node bench/replication.mjs [--rounds 5] [--keys 1000000] [--value-bytes 100]
  *                              [--requests 200000] [--pipelines 1,16] [--keyspace 100000]
  *                              [--servers redis,replisim] [--quiet-wait 60] [--quiet-until HH:MM]
  *                              [--out BENCHMARKS.md]
@@ -35,6 +35,9 @@
  * --replisim-node-args passes flags to node for every replisim-server (master and replica; for
  * example --cpu-prof: the profile is written when the server exits, which SHUTDOWN NOSAVE does).
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine, markdownTable, median, percentiles } from './report.mjs';
 import { parseInfo } from './resp-client.mjs';
@@ -45,6 +48,7 @@ import {
   guarded,
   nowMs,
   POLL_MS,
+  root,
   runAsScript,
   runTool,
   sleep,
@@ -62,7 +66,7 @@ function parseOptions(list) {
   const { options, values } = readComparisonOptions(list, {
     section: 'replication',
     script: 'bench/replication.mjs',
-    extraDefaults: { requests: '200000', pipelines: '1,16', keyspace: '100000' },
+    extraDefaults: { rounds: '5', requests: '200000', pipelines: '1,16', keyspace: '100000' },
   });
   const pipelines = values.pipelines.split(',').map(Number);
   if (pipelines.some((depth) => !Number.isSafeInteger(depth) || depth <= 0)) {
@@ -410,10 +414,10 @@ function probeLine(samples, options) {
   return `Visibility probes per run (median): ${parts.join('; ')}.`;
 }
 
-function reportBody(rows, samples, options, quiet) {
+function reportBody(rows, samples, options, quiet, build) {
   const pipelines = options.pipelines.map((p) => `-P ${p}`).join(' and ');
   return [
-    machineLine(),
+    `${machineLine()} replisim at commit ${build.commit}, built ${build.builtAt} UTC.`,
     `Full sync: DEBUG POPULATE ${options.keys} key ${options.valueBytes}. Writes: redis-benchmark -t set -n ${options.requests} -r ${options.keyspace} -d ${options.valueBytes} -c ${CLIENTS}, ${pipelines}; probes every ${PROBE_INTERVAL_MS} ms.`,
     `Median of ${options.rounds} alternating rounds (the range of the rounds in parentheses); ${quietLine(quiet)}`,
     digestLine(samples, options),
@@ -438,15 +442,55 @@ function describe(round, r) {
   );
 }
 
+/**
+ * The replisim build being measured: HEAD's commit and the newest file under packages/*\/dist. Other
+ * people rebuild in this workspace; a run whose rounds measured two builds is not a comparison.
+ */
+function buildIdentity() {
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  let newestMs = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else newestMs = Math.max(newestMs, statSync(path).mtimeMs);
+    }
+  };
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    const dist = join(root, 'packages', pkg, 'dist');
+    if (existsSync(dist)) walk(dist);
+  }
+  const changes = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', 'packages'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return {
+    commit: `${commit.stdout.trim() || '?'}${changes.stdout.trim() ? ' with uncommitted changes' : ''}`,
+    builtAt: new Date(newestMs).toISOString().slice(0, 16).replace('T', ' '),
+  };
+}
+
 export async function runReplicationBench(argv) {
   const options = parseOptions(argv);
+  const build = buildIdentity();
   const samples = await runComparison({
     options,
     measureOnce,
     describe,
     metrics: metricsFor(options),
-    reportBody: (rows, samples, quiet) => reportBody(rows, samples, options, quiet),
+    reportBody: (rows, samples, quiet) => reportBody(rows, samples, options, quiet, build),
     npmScript: 'bench:replication',
+    beforeWrite: () => {
+      const after = buildIdentity();
+      if (after.builtAt !== build.builtAt) {
+        throw new Error(
+          `the replisim build changed during the run (${build.builtAt} -> ${after.builtAt} UTC): its rounds measured different code, so the section is not written`,
+        );
+      }
+    },
   });
   process.stdout.write(`${digestLine(samples, options)}\n`);
 }

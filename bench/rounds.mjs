@@ -158,7 +158,8 @@ export function quietLine(quiet) {
  * A whole comparison: checks that replisim is built, runs the rounds, prints the table and writes
  * the section. `bench` holds the options, `measureOnce(name, options, round)`,
  * `describe(round, result)` (the line printed per measurement), the `metrics` of the table,
- * `reportBody(rows, samples, quiet)` (the section's text) and `npmScript` (for the build hint).
+ * `reportBody(rows, samples, quiet)` (the section's text), `npmScript` (for the build hint) and
+ * optionally `beforeWrite()`, which may throw to keep a run that went wrong out of the file.
  */
 export async function runComparison(bench) {
   const { options } = bench;
@@ -177,6 +178,7 @@ export async function runComparison(bench) {
   const rows = summarize(samples, bench.metrics, options.servers);
   printTable(rows, options.servers);
   if (options.write) {
+    bench.beforeWrite?.();
     writeSection(options.out, options.section, bench.reportBody(rows, samples, quiet));
   }
   return samples;
