@@ -15,6 +15,7 @@
  */
 import { type SimDisk, SimWorld } from '@replisim/base';
 import { ScenarioDriver, type ScenarioResult } from '../scenario.js';
+import { ModelWriter } from '../sim/model-writer.js';
 import { infoField, replyText } from '../sim/resp-client.js';
 import { SimNode } from '../sim/sim-node.js';
 import { Timeline } from '../timeline.js';
@@ -64,13 +65,23 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
   const random = clientHost.env.random.fork();
   const timeline = new Timeline(world.now());
   const node = new SimNode(nodeHost, { options: ['--save', '', '--dir', DATA_DIR] });
-  const model: Model = new Map();
-  let writesAcked = 0;
 
   // 1. Boot with an empty disk.
   node.boot();
   driver.waitFor(() => node.serving, 'the first boot');
   timeline.add(world.now(), 'node1', 'boots with no dump.rdb: empty dataset');
+
+  // The writer: one write in flight, the next one writeIntervalMs after each reply; its model
+  // starts with the loaded keys. A BGSAVE goes out on its connection between two writes.
+  const writer = driver.connect(NODE_ADDRESS);
+  const modelWriter = new ModelWriter(clientHost.env, writer, random, {
+    keys,
+    intervalMs: writeIntervalMs,
+    waitEvery: 0,
+    waitReplicas: 0,
+    waitTimeoutMs: 0,
+  });
+  const model: Model = modelWriter.model;
 
   // 2. Load the initial dataset.
   const loader = driver.connect(NODE_ADDRESS);
@@ -86,53 +97,24 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
   }
   timeline.add(world.now(), 'client', `loads ${keys} keys with MSET`);
 
-  // 3. The writer: one write in flight, the next one writeIntervalMs after each reply. A BGSAVE
-  // queued with `snapshot` goes out on the same connection between two writes.
-  const writer = driver.connect(NODE_ADDRESS);
-  let writerStopped = false;
-  const queuedSnapshots: (() => void)[] = [];
-  const next = (): void => {
-    if (!writerStopped) clientHost.env.timers.after(writeIntervalMs, writeOnce);
-  };
-  function writeOnce(): void {
-    if (writerStopped) return;
-    const snapshot = queuedSnapshots.shift();
-    if (snapshot !== undefined) {
-      snapshot();
-      return;
-    }
-    const roll = random.int(10);
-    const key = roll < 2 ? `counter:${random.int(10)}` : `user:${random.int(keys + keys / 10)}`;
-    const argv =
-      roll < 2
-        ? ['INCR', key]
-        : roll < 3
-          ? ['DEL', key]
-          : ['SET', key, `v${writesAcked}-${random.hex(6)}`];
-    writer.send(argv, (reply) => {
-      if (reply === undefined || reply.kind === 'error') return;
-      writesAcked++;
-      if (argv[0] === 'DEL') model.delete(key);
-      else if (argv[0] === 'INCR') model.set(key, String(Number(model.get(key) ?? '0') + 1));
-      else model.set(key, argv[2] ?? '');
-      next();
-    });
-  }
   const snapshot = (label: string): SnapshotPoint => {
     let point: SnapshotPoint | undefined;
-    queuedSnapshots.push(() => {
-      const taken = { label, writes: writesAcked, model: new Map(model) };
-      writer.send(['BGSAVE'], (reply) => {
+    let taken: SnapshotPoint | undefined;
+    modelWriter.interpose(['BGSAVE'], {
+      // Every write before the BGSAVE is acknowledged when it goes out, none after it.
+      onSend: () => {
+        taken = { label, writes: modelWriter.acked, model: new Map(model) };
+      },
+      onReply: (reply) => {
         const text =
           reply?.kind === 'error' ? `(error) ${reply.value}` : (replyText(reply) ?? 'no reply');
         timeline.add(
           world.now(),
           'client',
-          `${label}: BGSAVE -> ${text}\nsnapshot point: after write #${taken.writes}`,
+          `${label}: BGSAVE -> ${text}\nsnapshot point: after write #${taken?.writes ?? 0}`,
         );
         point = taken;
-        next();
-      });
+      },
     });
     driver.waitFor(() => point !== undefined, `the reply to ${label}'s BGSAVE`);
     if (point === undefined) throw new Error('unreachable');
@@ -155,12 +137,12 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
     };
   };
 
-  writeOnce();
+  modelWriter.start();
   world.runFor(500);
   timeline.add(
     world.now(),
     'client',
-    `writes continuously (SET, INCR, DEL), one every ${writeIntervalMs} ms: ${writesAcked} acknowledged so far`,
+    `writes continuously (SET, INCR, DEL), one every ${writeIntervalMs} ms: ${modelWriter.acked} acknowledged so far`,
   );
 
   // 4. The first snapshot, which completes.
@@ -177,7 +159,7 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
   timeline.add(
     world.now(),
     'node1',
-    `snapshot #1 done (${progress.status}): dump.rdb is ${dumpBytes} bytes, fsynced and renamed into place\n${writesAcked - first.writes} writes were acknowledged while it ran; they are not in it`,
+    `snapshot #1 done (${progress.status}): dump.rdb is ${dumpBytes} bytes, fsynced and renamed into place\n${modelWriter.acked - first.writes} writes were acknowledged while it ran; they are not in it`,
   );
 
   // 5. The second snapshot, interrupted by a power loss part-way through: at a random moment
@@ -190,8 +172,8 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
   const state = progress.inProgress
     ? savingState(nodeHost.disk, dumpBytes)
     : 'it had already finished';
-  const ackedAtCrash = writesAcked;
-  writerStopped = true;
+  const ackedAtCrash = modelWriter.acked;
+  modelWriter.stop();
   node.crash();
   timeline.add(
     world.now(),

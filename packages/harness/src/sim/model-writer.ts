@@ -11,7 +11,7 @@
  * list of outcomes says, write by write, how many copies the master could vouch for at the time.
  */
 import type { Env, Random } from '@replisim/base';
-import type { RespClient } from './resp-client.js';
+import type { ReplyHandler, RespClient } from './resp-client.js';
 
 export interface ModelWriterOptions {
   /** Writes go to `user:0` .. `user:<keys * 1.1>` (some new keys), and ten counters. */
@@ -31,6 +31,12 @@ export interface WaitOutcome {
   readonly replicas: number;
 }
 
+/** What `interpose` tells its caller: when the command goes out, and its reply. */
+export interface InterposeHandlers {
+  readonly onSend?: () => void;
+  readonly onReply: ReplyHandler;
+}
+
 export class ModelWriter {
   /** The dataset the acknowledged writes made, key -> value (counters as decimal strings). */
   readonly model: Map<string, string> = new Map();
@@ -45,6 +51,11 @@ export class ModelWriter {
   private readonly options: ModelWriterOptions;
   private running = false;
   private inFlight = false;
+  /** Commands to send between two writes (see `interpose`), oldest first. */
+  private readonly interposed: {
+    readonly argv: readonly string[];
+    readonly handlers: InterposeHandlers;
+  }[] = [];
 
   constructor(env: Env, client: RespClient, random: Random, options: ModelWriterOptions) {
     this.env = env;
@@ -65,6 +76,16 @@ export class ModelWriter {
     this.running = false;
   }
 
+  /**
+   * Sends `argv` on the writer's connection right after the write in flight (or now, if none): its
+   * place in the stream of writes is exact, after write #acked and before the next one. A BGSAVE
+   * sent this way has a snapshot point the model can name.
+   */
+  interpose(argv: readonly string[], handlers: InterposeHandlers): void {
+    this.interposed.push({ argv, handlers });
+    if (this.running && !this.inFlight) this.sendNext();
+  }
+
   /** Stopped, with no request waiting for its reply: the model is final. */
   get idle(): boolean {
     return !this.running && !this.inFlight;
@@ -76,6 +97,18 @@ export class ModelWriter {
 
   private sendNext(): void {
     if (!this.running || this.inFlight) return;
+    const interposed = this.interposed.shift();
+    if (interposed !== undefined) {
+      this.inFlight = true;
+      interposed.handlers.onSend?.();
+      this.client.send(interposed.argv, (reply) => {
+        this.inFlight = false;
+        interposed.handlers.onReply(reply);
+        if (reply === undefined) this.running = false;
+        else this.scheduleNext();
+      });
+      return;
+    }
     const { waitEvery } = this.options;
     const lastWait = this.waits[this.waits.length - 1];
     if (waitEvery > 0 && this.acked > 0 && this.acked % waitEvery === 0) {
