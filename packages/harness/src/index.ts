@@ -11,7 +11,12 @@
  *                   crash-during-bgsave the persistence story
  * - bin/replisim.ts `replisim list | run <scenario> [--seed N]`
  */
-export { ScenarioDriver, type ScenarioResult, WAIT_MS_MAX } from './scenario.js';
+export {
+  ScenarioDriver,
+  type ScenarioResult,
+  WAIT_MS_MAX,
+  type WriterScenarioOptions,
+} from './scenario.js';
 export { runCrashDuringBgsave } from './scenarios/crash-during-bgsave.js';
 export {
   FLAGSHIP_SCENARIO,

@@ -19,6 +19,15 @@ export interface ScenarioResult {
   readonly verdict: string[];
 }
 
+/** The knobs every writer-driven scenario takes; the defaults are each scenario's own. */
+export interface WriterScenarioOptions {
+  readonly seed: number;
+  /** Keys loaded before the story starts. */
+  readonly keys?: number;
+  /** Simulated ms between a write's reply and the next write. */
+  readonly writeIntervalMs?: number;
+}
+
 /** How long a scenario waits for one thing to happen, in simulated ms, before it calls itself stuck. */
 export const WAIT_MS_MAX = 60_000;
 

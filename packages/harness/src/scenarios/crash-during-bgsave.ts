@@ -14,19 +14,13 @@
  * at the last completed snapshot point, and counts the acknowledged writes the crash took away.
  */
 import { type SimDisk, SimWorld } from '@replisim/base';
-import { ScenarioDriver, type ScenarioResult } from '../scenario.js';
+import { ScenarioDriver, type ScenarioResult, type WriterScenarioOptions } from '../scenario.js';
 import { ModelWriter } from '../sim/model-writer.js';
 import { infoField, replyText } from '../sim/resp-client.js';
 import { SimNode } from '../sim/sim-node.js';
 import { Timeline } from '../timeline.js';
 
-export interface CrashDuringBgsaveOptions {
-  readonly seed: number;
-  /** Keys loaded before the first snapshot. */
-  readonly keys?: number;
-  /** Simulated ms between two writes of the writer client. */
-  readonly writeIntervalMs?: number;
-}
+export type CrashDuringBgsaveOptions = WriterScenarioOptions;
 
 const NODE_ADDRESS = '10.0.0.1';
 const CLIENT_ADDRESS = '10.0.0.2';

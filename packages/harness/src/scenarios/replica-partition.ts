@@ -21,19 +21,13 @@
  */
 import { SimWorld } from '@replisim/base';
 import type { RespValue } from '@replisim/protocol';
-import { ScenarioDriver, type ScenarioResult } from '../scenario.js';
+import { ScenarioDriver, type ScenarioResult, type WriterScenarioOptions } from '../scenario.js';
 import { ModelWriter, type WaitOutcome } from '../sim/model-writer.js';
 import { infoField, type RespClient, replyText } from '../sim/resp-client.js';
 import { NODE_PORT, SimNode } from '../sim/sim-node.js';
 import { Timeline } from '../timeline.js';
 
-export interface ReplicaPartitionOptions {
-  readonly seed: number;
-  /** Keys loaded before the replicas attach. */
-  readonly keys?: number;
-  /** Simulated ms between a write's reply and the next write. */
-  readonly writeIntervalMs?: number;
-}
+export type ReplicaPartitionOptions = WriterScenarioOptions;
 
 const MASTER_ADDRESS = '10.0.0.1';
 const REPLICA_A_ADDRESS = '10.0.0.2';
