@@ -22,7 +22,7 @@
 import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { capturePropagation, expectSameCommands } from './support/replication-stream.js';
+import { expectSamePropagation } from './support/replication-stream.js';
 import { startReplisimNode } from './support/replisim-node.js';
 import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
 
@@ -517,25 +517,7 @@ describe('key commands, OBJECT and DEBUG against redis-server 7.0.15', () => {
   const pair = (): Ports => servers().ports;
 
   it('propagates the same forms as Redis to replicas', async () => {
-    const ports = pair();
-    await flushBoth(ports);
-    const [redisClient, replisimClient] = await Promise.all([
-      RawClient.connect(ports.redis),
-      RawClient.connect(ports.replisim),
-    ]);
-    try {
-      const streams = await capturePropagation(servers(), '$4\r\ndone\r\n', async () => {
-        for (const argv of PROPAGATION_SCRIPT) {
-          const expected = await redisClient.call(...argv);
-          const actual = await replisimClient.call(...argv);
-          expect(printable(actual.bytes), label(argv)).toBe(printable(expected.bytes));
-        }
-      });
-      expectSameCommands(streams.replisim, streams.redis);
-    } finally {
-      redisClient.close();
-      replisimClient.close();
-    }
+    await expectSamePropagation(servers(), PROPAGATION_SCRIPT);
   });
 
   it('allows DEBUG from loopback by default (replisim defaults enable-debug-command to local)', async () => {

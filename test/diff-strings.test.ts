@@ -19,7 +19,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
-import { capturePropagation, expectSameCommands } from './support/replication-stream.js';
+import { expectSamePropagation } from './support/replication-stream.js';
 import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
 
 type Protocol = 2 | 3;
@@ -584,24 +584,7 @@ describe('string commands against redis-server 7.0.15', () => {
   const pair = (): Ports => servers().ports;
 
   it('propagates the same forms as Redis to replicas', async () => {
-    const ports = pair();
-    await flushBoth(ports);
-    const [redisClient, replisimClient] = await Promise.all([
-      RawClient.connect(ports.redis),
-      RawClient.connect(ports.replisim),
-    ]);
-    try {
-      const streams = await capturePropagation(servers(), '$4\r\ndone\r\n', async () => {
-        for (const argv of PROPAGATION_SCRIPT) {
-          await redisClient.call(...argv);
-          await replisimClient.call(...argv);
-        }
-      });
-      expectSameCommands(streams.replisim, streams.redis);
-    } finally {
-      redisClient.close();
-      replisimClient.close();
-    }
+    await expectSamePropagation(servers(), PROPAGATION_SCRIPT);
   });
 
   for (const protocol of [2, 3] as const) {

@@ -4,12 +4,14 @@
  * payload; streamCommands decodes a stream into argv lines without SELECT and PING; and
  * expectSameCommands compares two of them, treating 13-digit arguments as deadlines that may differ
  * by the few seconds between the two servers' runs; capturePropagation records what both servers
- * of a differential pair propagate while a test runs its writes.
+ * of a differential pair propagate while a test runs its writes; expectSamePropagation runs a
+ * script on both and requires the same replies and the same propagated commands.
  */
 import { connect, type Socket } from 'node:net';
 import { RespDecoder } from '@replisim/protocol';
 import { expect } from 'vitest';
-import type { ServerPair } from './server-pair.js';
+import { RawClient } from './raw-client.js';
+import { flushBoth, type ServerPair } from './server-pair.js';
 
 /** Parses a replication stream into commands, without SELECT and PING. */
 export function streamCommands(bytes: Buffer): string[][] {
@@ -130,5 +132,42 @@ export async function capturePropagation(
   } finally {
     unsubscribe();
     sync.close();
+  }
+}
+
+/** The marker every propagation script ends with (`SET done 1`), as it appears in a stream. */
+const DONE_MARKER = '$4\r\ndone\r\n';
+
+/**
+ * Flushes both servers, sends `script` (which must end with `SET done 1`) to each, one command at a
+ * time, requires byte-identical replies, and then the same propagated commands. Returns both
+ * streams for checks of their own (a rewrite really happened, not just two empty streams).
+ */
+export async function expectSamePropagation(
+  servers: ServerPair,
+  script: readonly (readonly (string | Buffer)[])[],
+): Promise<PropagatedCommands> {
+  const ports = { redis: servers.redis.port, replisim: servers.replisim.port };
+  await flushBoth(ports);
+  const [redisClient, replisimClient] = await Promise.all([
+    RawClient.connect(ports.redis),
+    RawClient.connect(ports.replisim),
+  ]);
+  try {
+    const streams = await capturePropagation(servers, DONE_MARKER, async () => {
+      for (const argv of script) {
+        const expected = await redisClient.call(...argv);
+        const actual = await replisimClient.call(...argv);
+        const where = argv
+          .map((arg) => (typeof arg === 'string' ? arg : `<${arg.toString('hex')}>`))
+          .join(' ');
+        expect(actual.bytes.toString('latin1'), where).toBe(expected.bytes.toString('latin1'));
+      }
+    });
+    expectSameCommands(streams.replisim, streams.redis);
+    return streams;
+  } finally {
+    redisClient.close();
+    replisimClient.close();
   }
 }
