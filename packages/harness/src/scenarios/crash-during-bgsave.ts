@@ -79,16 +79,7 @@ export function runCrashDuringBgsave(options: CrashDuringBgsaveOptions): Scenari
 
   // 2. Load the initial dataset.
   const loader = driver.connect(NODE_ADDRESS);
-  for (let first = 0; first < keys; first += LOAD_BATCH) {
-    const argv = ['MSET'];
-    for (let i = first; i < Math.min(keys, first + LOAD_BATCH); i++) {
-      const key = `user:${i}`;
-      const value = `profile-${i}-${random.hex(8)}`;
-      argv.push(key, value);
-      model.set(key, value);
-    }
-    driver.request(loader, argv);
-  }
+  for (const argv of modelWriter.initialLoad(LOAD_BATCH)) driver.request(loader, argv);
   timeline.add(world.now(), 'client', `loads ${keys} keys with MSET`);
 
   const snapshot = (label: string): SnapshotPoint => {

@@ -125,17 +125,7 @@ export function runReplicaPartition(options: ReplicaPartitionOptions): ScenarioR
     waitReplicas: WAIT_REPLICAS,
     waitTimeoutMs: WAIT_TIMEOUT_MS,
   });
-  for (let first = 0; first < keys; first += LOAD_BATCH) {
-    const argv = ['MSET'];
-    for (let i = first; i < Math.min(keys, first + LOAD_BATCH); i++) {
-      const key = `user:${i}`;
-      const value = `profile-${i}-${random.hex(8)}`;
-      argv.push(key, value);
-      // The load is acknowledged before the writer starts: it is where the model begins.
-      writer.model.set(key, value);
-    }
-    driver.request(observer, argv);
-  }
+  for (const argv of writer.initialLoad(LOAD_BATCH)) driver.request(observer, argv);
   timeline.add(
     world.now(),
     'master',

@@ -77,6 +77,27 @@ export class ModelWriter {
   }
 
   /**
+   * The MSET commands (`batch` keys each) that load `user:0` .. `user:<keys - 1>` before the story
+   * starts. Their values go into the model now: the scenario sends them and waits for the replies
+   * before starting the writer, so the load is where the model begins.
+   */
+  initialLoad(batch: number): string[][] {
+    const { keys } = this.options;
+    const commands: string[][] = [];
+    for (let first = 0; first < keys; first += batch) {
+      const argv = ['MSET'];
+      for (let i = first; i < Math.min(keys, first + batch); i++) {
+        const key = `user:${i}`;
+        const value = `profile-${i}-${this.random.hex(8)}`;
+        argv.push(key, value);
+        this.model.set(key, value);
+      }
+      commands.push(argv);
+    }
+    return commands;
+  }
+
+  /**
    * Sends `argv` on the writer's connection right after the write in flight (or now, if none): its
    * place in the stream of writes is exact, after write #acked and before the next one. A BGSAVE
    * sent this way has a snapshot point the model can name.

@@ -98,11 +98,19 @@ const LOADING_MESSAGE = 'LOADING Redis is loading the dataset in memory';
 const MISCONF_MESSAGE =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
+/**
+ * Whether `test` holds for `command` or, for EXEC, for any command its transaction queued: the
+ * shape of Redis's is_write_command and is_denystale_command (cmd flags, or mstate's flags).
+ */
+function commandOrQueued(command: Command, client: Client, test: (c: Command) => boolean): boolean {
+  if (test(command)) return true;
+  if (command.fullName !== 'exec' || client.transaction === undefined) return false;
+  return client.transaction.commands.some((queued) => test(queued.command));
+}
+
 /** Redis's is_write_command: a write, or EXEC of a transaction that queued one. */
 function isWriteCommand(command: Command, client: Client): boolean {
-  if (command.flags.includes('write')) return true;
-  if (command.fullName !== 'exec' || client.transaction === undefined) return false;
-  return client.transaction.commands.some((queued) => queued.command.flags.includes('write'));
+  return commandOrQueued(command, client, (c) => c.flags.includes('write'));
 }
 
 const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
@@ -112,9 +120,7 @@ const MASTERDOWN_MESSAGE =
 
 /** Redis's is_denystale_command: not flagged 'stale', or EXEC of a queued command that is not. */
 function deniedWhileStale(command: Command, client: Client): boolean {
-  if (!command.flags.includes('stale')) return true;
-  if (command.fullName !== 'exec' || client.transaction === undefined) return false;
-  return client.transaction.commands.some((queued) => !queued.command.flags.includes('stale'));
+  return commandOrQueued(command, client, (c) => !c.flags.includes('stale'));
 }
 
 /** is_may_replicate_command || is_write_command || is_read_command. */
