@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@replisim/source'] },
   ssr: { resolve: { conditions: ['@replisim/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'scenarios/src/**/*.test.ts', 'test/**/*.test.ts'],
     // The JSON report is what .ci/run counts for its "N passed, N failed, N skipped" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

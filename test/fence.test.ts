@@ -2,9 +2,9 @@
  * The determinism fence (DESIGN.md Principle 1): code that must run in the simulator may not reach
  * time, timers, sockets, files or randomness except through its Env.
  *
- * Method: read every source file under packages/{base,protocol,replica,server}/src and
- * packages/harness/src/sim, skipping src/real/ (the real adapters), bin/ (the thin entry points) and
- * *.test.ts, strip comments (so prose may name the APIs it avoids), and search for the forbidden
+ * Method: read every source file under packages/{base,protocol,replica,server,harness}/src and
+ * scenarios/src, skipping src/real/ (the real adapters), bin/ (the thin entry points), the harness's
+ * cli/ (run folders on disk) and backends/process|container/ (real processes), and *.test.ts, strip comments (so prose may name the APIs it avoids), and search for the forbidden
  * names. Every hit is reported as file:line. The scanner is itself tested on planted samples, and on
  * src/real/ (which must show hits), so the fence cannot pass by scanning nothing.
  */
@@ -20,7 +20,8 @@ const SCANNED_DIRS = [
   'packages/protocol/src',
   'packages/replica/src',
   'packages/server/src',
-  'packages/harness/src/sim',
+  'packages/harness/src',
+  'scenarios/src',
 ];
 
 interface Rule {
@@ -136,6 +137,10 @@ function excluded(path: string): boolean {
   return (
     normalized.includes('/src/real/') ||
     normalized.includes('/bin/') ||
+    normalized.includes('/harness/src/cli/') ||
+    normalized.endsWith('/harness/src/cli.ts') ||
+    normalized.includes('/backends/process/') ||
+    normalized.includes('/backends/container/') ||
     normalized.endsWith('.test.ts')
   );
 }
@@ -207,6 +212,9 @@ describe('determinism fence', () => {
     const { files, hits } = scanDirs(SCANNED_DIRS, { exclude: true });
     const scanned = files.map((file) => relative(ROOT, file).split('\\').join('/'));
     expect(scanned).toContain('packages/base/src/sim/scheduler.ts');
+    expect(scanned).toContain('packages/harness/src/cluster/cluster.ts');
+    expect(scanned).toContain('scenarios/src/replica-partition.ts');
+    expect(scanned.some((file) => file.includes('/harness/src/cli/'))).toBe(false);
     expect(scanned.some((file) => file.includes('/src/real/'))).toBe(false);
     expect(scanned.some((file) => file.endsWith('.test.ts'))).toBe(false);
     expect(format(hits), `forbidden APIs outside src/real/:\n${format(hits).join('\n')}`).toEqual(

@@ -6,7 +6,7 @@
  * Persistence is off unless the options add save rules (`--save ''` first, as redis-server.ts does),
  * so no test saves a dump.rdb into the working directory behind its back.
  */
-import { createRealEnv } from '@replisim/base';
+import { createRealEnv } from '@replisim/base/real';
 import { loadConfig, ServerNode } from '@replisim/server';
 
 export interface ReplisimNode {

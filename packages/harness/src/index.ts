@@ -1,34 +1,61 @@
 /**
- * @replisim/harness: scenarios in the simulator, with a timeline and a verdict, and the `replisim`
- * binary that runs them. Later work adds real-process backends, workloads with recorded histories,
- * fault schedules and property-based checkers.
+ * @replisim/harness: clusters of replisim (or Redis) nodes, workloads with recorded histories,
+ * faults, checkers and runs. Scenarios (the top-level `scenarios/` workspace) use only this API.
  *
- * - scenario.ts     the result shape and the driver (connect, request, wait for simulated events)
- * - timeline.ts     what happened when, printed as the story
- * - sim/            a callback RESP client, a node on a simulated host that can crash and reboot,
- *                   a writer whose acknowledged writes are the model
- * - scenarios/      the scenarios by name (index.ts); replica-partition is the flagship,
- *                   crash-during-bgsave the persistence story
- * - bin/replisim.ts `replisim list | run <scenario> [--seed N]`
+ * Imports run one way: cli -> run -> backends, workload -> cluster -> client, history; checkers
+ * read only histories.
+ * - cluster/    Cluster (nodes, clients, waits, fault verbs), the Backend interface, NodeState
+ *               from INFO, node events from log lines
+ * - backends/   sim/: the deterministic simulator (later process/ and container/)
+ * - client/     RespClient (callbacks over an Env connection) and RecordingClient (every op recorded)
+ * - workload/   RegisterWriter (acknowledged writes are the model), unique values from nanoid
+ * - history/    ops (invoke/ok/fail/info) and node events on one index; JSON lines in and out
+ * - checkers/   snapshot recovery, offsets, stream prefix, convergence, the lost-write ledger
+ * - run/        Scenario, runScenario (safety then liveness, verdict), the terminal timeline
+ * - cli/        the `replisim` command (run folders need node:fs, so they live here)
  */
+export { SimBackend } from './backends/sim/sim-backend.js';
+export { NODE_PORT, SimNode } from './backends/sim/sim-node.js';
+export type { Finding, Severity } from './checkers/finding.js';
+export { runCheckers } from './checkers/index.js';
+export { checkLostWrites, LOST_WRITES } from './checkers/lost-writes.js';
+export { checkSnapshotRecovery, SNAPSHOT_RECOVERY } from './checkers/snapshot-recovery.js';
+export { RecordingClient } from './client/recording-client.js';
+export { infoField, RespClient, replyLine, replyText } from './client/resp-client.js';
 export {
-  ScenarioDriver,
-  type ScenarioResult,
-  WAIT_MS_MAX,
-  type WriterScenarioOptions,
-} from './scenario.js';
-export { runCrashDuringBgsave } from './scenarios/crash-during-bgsave.js';
+  type Backend,
+  type DiskFault,
+  type LatencyFault,
+  type NodeSpec,
+  type Undo,
+  UnsupportedFault,
+} from './cluster/backend.js';
+export { CLIENTS, Cluster, HARNESS_NODE_OPTIONS } from './cluster/cluster.js';
+export { eventOfLogLine, logMessage } from './cluster/log-events.js';
+export { infoFields, type NodeState, parseNodeState } from './cluster/node-state.js';
+export { WAIT_MS_DEFAULT, WaitTimedOut } from './cluster/waits.js';
+export { History } from './history/history.js';
+export { parseEvents, parseOps, toJsonLines } from './history/jsonl.js';
+export type {
+  HistoryRecord,
+  NodeEvent,
+  NodeEventKind,
+  Op,
+  OpFunction,
+  OpType,
+} from './history/op.js';
 export {
-  FLAGSHIP_SCENARIO,
-  findScenario,
-  SCENARIOS,
-  type ScenarioEntry,
-} from './scenarios/index.js';
+  CONVERGENCE_MS_MAX,
+  type RunOptions,
+  type RunResult,
+  runScenario,
+} from './run/run-scenario.js';
+export { defineScenario, type Scenario, type ScenarioContext } from './run/scenario.js';
+export { renderTimeline } from './run/timeline.js';
+export { decideVerdict, exitCodeOf, type Verdict } from './run/verdict.js';
 export {
-  type ReplicaPartitionOptions,
-  runReplicaPartition,
-} from './scenarios/replica-partition.js';
-export { ModelWriter, type ModelWriterOptions, type WaitOutcome } from './sim/model-writer.js';
-export { infoField, RespClient, replyText } from './sim/resp-client.js';
-export { NODE_PORT, SimNode } from './sim/sim-node.js';
-export { Timeline, type TimelineEntry } from './timeline.js';
+  RegisterWriter,
+  type RegisterWriterOptions,
+  type WaitOutcome,
+} from './workload/register-writer.js';
+export { uniqueIds } from './workload/unique-values.js';

@@ -8,6 +8,10 @@
  * boots a new incarnation with a fresh `env`; the caller builds new software on it. The old Env stays
  * inert, so stale software cannot act after its crash.
  *
+ * Two lesser deaths: `kill()` is a process death (kill -9) on a machine that stays up, so the page
+ * cache survives and every write the software made is still there at the restart, synced or not;
+ * `pause()`/`resume()` are SIGSTOP/SIGCONT (life.ts).
+ *
  * Time: monotonic time is the world's virtual time; wall time is the world's start instant plus
  * virtual time plus this host's skew, which the harness may set or step at any moment.
  */
@@ -103,6 +107,32 @@ export class SimHost {
     this.life.kill();
     this.network.crashHost(this.name);
     this.disk.crash();
+  }
+
+  /**
+   * Process death without power loss (kill -9): the software stops and its connections reset, but
+   * the disk keeps everything written, synced or not, because the OS's page cache survives.
+   */
+  kill(): void {
+    assert(this.upFlag, `kill: host ${this.name} is already down`);
+    this.upFlag = false;
+    this.life.kill();
+    this.network.crashHost(this.name);
+  }
+
+  get paused(): boolean {
+    return this.life.paused;
+  }
+
+  /** SIGSTOP: nothing runs, sockets stay open (life.ts). */
+  pause(): void {
+    assert(this.upFlag, `pause: host ${this.name} is down`);
+    this.life.pause();
+  }
+
+  /** SIGCONT. */
+  resume(): void {
+    this.life.resume();
   }
 
   /** Boots a new incarnation and returns its Env (also `host.env` from now on). */

@@ -17,6 +17,7 @@ export type { FaultHandle, LatencyRange, LinkFaultKind } from './links.js';
 export * from './scheduler.js';
 export { SimConnection } from './sim-connection.js';
 export {
+  type DiskObserver,
   type DiskOperation,
   diskError,
   SIM_DISK_DEFAULTS,

@@ -6,6 +6,11 @@
  * current incarnation, which remembers the pending events. `kill()` cancels all of them at once, so
  * nothing the old software asked for ever runs after the crash, and calls it makes on its stale Env
  * are ignored. A restart creates a new Life (and a new Env) for the new software.
+ *
+ * `pause()` is SIGSTOP: the incarnation stays alive (its sockets stay open, peers keep sending and
+ * the bytes wait in the kernel), but none of its callbacks runs. Events that come due while paused
+ * are kept in the order they came due and run, in that order, right after `resume()` (SIGCONT), as
+ * overdue timers and buffered reads do in a process that was stopped.
  */
 import type { EventId, Scheduler } from './scheduler.js';
 
@@ -17,6 +22,9 @@ export class Life {
   /** Events this incarnation scheduled that have not run yet; the iteration order is unused. */
   private readonly pending = new Set<EventId>();
   private aliveFlag = true;
+  private pausedFlag = false;
+  /** Callbacks that came due while paused, in the order they came due. */
+  private readonly deferred: (() => void)[] = [];
 
   constructor(scheduler: Scheduler, hostName: string, incarnation: number) {
     this.scheduler = scheduler;
@@ -26,6 +34,10 @@ export class Life {
 
   get alive(): boolean {
     return this.aliveFlag;
+  }
+
+  get paused(): boolean {
+    return this.pausedFlag;
   }
 
   now(): number {
@@ -40,7 +52,8 @@ export class Life {
     if (!this.aliveFlag) return undefined;
     const id = this.scheduler.schedule(delayMs, `${this.hostName}:${label}`, () => {
       this.pending.delete(id);
-      fn();
+      if (this.pausedFlag) this.deferred.push(fn);
+      else fn();
     });
     this.pending.add(id);
     return id;
@@ -52,9 +65,23 @@ export class Life {
     this.scheduler.cancel(id);
   }
 
+  /** SIGSTOP: callbacks that come due wait until `resume`. */
+  pause(): void {
+    this.pausedFlag = true;
+  }
+
+  /** SIGCONT: what came due while paused runs now, in order, then the incarnation runs normally. */
+  resume(): void {
+    if (!this.pausedFlag) return;
+    this.pausedFlag = false;
+    for (const fn of this.deferred.splice(0)) this.schedule(0, 'resume', fn);
+  }
+
   /** Ends the incarnation: cancels everything it scheduled and refuses new work. */
   kill(): void {
     this.aliveFlag = false;
+    this.pausedFlag = false;
+    this.deferred.length = 0;
     for (const id of this.pending) this.scheduler.cancel(id);
     this.pending.clear();
   }

@@ -66,6 +66,18 @@ export interface SimDiskOptions {
   readonly faults?: Partial<SimDiskFaults>;
 }
 
+/**
+ * Told of every namespace change that matters to durability, at the instant the disk applies it:
+ * a rename (the new name is visible) and a directory fsync (the directory's entries are durable).
+ * The harness turns these into `rename` and `fsync-dir` events, so a checker knows whether a crash
+ * fell between the two.
+ */
+export type DiskObserver = (
+  operation: 'rename' | 'fsyncDir',
+  path: string,
+  target: string | undefined,
+) => void;
+
 export interface WriteFileSyncOptions {
   /** Make the content and the directory entry durable at once; default true. */
   readonly durable?: boolean;
@@ -109,6 +121,7 @@ export class SimDisk {
   private readonly durableFiles = new Map<string, FileNode>();
   private readonly failNextCounts = new Map<DiskOperation, number>();
   private nodeIdLast = 0;
+  private observer: DiskObserver | undefined;
   /** Operations complete in issue order, like one device queue; this is when the last one does. */
   private completionLastMs = 0;
 
@@ -119,6 +132,11 @@ export class SimDisk {
     assert(posix.isAbsolute(cwd), 'the disk cwd must be absolute');
     this.cwd = posix.normalize(cwd);
     this.mkdirSync(this.cwd);
+  }
+
+  /** Sets (or clears) the one observer of renames and directory fsyncs. */
+  setObserver(observer: DiskObserver | undefined): void {
+    this.observer = observer;
   }
 
   // --- Fault knobs ----------------------------------------------------------------------------------
@@ -225,6 +243,7 @@ export class SimDisk {
     if (sourceFull === targetFull) return ok(undefined);
     this.files.delete(sourceFull);
     this.files.set(targetFull, node);
+    this.observer?.('rename', sourceFull, targetFull);
     return ok(undefined);
   }
 
@@ -262,6 +281,7 @@ export class SimDisk {
       if (node === undefined) this.durableFiles.delete(path);
       else this.durableFiles.set(path, node);
     }
+    this.observer?.('fsyncDir', full, undefined);
     return ok(undefined);
   }
 

@@ -63,6 +63,45 @@ describe('timers', () => {
   });
 });
 
+describe('lesser deaths', () => {
+  it('pause holds every callback, and resume runs the overdue ones in the order they came due', () => {
+    const world = new SimWorld({ seed: 11 });
+    const host = world.addHost('a', '10.0.0.1');
+    const fired: string[] = [];
+    host.env.timers.after(10, () => fired.push(`ten@${world.now()}`));
+    host.env.timers.after(20, () => fired.push(`twenty@${world.now()}`));
+    host.env.timers.after(60, () => fired.push(`sixty@${world.now()}`));
+    world.runUntil(5);
+    host.pause();
+    expect(host.paused).toBe(true);
+    world.runUntil(50);
+    expect(fired).toEqual([]);
+    host.resume();
+    world.runUntil(100);
+    expect(fired).toEqual(['ten@50', 'twenty@50', 'sixty@60']);
+  });
+
+  it('kill keeps unsynced writes (page cache), crash loses them', () => {
+    for (const death of ['kill', 'crash'] as const) {
+      const world = new SimWorld({ seed: 12 });
+      const host = world.addHost('a', '10.0.0.1', { disk: { cwd: '/data' } });
+      host.env.disk.open('log', 'append', (opened) => {
+        if (!opened.ok) throw new Error('open failed');
+        host.env.disk.write(opened.value, Buffer.from('unsynced'), () => {});
+      });
+      world.runUntilIdle(100);
+      expect(host.disk.readFileSync('/data/log')?.length).toBe(8);
+      if (death === 'kill') host.kill();
+      else host.crash();
+      expect(host.up).toBe(false);
+      host.restart();
+      expect(host.disk.readFileSync('/data/log')?.length, death).toBe(
+        death === 'kill' ? 8 : undefined,
+      );
+    }
+  });
+});
+
 describe('world', () => {
   it('finds hosts by name or address and rejects duplicates', () => {
     const world = new SimWorld({ seed: 4 });

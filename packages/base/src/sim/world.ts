@@ -98,6 +98,20 @@ export class SimWorld {
     this.host(ref).bounce();
   }
 
+  /** Process death without power loss: the disk keeps unsynced writes (host.ts). */
+  kill(ref: HostRef): void {
+    this.host(ref).kill();
+  }
+
+  /** SIGSTOP / SIGCONT (life.ts). */
+  pause(ref: HostRef): void {
+    this.host(ref).pause();
+  }
+
+  resume(ref: HostRef): void {
+    this.host(ref).resume();
+  }
+
   // --- Time ---------------------------------------------------------------------------------------
 
   now(): number {

@@ -16,7 +16,7 @@
  */
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRealEnv } from '@replisim/base';
+import { createRealEnv } from '@replisim/base/real';
 import { formatConfigError, loadConfig } from '../config/load-config.js';
 import { formatLogLine } from '../log.js';
 import { REDIS_VERSION, ServerNode } from '../node.js';

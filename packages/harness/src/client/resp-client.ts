@@ -1,11 +1,11 @@
 /**
- * A callback-driven RESP client over any Env connection: the harness's workload clients. Unlike the
- * server tests' SimClient, it never runs the world itself, so many clients can be in flight while
- * the scenario runs simulated time forward and injects faults. Replies are matched to requests in
- * order (RESP has no ids); when the connection breaks, every pending callback gets `undefined`, which
- * is how a client sees a crash: no reply, so the write's fate is unknown.
+ * A callback-driven RESP client over any Env connection: the harness's clients. It never runs the
+ * world itself, so many clients can be in flight while a scenario lets time pass and injects faults.
+ * Replies are matched to requests in order (RESP has no ids); when the connection breaks, every
+ * pending callback gets `undefined`, which is how a client sees a crash: no reply, so the outcome
+ * of what it sent is unknown.
  */
-import type { Connection, Env } from '@replisim/base';
+import type { Connection } from '@replisim/base';
 import { encodeCommand, RespDecoder, type RespValue } from '@replisim/protocol';
 
 export type ReplyHandler = (reply: RespValue | undefined) => void;
@@ -16,22 +16,10 @@ export class RespClient {
   private readonly pending: ReplyHandler[] = [];
   private closedFlag = false;
 
-  private constructor(connection: Connection) {
+  constructor(connection: Connection) {
     this.connection = connection;
     connection.onData((chunk) => this.onData(chunk));
     connection.onClose(() => this.onClose());
-  }
-
-  /** Connects from `env` to address:port; `done` gets the client, or undefined if refused. */
-  static connect(
-    env: Env,
-    address: string,
-    port: number,
-    done: (client: RespClient | undefined) => void,
-  ): void {
-    env.network.connect(address, port, (result) => {
-      done(result.ok ? new RespClient(result.value) : undefined);
-    });
   }
 
   get closed(): boolean {
@@ -93,6 +81,14 @@ export function replyText(reply: RespValue | undefined): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** A reply as redis-cli shows it in one line: errors as `(error) ...`, nil as `(nil)`. */
+export function replyLine(reply: RespValue | undefined): string {
+  if (reply === undefined) return '(no reply)';
+  if (reply.kind === 'error') return `(error) ${reply.value}`;
+  if (reply.kind === 'null') return '(nil)';
+  return replyText(reply) ?? `(${reply.kind})`;
 }
 
 /** One field of an INFO reply (`name:value` lines), or undefined. */

@@ -1,6 +1,8 @@
 /**
- * A replisim node on a simulated host, as the harness runs it: boot from redis-server option words,
- * keep its log lines, and boot again on the same host after a crash (the disk is what survives).
+ * A replisim node on a simulated host, as the sim backend runs it: boot from redis-server option
+ * words, hand its log lines on, and boot again on the same host after a crash or kill (the disk is
+ * what survives). A node that exits by itself (SHUTDOWN, SIGTERM) leaves its host down, as a
+ * process that exited leaves its machine: the page cache, and so every write, survives.
  */
 import { assert, type SimHost } from '@replisim/base';
 import { loadConfig, ServerNode, type StartResult } from '@replisim/server';
@@ -13,21 +15,27 @@ const SIM_PID_BASE = 4242;
 export interface SimNodeOptions {
   /** redis-server option words, e.g. ['--save', '']; port and bind are set here. */
   readonly options: readonly string[];
+  /** Each log line as the node writes it. */
+  readonly onLog?: (line: string) => void;
+  /** The node exited by itself (SHUTDOWN, a SIGTERM's shutdown) with this code. */
+  readonly onExit?: (code: number) => void;
 }
 
 export class SimNode {
   readonly host: SimHost;
   readonly options: readonly string[];
   readonly logs: string[] = [];
-  /** Called with each log line as the node writes it (a scenario puts chosen lines on its timeline). */
-  onLog: ((line: string) => void) | undefined = undefined;
   node: ServerNode | undefined;
   /** How the last boot ended: undefined while starting (listening and loading the dump). */
   startResult: StartResult | undefined;
+  private readonly onLog: ((line: string) => void) | undefined;
+  private readonly onExit: ((code: number) => void) | undefined;
 
   constructor(host: SimHost, options: SimNodeOptions) {
     this.host = host;
     this.options = options.options;
+    this.onLog = options.onLog;
+    this.onExit = options.onExit;
   }
 
   /** Starts a node on the host's current incarnation; `startResult` is set when it is serving. */
@@ -49,6 +57,11 @@ export class SimNode {
         this.onLog?.(line);
       },
       pid: SIM_PID_BASE + this.host.incarnation,
+      exit: (code) => {
+        this.node = undefined;
+        this.host.kill();
+        this.onExit?.(code);
+      },
     });
     this.node = node;
     node.start((result) => {
@@ -58,16 +71,27 @@ export class SimNode {
 
   /** True once the node listens and has finished loading its dump. */
   get serving(): boolean {
-    return this.startResult?.ok === true && this.node?.loading === undefined;
+    return this.host.up && this.startResult?.ok === true && this.node?.loading === undefined;
   }
 
-  /** Kills the process and the machine under it: unsynced writes are lost (sim-disk.ts). */
+  /** Power loss: the machine goes down, unsynced writes are lost (sim-disk.ts). */
   crash(): void {
     this.node = undefined;
     this.host.crash();
   }
 
-  /** Powers the host back on and boots the node again from what the disk kept. */
+  /** kill -9: the process dies, the machine and its page cache stay. */
+  kill(): void {
+    this.node = undefined;
+    this.host.kill();
+  }
+
+  /** SIGTERM: the node shuts down on its next cron, saving if it has save rules. */
+  terminate(): void {
+    if (this.node !== undefined) this.node.shutdownSignal = 'SIGTERM';
+  }
+
+  /** Boots the node again from what the disk kept. */
   restart(): void {
     this.host.restart();
     this.boot();

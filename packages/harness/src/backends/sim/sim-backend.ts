@@ -1,0 +1,246 @@
+/**
+ * The sim backend: a cluster in the deterministic simulator (DESIGN.md Principle 1). Every node is a
+ * replisim ServerNode on its own simulated host (10.0.0.1, 10.0.0.2, ... in the order nodes are
+ * added); every client runs on one client host (10.0.0.100). Time passes only in `runFor` and
+ * `runUntil`, which run the world's event queue, so a run is a pure function of its seed and
+ * `traceHash()` proves it.
+ *
+ * Node events come from the nodes' log lines (cluster/log-events.ts), as on real processes, plus
+ * what only a simulator can see exactly: the disk's renames and directory fsyncs (so a checker knows
+ * whether a power loss fell between them) and each BGSAVE's snapshot point (the replication offset
+ * at the instant it started). Node state is read by rendering INFO in-process: the same fields a
+ * real node would return, at no cost in simulated time.
+ */
+import {
+  assert,
+  type Connection,
+  type Random,
+  type SimHost,
+  SimWorld,
+  type Timers,
+} from '@replisim/base';
+import { renderInfo } from '@replisim/server';
+import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from '../../cluster/backend.js';
+import { eventOfLogLine, logMessage } from '../../cluster/log-events.js';
+import { type NodeState, parseNodeState } from '../../cluster/node-state.js';
+import type { History } from '../../history/history.js';
+import { NODE_PORT, SimNode } from './sim-node.js';
+
+export const CLIENT_HOST_ADDRESS = '10.0.0.100';
+/** The pseudo-node name that stands for every client in link faults. */
+export const CLIENTS = 'clients';
+/** What a chunk's latency becomes under a latency fault: [latency - jitter, latency + jitter]. */
+const NETWORK_LATENCY_MS_DEFAULT = { latencyMsMin: 0, latencyMsMax: 1 };
+
+export interface SimBackendOptions {
+  readonly seed: number;
+}
+
+export class SimBackend implements Backend {
+  readonly kind = 'sim' as const;
+  readonly world: SimWorld;
+  readonly random: Random;
+  readonly timers: Timers;
+  private readonly clientHost: SimHost;
+  private readonly nodes = new Map<string, SimNode>();
+  private readonly specs = new Map<string, NodeSpec>();
+  private history: History | undefined;
+  private readonly originMs: number;
+
+  constructor(options: SimBackendOptions) {
+    this.world = new SimWorld({ seed: options.seed });
+    this.originMs = this.world.now();
+    this.clientHost = this.world.addHost('client', CLIENT_HOST_ADDRESS);
+    this.random = this.clientHost.env.random.fork();
+    this.timers = this.clientHost.env.timers;
+  }
+
+  now(): number {
+    return this.world.now() - this.originMs;
+  }
+
+  attach(history: History): void {
+    this.history = history;
+  }
+
+  addNode(spec: NodeSpec): void {
+    assert(!this.nodes.has(spec.name), `duplicate node ${spec.name}`);
+    assert(spec.name !== CLIENTS, `${CLIENTS} is reserved`);
+    const address = `10.0.0.${this.nodes.size + 1}`;
+    const host = this.world.addHost(spec.name, address, { disk: { cwd: '/data' } });
+    const replicaOf =
+      spec.replicaOf === undefined
+        ? []
+        : ['--replicaof', this.address(spec.replicaOf).host, String(NODE_PORT)];
+    const node = new SimNode(host, {
+      options: ['--dir', '/data', ...spec.options, ...replicaOf],
+      onLog: (line) => this.onLog(spec.name, line),
+      onExit: (code) => this.event(spec.name, 'shutdown', `exited with code ${code}`, { code }),
+    });
+    host.disk.setObserver((operation, path, target) => {
+      if (operation === 'rename') {
+        this.event(spec.name, 'rename', `rename ${path} -> ${target ?? '?'}`, {
+          path,
+          target: target ?? '',
+        });
+      } else {
+        this.event(spec.name, 'fsync-dir', `fsync of directory ${path}`, { path });
+      }
+    });
+    this.nodes.set(spec.name, node);
+    this.specs.set(spec.name, spec);
+  }
+
+  start(name: string): void {
+    const node = this.node(name);
+    this.event(name, 'boot', `boots (${this.specs.get(name)?.options.join(' ') ?? ''})`);
+    node.boot();
+  }
+
+  address(name: string): { readonly host: string; readonly port: number } {
+    return { host: this.node(name).host.address, port: NODE_PORT };
+  }
+
+  connect(name: string, done: (connection: Connection | undefined) => void): void {
+    this.clientHost.env.network.connect(this.node(name).host.address, NODE_PORT, (result) =>
+      done(result.ok ? result.value : undefined),
+    );
+  }
+
+  logs(name: string): readonly string[] {
+    return this.node(name).logs;
+  }
+
+  state(name: string): NodeState | undefined {
+    const node = this.node(name);
+    const server = node.node;
+    if (server === undefined || !node.host.up) return undefined;
+    const info = renderInfo(server, ['replication', 'persistence']);
+    return parseNodeState(info, node.serving);
+  }
+
+  /** The ServerNode inside, for the sim backend's own tests and the teaching mode. */
+  serverOf(name: string): SimNode {
+    return this.node(name);
+  }
+
+  async runFor(ms: number): Promise<void> {
+    this.world.runFor(ms);
+  }
+
+  async runUntil(predicate: () => boolean, boundMs: number): Promise<boolean> {
+    return this.world.runUntilTrue(predicate, boundMs);
+  }
+
+  traceHash(): string {
+    return this.world.traceHash();
+  }
+
+  async close(): Promise<void> {
+    for (const node of this.nodes.values()) node.node?.stop();
+  }
+
+  // --- Faults -------------------------------------------------------------------------------------
+
+  crash(name: string): void {
+    this.node(name).crash();
+  }
+
+  kill(name: string): void {
+    this.node(name).kill();
+  }
+
+  restart(name: string): void {
+    this.node(name).restart();
+  }
+
+  shutdown(name: string): void {
+    this.node(name).terminate();
+  }
+
+  pause(name: string): Undo {
+    const host = this.node(name).host;
+    host.pause();
+    return () => host.resume();
+  }
+
+  cut(source: string, target: string): Undo {
+    const handle = this.world.partitionOneWay(this.hostName(source), this.hostName(target));
+    return () => handle.remove();
+  }
+
+  hold(source: string, target: string): Undo {
+    const handle = this.world.holdOneWay(this.hostName(source), this.hostName(target));
+    return () => handle.remove();
+  }
+
+  resetPeer(a: string, b: string): void {
+    this.world.resetConnections(this.hostName(a), this.hostName(b));
+  }
+
+  latency(a: string, b: string, fault: LatencyFault): Undo {
+    const jitter = fault.jitterMs ?? 0;
+    this.world.setLatency(this.hostName(a), this.hostName(b), {
+      latencyMsMin: Math.max(0, fault.latencyMs - jitter),
+      latencyMsMax: fault.latencyMs + jitter,
+    });
+    return () =>
+      this.world.setLatency(this.hostName(a), this.hostName(b), NETWORK_LATENCY_MS_DEFAULT);
+  }
+
+  disk(name: string, fault: DiskFault): Undo {
+    const disk = this.node(name).host.disk;
+    const previous = disk.setFaults({
+      ...(fault.full === true ? { spaceBytesMax: disk.usedBytes() } : {}),
+      ...(fault.writeErrorChance === undefined ? {} : { writeErrorChance: fault.writeErrorChance }),
+      ...(fault.fsyncErrorChance === undefined ? {} : { fsyncErrorChance: fault.fsyncErrorChance }),
+      ...(fault.fsyncMs === undefined
+        ? {}
+        : { fsyncLatencyMsMin: fault.fsyncMs, fsyncLatencyMsMax: fault.fsyncMs }),
+      ...(fault.latencyMs === undefined
+        ? {}
+        : { latencyMsMin: fault.latencyMs, latencyMsMax: fault.latencyMs }),
+    });
+    return () => {
+      disk.setFaults(previous);
+    };
+  }
+
+  clockJump(name: string, ms: number): void {
+    const host = this.node(name).host;
+    host.setWallSkew(host.wallSkewMs + Math.round(ms));
+  }
+
+  // --- Internals ----------------------------------------------------------------------------------
+
+  private node(name: string): SimNode {
+    const node = this.nodes.get(name);
+    assert(node !== undefined, `unknown node ${name}`);
+    return node;
+  }
+
+  private hostName(name: string): string {
+    return name === CLIENTS ? this.clientHost.name : this.node(name).host.name;
+  }
+
+  private onLog(name: string, line: string): void {
+    const event = eventOfLogLine(line);
+    if (event === undefined) return;
+    let data = event.data ?? {};
+    if (event.kind === 'bgsave-start') {
+      // The snapshot point, exactly: the replication offset at the instant the BGSAVE began.
+      const server = this.nodes.get(name)?.node;
+      if (server !== undefined) data = { ...data, offset: server.repl.masterReplOffset };
+    }
+    this.event(name, event.kind, logMessage(line), data);
+  }
+
+  private event(
+    node: string,
+    kind: Parameters<History['event']>[1],
+    text: string,
+    data?: Parameters<History['event']>[3],
+  ): void {
+    this.history?.event(node, kind, text, data);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The lost-write ledger: every acknowledged write that is gone at the end of the run, with the
+ * event that destroyed it and whether the configuration permitted that loss.
+ *
+ * "Gone" is judged on the last complete read-all of the final master (the node every final sample
+ * follows; else the last node read). For each key, the writes are replayed in order and matched
+ * against the value read: the acknowledged writes after the last one the value can be explained by
+ * are lost (for a counter, the last INCRs beyond its value).
+ *
+ * The destroyer is the first event after the write's acknowledgement that can take writes away:
+ * the power loss, kill or shutdown of the node that acknowledged it (before a snapshot holding it
+ * was durable), a failover to another node, or a full resync of that node from a master that lacked
+ * it. Losses of asynchronous replication and snapshotting are permitted; a write that a later
+ * `WAIT n` on the same connection vouched for (it returned k >= 1) is lost legitimately only if at
+ * least k replicas themselves lost data afterwards (crash, kill, restart, full resync); otherwise
+ * the loss is a violation.
+ */
+import type { NodeEvent, Op } from '../history/op.js';
+import type { Finding } from './finding.js';
+import { applyWrite, type KeyWrite, keyWrites } from './register-model.js';
+import { seconds } from './snapshot-recovery.js';
+
+export const LOST_WRITES = 'lost-writes';
+
+const DESTROYERS = new Set(['crash', 'kill', 'shutdown', 'failover', 'fullresync', 'restart']);
+const REPLICA_LOSSES = new Set(['crash', 'kill', 'restart', 'fullresync']);
+
+export interface LostWrite {
+  readonly write: KeyWrite;
+  readonly destroyer: NodeEvent | undefined;
+  readonly permitted: boolean;
+  readonly why: string;
+}
+
+export function checkLostWrites(ops: readonly Op[], events: readonly NodeEvent[]): Finding[] {
+  const read = finalRead(ops, events);
+  if (read === undefined) return [];
+  const dataset = (
+    typeof read.value === 'object' && read.value !== null ? read.value : {}
+  ) as Record<string, string>;
+  const lost: LostWrite[] = [];
+  for (const [key, writes] of keyWrites(ops)) {
+    for (const write of lostOf(writes, dataset[key])) lost.push(attribute(write, ops, events));
+  }
+  lost.sort((a, b) => a.write.okIndex - b.write.okIndex);
+  const acknowledged = [...keyWrites(ops).values()]
+    .flat()
+    .filter((write) => write.acknowledged).length;
+  if (lost.length === 0) {
+    return [
+      {
+        checker: LOST_WRITES,
+        severity: 'held',
+        phase: 'safety',
+        text: `no acknowledged write was lost (${acknowledged} checked against ${read.node}'s final dataset)`,
+        ops: [read.index],
+      },
+    ];
+  }
+  return lost.map((entry) => ({
+    checker: LOST_WRITES,
+    severity: entry.permitted ? 'permitted' : 'violation',
+    phase: 'safety',
+    text: `${describeWrite(entry.write)} was lost ${entry.why}`,
+    ops: [entry.write.op.index],
+    ...(entry.destroyer === undefined ? {} : { events: [entry.destroyer.index] }),
+  }));
+}
+
+/** The last complete read-all of the final master, or of any node. */
+function finalRead(ops: readonly Op[], events: readonly NodeEvent[]): Op | undefined {
+  const finals = events.filter((event) => event.kind === 'state' && event.data?.['final'] === true);
+  const master = finals.find((event) => event.data?.['role'] === 'master')?.node;
+  const reads = ops.filter((op) => op.f === 'read-all' && op.type === 'ok');
+  return reads.filter((op) => op.node === master).at(-1) ?? reads.at(-1);
+}
+
+/** The acknowledged writes to one key that the final value cannot include. */
+function lostOf(writes: readonly KeyWrite[], actual: string | undefined): KeyWrite[] {
+  const ordered = [...writes].sort(
+    (a, b) =>
+      Math.min(a.okIndex, Number.MAX_SAFE_INTEGER) - Math.min(b.okIndex, Number.MAX_SAFE_INTEGER) ||
+      a.invokeIndex - b.invokeIndex,
+  );
+  // The longest prefix whose replay explains the value (writes never answered may be skipped).
+  let value: string | undefined;
+  let explained = actual === undefined ? 0 : -1;
+  ordered.forEach((write, index) => {
+    value = applyWrite(value, write);
+    if (value === actual) explained = index + 1;
+  });
+  if (explained < 0 && ordered.some((write) => write.kind === 'incr')) {
+    // A counter below its acknowledged count: the last INCRs are the lost ones.
+    const incrs = ordered.filter((write) => write.acknowledged && write.kind === 'incr');
+    const kept = Number(actual ?? '0');
+    return incrs.slice(Math.max(0, Math.min(incrs.length, kept)));
+  }
+  return ordered
+    .slice(Math.max(0, explained))
+    .filter((write) => write.acknowledged && write.kind !== 'del');
+}
+
+function attribute(write: KeyWrite, ops: readonly Op[], events: readonly NodeEvent[]): LostWrite {
+  const node = write.op.node;
+  const destroyer = events.find(
+    (event) =>
+      event.index > write.okIndex &&
+      DESTROYERS.has(event.kind) &&
+      (event.node === node || event.kind === 'failover'),
+  );
+  const promotion = destroyer === undefined ? undefined : promotedInstead(destroyer, events);
+  if (promotion !== undefined) return attributeTo(write, promotion, ops, events);
+  const wiped = destroyer === undefined ? undefined : restartedEmpty(destroyer, events);
+  if (wiped !== undefined) return attributeTo(write, wiped, ops, events);
+  return attributeTo(write, destroyer, ops, events);
+}
+
+/**
+ * A dead master replaced by a promotion before it came back: the write survived the death itself
+ * (it was in the old master's memory or page cache) and was lost when the cluster moved on to a
+ * replica that never received it.
+ */
+function promotedInstead(death: NodeEvent, events: readonly NodeEvent[]): NodeEvent | undefined {
+  if (death.kind !== 'crash' && death.kind !== 'kill' && death.kind !== 'shutdown')
+    return undefined;
+  const restart = events.find(
+    (e) => e.index > death.index && e.node === death.node && e.kind === 'restart',
+  );
+  return events.find(
+    (e) =>
+      e.kind === 'failover' &&
+      e.index > death.index &&
+      (restart === undefined || e.index < restart.index),
+  );
+}
+
+/**
+ * A crash, kill or shutdown followed by a restart that loaded nothing (persistence off): the restart
+ * is what wiped the node, and its replicas with it.
+ */
+function restartedEmpty(death: NodeEvent, events: readonly NodeEvent[]): NodeEvent | undefined {
+  if (death.kind !== 'crash' && death.kind !== 'kill' && death.kind !== 'shutdown')
+    return undefined;
+  const restart = events.find(
+    (e) => e.index > death.index && e.node === death.node && e.kind === 'restart',
+  );
+  if (restart === undefined) return undefined;
+  const nextDeath = events.find(
+    (e) =>
+      e.index > restart.index &&
+      e.node === death.node &&
+      (e.kind === 'crash' || e.kind === 'kill' || e.kind === 'shutdown'),
+  );
+  const loaded = events.some(
+    (e) =>
+      e.index > restart.index &&
+      (nextDeath === undefined || e.index < nextDeath.index) &&
+      e.node === death.node &&
+      e.kind === 'load',
+  );
+  return loaded ? undefined : restart;
+}
+
+function attributeTo(
+  write: KeyWrite,
+  destroyer: NodeEvent | undefined,
+  ops: readonly Op[],
+  events: readonly NodeEvent[],
+): LostWrite {
+  const node = write.op.node;
+  const vouching = ops.find(
+    (op) =>
+      op.f === 'wait' &&
+      op.type === 'ok' &&
+      op.process === write.op.process &&
+      op.index > write.okIndex &&
+      (destroyer === undefined || op.index < destroyer.index) &&
+      typeof op.value === 'number' &&
+      op.value >= 1,
+  );
+  const how =
+    destroyer === undefined
+      ? 'with no destroying event recorded'
+      : `to ${describeEvent(destroyer)}`;
+  if (vouching === undefined) {
+    return {
+      write,
+      destroyer,
+      permitted: destroyer !== undefined,
+      why: `${how}${destroyer === undefined ? '' : ': permitted (asynchronous replication and snapshots promise no more)'}`,
+    };
+  }
+  const vouched = Number(vouching.value);
+  const lostReplicas = new Set(
+    events
+      .filter(
+        (event) =>
+          event.index > vouching.index &&
+          REPLICA_LOSSES.has(event.kind) &&
+          event.node !== node &&
+          event.node !== 'cluster',
+      )
+      .map((event) => event.node),
+  );
+  const permitted = lostReplicas.size >= vouched;
+  return {
+    write,
+    destroyer,
+    permitted,
+    why: `${how}, although WAIT returned ${vouched} at ${seconds(vouching.time)}; ${lostReplicas.size} replica(s) lost data afterwards (${[...lostReplicas].join(', ') || 'none'}): ${permitted ? 'permitted' : 'NOT permitted'}`,
+  };
+}
+
+function describeWrite(write: KeyWrite): string {
+  const what =
+    write.kind === 'set'
+      ? `SET ${write.key} ${write.value ?? ''}`
+      : write.kind === 'incr'
+        ? `INCR ${write.key}`
+        : `DEL ${write.key}`;
+  return `${what} (acknowledged by ${write.op.node} at ${seconds(write.op.time)})`;
+}
+
+function describeEvent(event: NodeEvent): string {
+  switch (event.kind) {
+    case 'crash':
+      return `the power loss of ${event.node} at ${seconds(event.time)}`;
+    case 'kill':
+      return `the kill of ${event.node} at ${seconds(event.time)}`;
+    case 'shutdown':
+      return `the shutdown of ${event.node} at ${seconds(event.time)}`;
+    case 'failover':
+      return `the promotion of ${event.node} at ${seconds(event.time)}, which never received it`;
+    case 'fullresync':
+      return `the full resync of ${event.node} at ${seconds(event.time)} from a master that lacked it`;
+    case 'restart':
+      return `the restart of ${event.node} at ${seconds(event.time)} with nothing to load (no snapshot: persistence off or none taken); its replicas then synced the empty dataset`;
+    default:
+      return `${event.kind} on ${event.node} at ${seconds(event.time)}`;
+  }
+}

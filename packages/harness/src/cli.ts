@@ -1,0 +1,6 @@
+/**
+ * The `replisim` command's entry, separate from the library index so that loading the harness as a
+ * library never loads the CLI (and its node:fs use). `@replisim/harness/cli`.
+ */
+export { type CliIo, main, renderVerdict, replayCommand } from './cli/main.js';
+export { type RunSummary, summaryOf, writeRunFolder } from './cli/run-folder.js';

@@ -1,0 +1,197 @@
+/**
+ * The `replisim` command line.
+ *
+ *   replisim list [--json]
+ *   replisim run [scenario] [--seed N] [--set name=value]... [--out DIR] [--verbose] [--json]
+ *
+ * Every run prints its seed and options first and ends with the one line that replays it. Exit
+ * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
+ * node's util.parseArgs, so `--seed=3` and `-h` work as users expect.
+ */
+import { parseArgs } from 'node:util';
+import type { Finding } from '../checkers/finding.js';
+import { type RunResult, runScenario } from '../run/run-scenario.js';
+import type { Scenario } from '../run/scenario.js';
+import { renderTimeline } from '../run/timeline.js';
+import { summaryOf, writeRunFolder } from './run-folder.js';
+
+/** Permitted losses listed in the terminal verdict; the rest are counted. */
+const PERMITTED_SHOWN = 5;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const STDIO: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+const USAGE = `Usage:
+  replisim list [--json]                  the scenarios
+  replisim run [scenario] [options]       run one in the simulator (default: the flagship)
+
+Options of run:
+  --seed N            the seed (a non-negative integer; default 1): the same seed replays exactly
+  --set name=value    override a scenario parameter (repeatable)
+  --out DIR           write history.jsonl, events.jsonl, summary.json and node logs to DIR
+  --verbose           every node event on the timeline, not only the milestones
+  --json              print the summary as JSON instead of the timeline
+  -h, --help          this text
+
+Exit status: 0 held, 1 violated, 2 undecided (a wait ran out, a crash) or a usage error.
+`;
+
+export async function main(
+  argv: readonly string[],
+  scenarios: readonly Scenario[],
+  flagship: string,
+  io: CliIo = STDIO,
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help === true || command === undefined || command === 'help') {
+    io.out(USAGE);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  if (command === 'list') {
+    if (values.json === true) {
+      io.out(
+        `${JSON.stringify(
+          scenarios.map(({ name, summary, params }) => ({ name, summary, params: params ?? {} })),
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      for (const scenario of scenarios) io.out(`${scenario.name.padEnd(26)} ${scenario.summary}\n`);
+    }
+    return 0;
+  }
+  if (command !== 'run') {
+    io.err(`unknown command ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  const name = rest[0] ?? flagship;
+  const scenario = scenarios.find((entry) => entry.name === name);
+  if (scenario === undefined) {
+    io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
+    return 2;
+  }
+  const seedText = values.seed ?? '1';
+  if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) {
+    io.err(`--seed needs a non-negative integer, not ${seedText}\n`);
+    return 2;
+  }
+  const seed = Number(seedText);
+  const params: Record<string, string> = {};
+  for (const pair of values.set ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      io.err(`--set needs name=value, not ${pair}\n`);
+      return 2;
+    }
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const replay = replayCommand(scenario.name, seed, params);
+  if (values.json !== true) {
+    const shown = Object.entries({ ...(scenario.params ?? {}), ...params })
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    io.out(
+      `replisim · ${scenario.name} · seed ${seed} · sim backend (virtual time, deterministic)${shown === '' ? '' : ` · ${shown}`}\n\n${scenario.story}\n\n`,
+    );
+  }
+  let result: RunResult;
+  try {
+    result = await runScenario(scenario, { seed, params });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return 2;
+  }
+  if (values.out !== undefined) writeRunFolder(values.out, result, replay);
+  if (values.json === true) {
+    io.out(`${JSON.stringify(summaryOf(result, replay), null, 2)}\n`);
+    return result.exitCode;
+  }
+  io.out(`Timeline\n${renderTimeline(result.events, values.verbose === true)}\n\n`);
+  io.out(renderVerdict(result));
+  io.out(`\nReplay exactly: ${replay}\n`);
+  if (values.out !== undefined)
+    io.out(`Run folder: ${values.out} (history.jsonl, events.jsonl, summary.json, logs/)\n`);
+  return result.exitCode;
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      seed: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      verbose: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export function replayCommand(
+  name: string,
+  seed: number,
+  params: Readonly<Record<string, string>>,
+): string {
+  const sets = Object.entries(params)
+    .map(([k, v]) => ` --set ${k}=${v}`)
+    .join('');
+  return `npx replisim run ${name} --seed ${seed}${sets}`;
+}
+
+/** The verdict block: the scenario's own lines, then the checkers' findings, then the word. */
+export function renderVerdict(result: RunResult): string {
+  const lines = ['Verdict'];
+  for (const expectation of result.expectations)
+    lines.push(`  ${expectation.ok ? 'PASS' : 'FAIL'}: ${expectation.line}`);
+  const checkers = result.findings;
+  if (checkers.length > 0) {
+    lines.push('', 'Checkers');
+    const permitted = checkers.filter((finding) => finding.severity === 'permitted');
+    for (const finding of checkers.filter((f) => f.severity !== 'permitted')) {
+      lines.push(`  ${label(finding)} ${finding.checker}: ${finding.text}`);
+    }
+    for (const finding of permitted.slice(0, PERMITTED_SHOWN)) {
+      lines.push(`  ${label(finding)} ${finding.checker}: ${finding.text}`);
+    }
+    if (permitted.length > PERMITTED_SHOWN) {
+      lines.push(
+        `  ... and ${permitted.length - PERMITTED_SHOWN} more permitted losses (all in summary.json with --out)`,
+      );
+    }
+  }
+  if (result.undecided !== undefined) lines.push('', `  UNDECIDED: ${result.undecided}`);
+  lines.push('', `  ${result.verdict.toUpperCase()} (exit ${result.exitCode})`);
+  return `${lines.join('\n')}\n`;
+}
+
+function label(finding: Finding): string {
+  switch (finding.severity) {
+    case 'held':
+      return 'HELD     ';
+    case 'violation':
+      return 'VIOLATION';
+    case 'permitted':
+      return 'LOST (ok)';
+    default:
+      return 'UNDECIDED';
+  }
+}

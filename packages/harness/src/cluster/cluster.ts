@@ -1,0 +1,511 @@
+/**
+ * The Cluster: the one API scenarios, workloads and chaos runs use to build a replication cluster,
+ * drive it, break it and observe it, whatever backend runs it (backend.ts).
+ *
+ * - Nodes: `node(spec)` declares one (name, redis-server options, replicaof); `start` boots them.
+ * - Clients: `client(node)` connects a recording client (every operation goes into the history);
+ *   `call(node, argv)` sends one command and waits for its reply.
+ * - Time: `runFor(ms)`; `waitFor(what, predicate, boundMs)` lets time pass until a named condition
+ *   holds, and throws WaitTimedOut when it does not (the run makes that an undecided verdict). The
+ *   named conditions (`serving`, `replicaOnline`, `offsetsEqual`, ...) read INFO only.
+ * - Faults: verbs named after what they do (crash, kill, restart, shutdown, pause, partition,
+ *   isolate, split, cut, hold, resetPeer, latency, disk, clockJump, clockDrift, forkPause,
+ *   failover), each recorded on the timeline; the ones that last return an Undo, and `heal()`
+ *   undoes every fault still in force.
+ * - Observation: `state(node)` (INFO as a NodeState), `digest(node)`, `readAll(node)`, and
+ *   `sample()`, which records every node's replid, offset and digest as `state` events for the
+ *   stream checkers.
+ */
+import { assert } from '@replisim/base';
+import type { RespValue } from '@replisim/protocol';
+import { RecordingClient } from '../client/recording-client.js';
+import { RespClient, replyText } from '../client/resp-client.js';
+import type { History } from '../history/history.js';
+import type { EventData, NodeEventKind } from '../history/op.js';
+import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from './backend.js';
+import { type NodeState, parseNodeState } from './node-state.js';
+import { WAIT_MS_DEFAULT, WaitTimedOut } from './waits.js';
+
+/** Options every harness node gets: DEBUG for DEBUG DIGEST, no protected mode between hosts. */
+export const HARNESS_NODE_OPTIONS: readonly string[] = [
+  '--enable-debug-command',
+  'yes',
+  '--protected-mode',
+  'no',
+];
+
+/** The pseudo-node name for "every client" in link faults. */
+export const CLIENTS = 'clients';
+
+/** Batch size of the MGETs behind `readAll`. */
+const READ_BATCH = 500;
+
+export class Cluster {
+  readonly backend: Backend;
+  readonly history: History;
+  private readonly specs = new Map<string, NodeSpec>();
+  private readonly probes = new Map<string, RecordingClient>();
+  private readonly undos = new Map<number, { readonly what: string; readonly undo: Undo }>();
+  private undoIdNext = 1;
+  private clientIdNext = 1;
+
+  constructor(backend: Backend, history: History) {
+    this.backend = backend;
+    this.history = history;
+    backend.attach(history);
+  }
+
+  // --- Nodes --------------------------------------------------------------------------------------
+
+  /** Declares a node; it boots at `start`. */
+  node(spec: NodeSpec): this {
+    assert(!this.specs.has(spec.name), `duplicate node ${spec.name}`);
+    if (spec.replicaOf !== undefined) {
+      assert(this.specs.has(spec.replicaOf), `${spec.name} replicates unknown ${spec.replicaOf}`);
+    }
+    const full: NodeSpec = { ...spec, options: [...HARNESS_NODE_OPTIONS, ...spec.options] };
+    this.specs.set(spec.name, full);
+    this.backend.addNode(full);
+    return this;
+  }
+
+  /** Node names in declaration order. */
+  get names(): string[] {
+    return [...this.specs.keys()];
+  }
+
+  spec(name: string): NodeSpec {
+    const spec = this.specs.get(name);
+    assert(spec !== undefined, `unknown node ${name}`);
+    return spec;
+  }
+
+  /** Boots the named nodes (default: all) and waits until each serves. */
+  async start(...names: string[]): Promise<void> {
+    const targets = names.length > 0 ? names : this.names;
+    for (const name of targets) this.backend.start(name);
+    for (const name of targets) await this.waitFor(`${name} serving`, () => this.serving(name));
+  }
+
+  // --- Clients ------------------------------------------------------------------------------------
+
+  /** A new recording client connected to `node`. */
+  async client(node: string): Promise<RecordingClient> {
+    let answered = false;
+    let client: RecordingClient | undefined;
+    this.backend.connect(node, (connection) => {
+      answered = true;
+      if (connection !== undefined) {
+        client = new RecordingClient(
+          this.clientIdNext++,
+          node,
+          new RespClient(connection),
+          this.history,
+        );
+      }
+    });
+    await this.waitFor(`a connection to ${node}`, () => answered);
+    if (client === undefined)
+      throw new WaitTimedOut(`a connection to ${node} (refused)`, 0, this.backend.now());
+    return client;
+  }
+
+  /** Sends one command on `client` as an `admin` op and waits for the reply (undefined: none). */
+  async request(client: RecordingClient, argv: readonly string[]): Promise<RespValue | undefined> {
+    let done = false;
+    let reply: RespValue | undefined;
+    client.op('admin', argv, {}, (value) => {
+      done = true;
+      reply = value;
+    });
+    await this.waitFor(`the reply to ${argv[0] ?? 'a command'} from ${client.node}`, () => done);
+    return reply;
+  }
+
+  /** `request` on the node's own probe client (made on first use, reconnected after a crash). */
+  async call(node: string, argv: readonly string[]): Promise<RespValue | undefined> {
+    let probe = this.probes.get(node);
+    if (probe === undefined || probe.closed) {
+      probe = await this.client(node);
+      this.probes.set(node, probe);
+    }
+    return this.request(probe, argv);
+  }
+
+  /** DEBUG DIGEST of a node (40 hex digits). */
+  async digest(node: string): Promise<string> {
+    return replyText(await this.call(node, ['DEBUG', 'DIGEST'])) ?? '';
+  }
+
+  /**
+   * The node's whole dataset (db 0, string values) as one read-all op in the history: the checkers'
+   * view of what a node holds. Keys come from KEYS *, values from MGET in batches; the op's invoke
+   * precedes the KEYS and its ok follows the last MGET.
+   */
+  async readAll(node: string): Promise<Map<string, string>> {
+    const client = await this.client(node);
+    client.record('invoke', 'read-all', { command: ['KEYS', '*', '+ MGET'] });
+    const fetched = async (argv: readonly string[]): Promise<RespValue | undefined> => {
+      let done = false;
+      let reply: RespValue | undefined;
+      client.sendUnrecorded(argv, (value) => {
+        done = true;
+        reply = value;
+      });
+      await this.waitFor(`the reply to ${argv[0] ?? ''} from ${node}`, () => done);
+      return reply;
+    };
+    const keysReply = await fetched(['KEYS', '*']);
+    const keys =
+      keysReply?.kind === 'array'
+        ? keysReply.items.map((item) => replyText(item) ?? '').sort()
+        : [];
+    const dataset = new Map<string, string>();
+    let complete = keysReply?.kind === 'array';
+    for (let i = 0; complete && i < keys.length; i += READ_BATCH) {
+      const batch = keys.slice(i, i + READ_BATCH);
+      const reply = await fetched(['MGET', ...batch]);
+      if (reply?.kind !== 'array') complete = false;
+      const values = reply?.kind === 'array' ? reply.items : [];
+      batch.forEach((key, index) => {
+        const value = replyText(values[index]);
+        if (value !== undefined) dataset.set(key, value);
+      });
+    }
+    if (complete) client.record('ok', 'read-all', { value: Object.fromEntries(dataset) });
+    else client.record('info', 'read-all', { error: 'the read did not complete' });
+    client.close();
+    return dataset;
+  }
+
+  // --- State and waits ----------------------------------------------------------------------------
+
+  state(node: string): NodeState | undefined {
+    return this.backend.state(node);
+  }
+
+  serving(node: string): boolean {
+    return this.state(node)?.serving === true;
+  }
+
+  async runFor(ms: number): Promise<void> {
+    await this.backend.runFor(ms);
+  }
+
+  /** Lets time pass until `predicate` holds; throws WaitTimedOut after `boundMs`. */
+  async waitFor(
+    what: string,
+    predicate: () => boolean,
+    boundMs: number = WAIT_MS_DEFAULT,
+  ): Promise<void> {
+    if (!(await this.backend.runUntil(predicate, boundMs))) {
+      throw new WaitTimedOut(what, boundMs, this.backend.now());
+    }
+  }
+
+  /** Like waitFor, but says whether it held instead of throwing. */
+  async waitUntil(predicate: () => boolean, boundMs: number): Promise<boolean> {
+    return this.backend.runUntil(predicate, boundMs);
+  }
+
+  /** A replica whose link is up and whose offset equals its master's. */
+  caughtUp(replica: string, master: string): boolean {
+    const r = this.state(replica);
+    const m = this.state(master);
+    return r !== undefined && m !== undefined && r.serving && r.linkUp && r.offset === m.offset;
+  }
+
+  async waitCaughtUp(replicas: readonly string[], master: string, boundMs?: number): Promise<void> {
+    await this.waitFor(
+      `${replicas.join(', ')} caught up with ${master}`,
+      () => replicas.every((replica) => this.caughtUp(replica, master)),
+      boundMs,
+    );
+  }
+
+  async waitBgsave(node: string, running: boolean, boundMs?: number): Promise<void> {
+    await this.waitFor(
+      `${node}'s BGSAVE ${running ? 'running' : 'finished'}`,
+      () => this.state(node)?.bgsaveInProgress === running,
+      boundMs,
+    );
+  }
+
+  async waitLinkDown(replica: string, boundMs?: number): Promise<void> {
+    await this.waitFor(
+      `${replica}'s link down`,
+      () => this.state(replica)?.linkUp === false,
+      boundMs,
+    );
+  }
+
+  /**
+   * Records every serving node's role, replid, offset and (with `digests`) DEBUG DIGEST as `state`
+   * events, for the stream checkers. With digests each node is asked MULTI, INFO replication,
+   * DEBUG DIGEST, EXEC, so its offset and digest describe the same instant of that node even while
+   * writes go on (real Redis answers the same transaction).
+   */
+  async sample(
+    options: { readonly digests?: boolean; readonly final?: boolean } = {},
+  ): Promise<void> {
+    for (const name of this.names) {
+      const state = this.state(name);
+      if (state === undefined) continue;
+      let role = state.role;
+      let replid = state.replid;
+      let offset = state.offset;
+      let digest: string | undefined;
+      if (options.digests === true && state.serving) {
+        const reply = await this.atomically(name, [
+          ['INFO', 'replication'],
+          ['DEBUG', 'DIGEST'],
+        ]);
+        const info =
+          reply === undefined ? undefined : parseNodeState(replyText(reply[0]) ?? '', true);
+        if (info !== undefined) {
+          role = info.role;
+          replid = info.replid;
+          offset = info.offset;
+          digest = replyText(reply?.[1]);
+        }
+      }
+      this.history.event(
+        name,
+        'state',
+        `${role} ${replid.slice(0, 8)}:${offset}${digest === undefined ? '' : ` digest ${digest.slice(0, 12)}`}`,
+        {
+          role,
+          replid,
+          offset,
+          serving: state.serving,
+          ...(digest === undefined ? {} : { digest }),
+          ...(options.final === true ? { final: true } : {}),
+        },
+      );
+    }
+  }
+
+  /** Runs `commands` in one MULTI/EXEC on the node's probe; their replies, or undefined. */
+  private async atomically(
+    node: string,
+    commands: readonly (readonly string[])[],
+  ): Promise<readonly RespValue[] | undefined> {
+    let probe = this.probes.get(node);
+    if (probe === undefined || probe.closed) {
+      probe = await this.client(node);
+      this.probes.set(node, probe);
+    }
+    let exec: RespValue | undefined;
+    let done = false;
+    probe.sendUnrecorded(['MULTI'], () => {});
+    for (const command of commands) probe.sendUnrecorded(command, () => {});
+    probe.sendUnrecorded(['EXEC'], (reply) => {
+      exec = reply;
+      done = true;
+    });
+    await this.waitFor(`a transaction on ${node}`, () => done);
+    const result = exec as RespValue | undefined;
+    return result?.kind === 'array' ? result.items : undefined;
+  }
+
+  // --- Narration ----------------------------------------------------------------------------------
+
+  /** A line for the reader, on the timeline. */
+  narrate(actor: string, text: string, data?: EventData): void {
+    this.history.event(actor, 'note', text, data);
+  }
+
+  // --- Faults -------------------------------------------------------------------------------------
+
+  /** Power loss: unsynced disk writes are lost, torn tails per the disk model. */
+  crash(node: string): void {
+    this.record(node, 'crash', 'power loss');
+    this.backend.crash(node);
+  }
+
+  /** kill -9: the process dies; the page cache (every write) survives. */
+  kill(node: string): void {
+    this.record(node, 'kill', 'killed (kill -9)');
+    this.backend.kill(node);
+  }
+
+  /** Boots a crashed or killed node on its disk and waits until it serves. */
+  async restart(node: string): Promise<void> {
+    this.record(node, 'restart', 'restarts');
+    this.backend.restart(node);
+    await this.waitFor(`${node} serving after its restart`, () => this.serving(node));
+  }
+
+  /** SIGTERM: the node shuts down by itself (saving if it has save rules). */
+  shutdown(node: string): void {
+    this.record(node, 'shutdown', 'SIGTERM');
+    this.backend.shutdown(node);
+  }
+
+  /** SIGSTOP until undone (SIGCONT). */
+  pause(node: string): Undo {
+    this.record(node, 'pause', 'paused (SIGSTOP)');
+    return this.lasting(
+      `${node} paused`,
+      node,
+      this.backend.pause(node),
+      'resume',
+      'resumed (SIGCONT)',
+    );
+  }
+
+  /** Cuts `source` -> `target` only (node names or CLIENTS). */
+  cut(source: string, target: string): Undo {
+    this.record('cluster', 'fault', `cut ${source} -> ${target}`, { fault: 'cut', source, target });
+    return this.lasting(`cut ${source} -> ${target}`, 'cluster', this.backend.cut(source, target));
+  }
+
+  /** Cuts both directions between `a` and `b`. */
+  partition(a: string, b: string): Undo {
+    this.record('cluster', 'fault', `partition ${a} | ${b}`, { fault: 'partition', a, b });
+    const undos = [this.backend.cut(a, b), this.backend.cut(b, a)];
+    return this.lasting(`partition ${a} | ${b}`, 'cluster', () => {
+      for (const undo of undos) undo();
+    });
+  }
+
+  /** Cuts every link between the two groups, both ways. */
+  split(left: readonly string[], right: readonly string[]): Undo {
+    const text = `split [${left.join(' ')}] | [${right.join(' ')}]`;
+    this.record('cluster', 'fault', text, { fault: 'split' });
+    const undos: Undo[] = [];
+    for (const a of left) {
+      for (const b of right) undos.push(this.backend.cut(a, b), this.backend.cut(b, a));
+    }
+    return this.lasting(text, 'cluster', () => {
+      for (const undo of undos) undo();
+    });
+  }
+
+  /** Cuts `node` off every other node (and, with `clients`, off the clients too). */
+  isolate(node: string, options: { readonly clients?: boolean } = {}): Undo {
+    const others = this.names.filter((name) => name !== node);
+    return this.split([node], options.clients === true ? [...others, CLIENTS] : others);
+  }
+
+  /** Holds traffic both ways between `a` and `b`; undoing delivers it. */
+  hold(a: string, b: string): Undo {
+    this.record('cluster', 'fault', `hold ${a} <-> ${b}`, { fault: 'hold', a, b });
+    const undos = [this.backend.hold(a, b), this.backend.hold(b, a)];
+    return this.lasting(`hold ${a} <-> ${b}`, 'cluster', () => {
+      for (const undo of undos) undo();
+    });
+  }
+
+  /** Resets every connection between `a` and `b` (Toxiproxy reset_peer). */
+  resetPeer(a: string, b: string): void {
+    this.record('cluster', 'fault', `reset_peer ${a} <-> ${b}`, { fault: 'reset_peer', a, b });
+    this.backend.resetPeer(a, b);
+  }
+
+  /** Latency (with jitter) both ways between `a` and `b` (Toxiproxy latency). */
+  latency(a: string, b: string, fault: LatencyFault): Undo {
+    const text = `latency ${a} <-> ${b}: ${fault.latencyMs} ms +- ${fault.jitterMs ?? 0}`;
+    this.record('cluster', 'fault', text, { fault: 'latency', a, b, latencyMs: fault.latencyMs });
+    return this.lasting(text, 'cluster', this.backend.latency(a, b, fault));
+  }
+
+  /** Disk faults on a node: full, EIO on write or fsync, slow fsync. */
+  disk(node: string, fault: DiskFault): Undo {
+    const text = `disk ${Object.entries(fault)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ')}`;
+    this.record(node, 'fault', text, { fault: 'disk' });
+    return this.lasting(`${node} ${text}`, node, this.backend.disk(node, fault));
+  }
+
+  /** Steps a node's wall clock (TTLs and PXAT see it; durations do not). */
+  clockJump(node: string, ms: number): void {
+    this.record(node, 'fault', `wall clock jumps ${ms > 0 ? '+' : ''}${ms} ms`, {
+      fault: 'clock-jump',
+      ms,
+    });
+    this.backend.clockJump(node, ms);
+  }
+
+  /** Drifts a node's wall clock by `ppm` (steps every second) until undone. */
+  clockDrift(node: string, ppm: number): Undo {
+    this.record(node, 'fault', `wall clock drifts ${ppm} ppm`, { fault: 'clock-drift', ppm });
+    let active = true;
+    const step = (): void => {
+      if (!active) return;
+      this.backend.clockJump(node, ppm / 1000);
+      this.backend.timers.after(1000, step);
+    };
+    this.backend.timers.after(1000, step);
+    return this.lasting(`${node} clock drift`, node, () => {
+      active = false;
+    });
+  }
+
+  /** The BGSAVE fork pause (replisim's fork-pause-ms-per-gb), for the latency stories. */
+  async forkPause(node: string, msPerGb: number): Promise<void> {
+    this.record(node, 'fault', `fork pause ${msPerGb} ms/GB`, { fault: 'fork-pause', msPerGb });
+    await this.call(node, ['CONFIG', 'SET', 'fork-pause-ms-per-gb', String(msPerGb)]);
+  }
+
+  /**
+   * Promotes `replica` as Sentinel does: REPLICAOF NO ONE on it, then every other serving node is
+   * pointed at it. Returns once the promotion replied (the others sync in the background).
+   */
+  async failover(replica: string): Promise<void> {
+    this.record(replica, 'failover', `promoted: REPLICAOF NO ONE; the others follow ${replica}`);
+    await this.call(replica, ['REPLICAOF', 'NO', 'ONE']);
+    const { host, port } = this.backend.address(replica);
+    for (const name of this.names) {
+      if (name === replica || !this.serving(name)) continue;
+      await this.call(name, ['REPLICAOF', host, String(port)]);
+    }
+  }
+
+  /** Undoes every fault still in force, in the order they were made. */
+  heal(): void {
+    if (this.undos.size === 0) return;
+    const healed = [...this.undos.values()].map((entry) => entry.what);
+    for (const entry of [...this.undos.values()]) entry.undo();
+    this.undos.clear();
+    this.history.event('cluster', 'heal', `healed: ${healed.join(', ')}`);
+  }
+
+  /** Closes every client and stops every node. */
+  async close(): Promise<void> {
+    for (const probe of this.probes.values()) probe.close();
+    await this.backend.close();
+  }
+
+  private record(node: string, kind: NodeEventKind, text: string, data?: EventData): void {
+    this.history.event(node, kind, text, data);
+  }
+
+  /** Registers a lasting fault; the Undo it returns records the heal. */
+  private lasting(
+    what: string,
+    node: string,
+    undo: Undo,
+    kind: NodeEventKind = 'heal',
+    text = `healed: ${what}`,
+  ): Undo {
+    const id = this.undoIdNext++;
+    let undone = false;
+    const wrapped: Undo = () => {
+      if (undone) return;
+      undone = true;
+      this.undos.delete(id);
+      undo();
+      this.history.event(node, kind, text);
+    };
+    this.undos.set(id, {
+      what,
+      undo: () => {
+        undone = true;
+        undo();
+      },
+    });
+    return wrapped;
+  }
+}

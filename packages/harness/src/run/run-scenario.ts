@@ -1,0 +1,141 @@
+/**
+ * One run of a scenario: seed first, the scenario's safety phase, then the liveness phase (heal
+ * everything, wait for convergence, read every node), then the checkers and the verdict.
+ *
+ * The run never throws for what happens inside it: a wait that runs out becomes an undecided verdict
+ * naming what was awaited, and an exception in the scenario or the node (an assertion) becomes an
+ * undecided verdict with the error, so the history gathered so far is still returned and written.
+ */
+import { AssertionError } from '@replisim/base';
+import { SimBackend } from '../backends/sim/sim-backend.js';
+import type { Finding } from '../checkers/finding.js';
+import { runCheckers } from '../checkers/index.js';
+import type { Backend } from '../cluster/backend.js';
+import { Cluster } from '../cluster/cluster.js';
+import { WaitTimedOut } from '../cluster/waits.js';
+import { History } from '../history/history.js';
+import type { NodeEvent, Op } from '../history/op.js';
+import type { Scenario } from './scenario.js';
+import { decideVerdict, type Expectation, exitCodeOf, type Verdict } from './verdict.js';
+
+export interface RunOptions {
+  readonly seed: number;
+  /** `--set` overrides of the scenario's params. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Called with every record as it is appended (a live timeline). */
+  readonly onRecord?: (record: Op | NodeEvent) => void;
+  /** A backend other than the default simulator. */
+  readonly backend?: Backend;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly params: Readonly<Record<string, string>>;
+  readonly backend: string;
+  readonly verdict: Verdict;
+  readonly exitCode: number;
+  readonly expectations: readonly Expectation[];
+  readonly findings: readonly Finding[];
+  /** Why the run could not decide, if it could not. */
+  readonly undecided: string | undefined;
+  readonly ops: readonly Op[];
+  readonly events: readonly NodeEvent[];
+  readonly nodeLogs: Readonly<Record<string, readonly string[]>>;
+  readonly traceHash: string;
+  /** Simulated (or real) ms the run covered. */
+  readonly durationMs: number;
+}
+
+/** How long the liveness phase waits for convergence. */
+export const CONVERGENCE_MS_MAX = 120_000;
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  const params = { ...(scenario.params ?? {}), ...(options.params ?? {}) };
+  for (const name of Object.keys(options.params ?? {})) {
+    if (!(name in (scenario.params ?? {}))) {
+      throw new Error(
+        `${scenario.name} has no parameter ${name}; it has: ${Object.keys(scenario.params ?? {}).join(', ') || 'none'}`,
+      );
+    }
+  }
+  const backend = options.backend ?? new SimBackend({ seed: options.seed });
+  const history = new History(() => backend.now());
+  if (options.onRecord !== undefined) history.listen(options.onRecord);
+  const cluster = new Cluster(backend, history);
+  const expectations: Expectation[] = [];
+  let undecided: string | undefined;
+  try {
+    await scenario.run({
+      seed: options.seed,
+      cluster,
+      random: backend.random.fork(),
+      params,
+      expect: (ok, line) => {
+        expectations.push({ ok, line });
+      },
+      narrate: (actor, text) => cluster.narrate(actor, text),
+    });
+    if (scenario.liveness !== false) await livenessPhase(cluster);
+  } catch (error) {
+    undecided = describeFailure(error);
+    history.event('narrator', 'note', `run stopped: ${undecided}`);
+  }
+  const findings = runCheckers(history.ops, history.events);
+  const verdict = decideVerdict(expectations, findings, undecided);
+  const nodeLogs = Object.fromEntries(cluster.names.map((name) => [name, backend.logs(name)]));
+  const durationMs = backend.now();
+  const traceHash = backend.traceHash();
+  await cluster.close();
+  return {
+    scenario: scenario.name,
+    seed: options.seed,
+    params,
+    backend: backend.kind,
+    verdict,
+    exitCode: exitCodeOf(verdict),
+    expectations,
+    findings,
+    undecided,
+    ops: history.ops,
+    events: history.events,
+    nodeLogs,
+    traceHash,
+    durationMs,
+  };
+}
+
+/**
+ * Heal every fault, bring every node back, wait until one master leads every other node at its
+ * offset, then sample all nodes with digests (final) and read each one's dataset.
+ */
+async function livenessPhase(cluster: Cluster): Promise<void> {
+  cluster.heal();
+  for (const name of cluster.names) {
+    if (cluster.state(name) === undefined) await cluster.restart(name);
+  }
+  await cluster.waitFor(
+    'convergence (one master, every replica linked at its offset)',
+    () => converged(cluster),
+    CONVERGENCE_MS_MAX,
+  );
+  await cluster.sample({ digests: true, final: true });
+  for (const name of cluster.names) await cluster.readAll(name);
+}
+
+function converged(cluster: Cluster): boolean {
+  const states = cluster.names.map((name) => cluster.state(name));
+  if (states.some((state) => state === undefined || !state.serving)) return false;
+  const masters = states.filter((state) => state?.role === 'master');
+  if (masters.length !== 1) return false;
+  const offset = masters[0]?.offset;
+  return states.every(
+    (state) => state?.role === 'master' || (state?.linkUp === true && state.offset === offset),
+  );
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof WaitTimedOut) return `wait ran out: ${error.message}`;
+  if (error instanceof AssertionError) return `assertion failed (a crash): ${error.message}`;
+  return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}
