@@ -29,6 +29,8 @@ export class Link {
   readonly holds: Set<object> = new Set();
   /** A per-link latency overriding the network's default range. */
   latency: LatencyRange | undefined;
+  /** A rate limit in bytes per second (Toxiproxy's bandwidth toxic); undefined for none. */
+  bandwidthBytesPerSec: number | undefined;
 
   constructor(source: string, target: string) {
     this.source = source;
@@ -70,6 +72,10 @@ export class LinkTable {
 
   latency(source: string, target: string): LatencyRange | undefined {
     return this.links.get(`${source}>${target}`)?.latency;
+  }
+
+  bandwidth(source: string, target: string): number | undefined {
+    return this.links.get(`${source}>${target}`)?.bandwidthBytesPerSec;
   }
 
   /** Blocks source -> target until the handle is removed or the fault kind is cleared. */

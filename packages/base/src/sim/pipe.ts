@@ -3,7 +3,9 @@
  *
  * The model, and why:
  * - Each write becomes a segment stamped with an arrival time: now plus a latency drawn for the link,
- *   but never earlier than the segment before it, so bytes are never reordered.
+ *   but never earlier than the segment before it, so bytes are never reordered. A link with a
+ *   bandwidth limit also serialises: a segment starts transmitting when the one before it is done,
+ *   and takes its size over the rate (Toxiproxy's bandwidth toxic).
  * - Delivery takes every segment that has arrived (up to `chunkBytesMax`) as one chunk, which
  *   coalesces writes; with probability `fragmentChance` it cuts the chunk at a random point instead,
  *   leaving the rest for the next delivery. The receiver's decoder thus sees frames split and joined
@@ -27,6 +29,8 @@ export interface PipeContext {
   readonly fragmentChance: number;
   readonly chunkBytesMax: number;
   latencyMs(source: string, target: string): number;
+  /** The link's rate limit in bytes per second, or undefined for none. */
+  bandwidthBytesPerSec(source: string, target: string): number | undefined;
   isBlocked(source: string, target: string): boolean;
   /** The pipe stalled on a blocked link; call `resume()` when the link opens. */
   pipeStalled(pipe: Pipe): void;
@@ -66,6 +70,8 @@ export class Pipe {
   private segments: Segment[] = [];
   private headIndex = 0;
   private arriveLastMs = 0;
+  /** With a bandwidth limit: when the link finishes sending what is queued (fractional ms). */
+  private sendFreeAtMs = 0;
   private deliverEvent: EventId | undefined;
   /** The head arrived while the link was blocked; waits for `resume`. */
   private stalled = false;
@@ -109,6 +115,7 @@ export class Pipe {
     this.headIndex = 0;
     this.bytes = 0;
     this.arriveLastMs = 0;
+    this.sendFreeAtMs = 0;
     this.stalled = false;
     if (this.deliverEvent !== undefined) this.receiver.life.cancel(this.deliverEvent);
     this.deliverEvent = undefined;
@@ -120,10 +127,11 @@ export class Pipe {
     this.stalled = false;
     const nowMs = this.context.scheduler.now();
     this.arriveLastMs = 0;
+    this.sendFreeAtMs = 0;
     for (let index = this.headIndex; index < this.segments.length; index++) {
       const segment = this.segments[index];
       assert(segment !== undefined, 'segments between head and end exist');
-      segment.arriveAtMs = this.arriveAt(nowMs);
+      segment.arriveAtMs = this.arriveAt(nowMs, segment.data.length);
     }
     this.schedule();
   }
@@ -134,15 +142,21 @@ export class Pipe {
   }
 
   private push(kind: SegmentKind, data: Buffer): void {
-    const arriveAtMs = this.arriveAt(this.context.scheduler.now());
+    const arriveAtMs = this.arriveAt(this.context.scheduler.now(), data.length);
     this.segments.push({ kind, data, arriveAtMs });
     this.schedule();
   }
 
-  private arriveAt(nowMs: number): number {
+  private arriveAt(nowMs: number, bytes: number): number {
+    const rate = this.context.bandwidthBytesPerSec(this.source, this.target);
+    let sentMs = nowMs;
+    if (rate !== undefined) {
+      this.sendFreeAtMs = Math.max(this.sendFreeAtMs, nowMs) + (bytes * 1000) / rate;
+      sentMs = Math.ceil(this.sendFreeAtMs);
+    }
     const arriveAtMs = Math.max(
       this.arriveLastMs,
-      nowMs + this.context.latencyMs(this.source, this.target),
+      sentMs + this.context.latencyMs(this.source, this.target),
     );
     this.arriveLastMs = arriveAtMs;
     return arriveAtMs;

@@ -183,6 +183,13 @@ export class SimNetwork implements PipeContext {
     this.links.link(this.host(source).name, this.host(target).name).latency = latency;
   }
 
+  /** Limits `source` -> `target` to `bytesPerSec`; undefined lifts the limit. */
+  setBandwidth(source: string, target: string, bytesPerSec: number | undefined): void {
+    assert(bytesPerSec === undefined || bytesPerSec > 0, 'bandwidth must be positive');
+    this.links.link(this.host(source).name, this.host(target).name).bandwidthBytesPerSec =
+      bytesPerSec;
+  }
+
   partitionOneWay(source: string, target: string): FaultHandle {
     return this.links.install(this.host(source).name, this.host(target).name, 'partition');
   }
@@ -192,6 +199,10 @@ export class SimNetwork implements PipeContext {
   }
 
   // --- PipeContext ----------------------------------------------------------------------------------
+
+  bandwidthBytesPerSec(source: string, target: string): number | undefined {
+    return this.links.bandwidth(source, target);
+  }
 
   latencyMs(source: string, target: string): number {
     const range = this.links.latency(source, target) ?? this.options;

@@ -102,6 +102,41 @@ describe('lesser deaths', () => {
   });
 });
 
+describe('bandwidth', () => {
+  it('serialises a link: 100 KB over 50 KB/s arrives after about 2 s, in order', () => {
+    const world = new SimWorld({ seed: 13 });
+    const server = world.addHost('server', '10.0.0.1');
+    const client = world.addHost('client', '10.0.0.2');
+    world.setBandwidth('client', 'server', 50_000);
+    let received = 0;
+    let doneAtMs = -1;
+    const expected = Buffer.alloc(100_000);
+    for (let i = 0; i < expected.length; i++) expected[i] = i % 251;
+    const got: Buffer[] = [];
+    server.env.network.listen(
+      { host: '0.0.0.0', port: 7 },
+      (connection) => {
+        connection.onData((chunk) => {
+          got.push(chunk);
+          received += chunk.length;
+          if (received === expected.length) doneAtMs = world.now();
+        });
+        connection.onClose(() => {});
+      },
+      () => {},
+    );
+    client.env.network.connect('10.0.0.1', 7, (result) => {
+      if (!result.ok) throw new Error('connect failed');
+      for (let i = 0; i < 10; i++)
+        result.value.write(expected.subarray(i * 10_000, (i + 1) * 10_000));
+    });
+    world.runUntilIdle(100_000);
+    expect(Buffer.concat(got).equals(expected)).toBe(true);
+    expect(doneAtMs).toBeGreaterThanOrEqual(2000);
+    expect(doneAtMs).toBeLessThan(2100);
+  });
+});
+
 describe('world', () => {
   it('finds hosts by name or address and rejects duplicates', () => {
     const world = new SimWorld({ seed: 4 });

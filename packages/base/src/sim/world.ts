@@ -202,6 +202,14 @@ export class SimWorld {
     return this.network.resetConnections(this.host(a).name, this.host(b).name);
   }
 
+  /** Limits both directions between `a` and `b` to `bytesPerSec`; undefined lifts the limit. */
+  setBandwidth(a: HostRef, b: HostRef, bytesPerSec: number | undefined): void {
+    const nameA = this.host(a).name;
+    const nameB = this.host(b).name;
+    this.network.setBandwidth(nameA, nameB, bytesPerSec);
+    this.network.setBandwidth(nameB, nameA, bytesPerSec);
+  }
+
   /** Sets the latency range both ways between `a` and `b`; undefined restores the default. */
   setLatency(a: HostRef, b: HostRef, latency: LatencyRange | undefined): void {
     const nameA = this.host(a).name;

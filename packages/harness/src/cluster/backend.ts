@@ -104,6 +104,8 @@ export interface Backend {
   hold(source: string, target: string): Undo;
   /** Resets every connection between two nodes (Toxiproxy reset_peer). */
   resetPeer(a: string, b: string): void;
+  /** Limits both directions between two nodes to `bytesPerSec` (Toxiproxy bandwidth). */
+  bandwidth(a: string, b: string, bytesPerSec: number): Undo;
   /** Adds latency both ways between two nodes. */
   latency(a: string, b: string, fault: LatencyFault): Undo;
   /** Changes a node's disk. */

@@ -108,6 +108,7 @@ describe('Cluster on the simulator', () => {
     await c.start();
     c.split(['a'], ['b']);
     c.latency('a', 'b', { latencyMs: 50, jitterMs: 5 });
+    c.bandwidth('a', 'b', 64);
     c.disk('a', { full: true });
     c.clockJump('b', 60_000);
     c.heal();

@@ -9,7 +9,7 @@
  *   holds, and throws WaitTimedOut when it does not (the run makes that an undecided verdict). The
  *   named conditions (`serving`, `replicaOnline`, `offsetsEqual`, ...) read INFO only.
  * - Faults: verbs named after what they do (crash, kill, restart, shutdown, pause, partition,
- *   isolate, split, cut, hold, resetPeer, latency, disk, clockJump, clockDrift, forkPause,
+ *   isolate, split, cut, hold, resetPeer, latency, bandwidth, disk, clockJump, clockDrift, forkPause,
  *   failover), each recorded on the timeline; the ones that last return an Undo, and `heal()`
  *   undoes every fault still in force.
  * - Observation: `state(node)` (INFO as a NodeState), `digest(node)`, `readAll(node)`, and
@@ -408,6 +408,13 @@ export class Cluster {
     const text = `latency ${a} <-> ${b}: ${fault.latencyMs} ms +- ${fault.jitterMs ?? 0}`;
     this.record('cluster', 'fault', text, { fault: 'latency', a, b, latencyMs: fault.latencyMs });
     return this.lasting(text, 'cluster', this.backend.latency(a, b, fault));
+  }
+
+  /** A rate limit both ways between `a` and `b`, in KB/s (Toxiproxy bandwidth's unit). */
+  bandwidth(a: string, b: string, kilobytesPerSec: number): Undo {
+    const text = `bandwidth ${a} <-> ${b}: ${kilobytesPerSec} KB/s`;
+    this.record('cluster', 'fault', text, { fault: 'bandwidth', a, b, kilobytesPerSec });
+    return this.lasting(text, 'cluster', this.backend.bandwidth(a, b, kilobytesPerSec * 1024));
   }
 
   /** Disk faults on a node: full, EIO on write or fsync, slow fsync. */

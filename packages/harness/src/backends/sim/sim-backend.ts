@@ -188,6 +188,11 @@ export class SimBackend implements Backend {
       this.world.setLatency(this.hostName(a), this.hostName(b), NETWORK_LATENCY_MS_DEFAULT);
   }
 
+  bandwidth(a: string, b: string, bytesPerSec: number): Undo {
+    this.world.setBandwidth(this.hostName(a), this.hostName(b), bytesPerSec);
+    return () => this.world.setBandwidth(this.hostName(a), this.hostName(b), undefined);
+  }
+
   disk(name: string, fault: DiskFault): Undo {
     const disk = this.node(name).host.disk;
     const previous = disk.setFaults({
