@@ -26,3 +26,4 @@ export { renderInfo } from './info.js';
 export { Database, type RedisValue } from './keyspace/database.js';
 export { formatLogLine, type LogSink } from './log.js';
 export { type NodeOptions, REDIS_VERSION, ServerNode, type StartResult } from './node.js';
+export { TEST_BUGS, type TestBug } from './testing/test-bugs.js';

@@ -28,6 +28,7 @@ import { startReplicaFromConfig, stopReplica } from './replication/replica-host.
 import { ReplicationIds } from './replication/replication-ids.js';
 import { continueShutdown, runSignalShutdown, type ShutdownWait } from './shutdown.js';
 import { emptyStats, type NodeStats } from './stats.js';
+import type { TestBug } from './testing/test-bugs.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
 export const REDIS_VERSION = '7.0.15';
@@ -56,6 +57,8 @@ export interface NodeOptions {
    * process.exit); the node has already stopped. Without it (the simulator) the node just stops.
    */
   readonly exit?: (code: number) => void;
+  /** Deliberate bugs for testing the chaos runner (testing/test-bugs.ts); never set in production. */
+  readonly testBugs?: ReadonlySet<TestBug>;
 }
 
 export type StartResult =
@@ -71,6 +74,8 @@ export class ServerNode {
   readonly env: Env;
   readonly config: ServerConfig;
   readonly pid: number;
+  /** Deliberate bugs switched on by a test (testing/test-bugs.ts); empty everywhere else. */
+  readonly testBugs: ReadonlySet<TestBug>;
   readonly executable: string;
   readonly runId: string;
   /** Replication history: replid, replid2, master_repl_offset and the backlog (replication-ids.ts). */
@@ -140,6 +145,7 @@ export class ServerNode {
     this.logSink = options.logSink;
     this.onListening = options.onListening;
     this.exitHook = options.exit;
+    this.testBugs = options.testBugs ?? new Set();
     this.runId = options.env.random.hex(40);
     this.repl = new ReplicationIds(options.env.random);
     this.startedMonotonicMs = options.env.clock.monotonicMs();

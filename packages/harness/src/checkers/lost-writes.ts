@@ -17,7 +17,7 @@
  */
 import type { NodeEvent, Op } from '../history/op.js';
 import type { Finding } from './finding.js';
-import { applyWrite, type KeyWrite, keyWrites } from './register-model.js';
+import { type KeyWrite, keyWrites } from './register-model.js';
 import { seconds } from './snapshot-recovery.js';
 
 export const LOST_WRITES = 'lost-writes';
@@ -75,29 +75,40 @@ function finalRead(ops: readonly Op[], events: readonly NodeEvent[]): Op | undef
   return reads.filter((op) => op.node === master).at(-1) ?? reads.at(-1);
 }
 
-/** The acknowledged writes to one key that the final value cannot include. */
+/**
+ * The acknowledged writes to one key that the final value cannot include: those after the last
+ * write that explains the value (a SET of that value, an INCR whose reply was that value, a DEL for
+ * a missing key). A SET never answered may explain it too: it happened after all.
+ */
 function lostOf(writes: readonly KeyWrite[], actual: string | undefined): KeyWrite[] {
-  const ordered = [...writes].sort(
-    (a, b) =>
-      Math.min(a.okIndex, Number.MAX_SAFE_INTEGER) - Math.min(b.okIndex, Number.MAX_SAFE_INTEGER) ||
-      a.invokeIndex - b.invokeIndex,
-  );
-  // The longest prefix whose replay explains the value (writes never answered may be skipped).
-  let value: string | undefined;
-  let explained = actual === undefined ? 0 : -1;
+  const position = (write: KeyWrite): number =>
+    write.acknowledged ? write.okIndex : write.invokeIndex;
+  const ordered = [...writes].sort((a, b) => position(a) - position(b));
+  let explainer = -1;
   ordered.forEach((write, index) => {
-    value = applyWrite(value, write);
-    if (value === actual) explained = index + 1;
+    const result =
+      write.kind === 'del'
+        ? undefined
+        : write.kind === 'incr'
+          ? write.acknowledged && typeof write.op.value === 'number'
+            ? String(write.op.value)
+            : null
+          : write.value;
+    if (result !== null && result === actual && (write.acknowledged || write.kind === 'set'))
+      explainer = index;
   });
-  if (explained < 0 && ordered.some((write) => write.kind === 'incr')) {
-    // A counter below its acknowledged count: the last INCRs are the lost ones.
-    const incrs = ordered.filter((write) => write.acknowledged && write.kind === 'incr');
-    const kept = Number(actual ?? '0');
-    return incrs.slice(Math.max(0, Math.min(incrs.length, kept)));
+  if (explainer < 0 && actual !== undefined) {
+    // Nothing explains it: a counter below its acknowledged increments (an unanswered INCR may
+    // account for the value), or a value no write wrote (every acknowledged write is then lost).
+    const numeric = Number(actual);
+    return ordered.filter(
+      (write) =>
+        write.acknowledged &&
+        write.kind !== 'del' &&
+        (write.kind !== 'incr' || !Number.isFinite(numeric) || Number(write.op.value) > numeric),
+    );
   }
-  return ordered
-    .slice(Math.max(0, explained))
-    .filter((write) => write.acknowledged && write.kind !== 'del');
+  return ordered.slice(explainer + 1).filter((write) => write.acknowledged && write.kind !== 'del');
 }
 
 function attribute(write: KeyWrite, ops: readonly Op[], events: readonly NodeEvent[]): LostWrite {

@@ -83,9 +83,16 @@ function writesOf(invoke: Op, okIndex: number, acknowledged: boolean, op: Op): K
   return [{ ...base, key: invoke.key, kind, value }];
 }
 
+/**
+ * The value a write leaves. An acknowledged INCR's reply says exactly what it left (so a counter that
+ * lost increments elsewhere is still followed); an unanswered one is assumed to add one.
+ */
 export function applyWrite(previous: string | undefined, write: KeyWrite): string | undefined {
   if (write.kind === 'del') return undefined;
-  if (write.kind === 'incr') return String(Number(previous ?? '0') + 1);
+  if (write.kind === 'incr') {
+    const result = write.acknowledged ? write.op.value : undefined;
+    return typeof result === 'number' ? String(result) : String(Number(previous ?? '0') + 1);
+  }
   return write.value;
 }
 

@@ -12,8 +12,9 @@
  * ended with success. With no snapshot since the last boot the node must hold what it held then
  * (empty on a fresh disk): that is the "master without persistence" story.
  *
- * The check runs for nodes that took client writes (a replica's snapshot point is in its master's
- * stream, not in its own ops), on the first complete read-all of the node after its restart.
+ * The check runs for nodes that took client writes and never synced from a master (a replica's data
+ * and snapshot point come from its master's stream, not from its own clients' ops); it stops for a
+ * node at its first sync. It judges the first complete read-all of the node after its restart.
  */
 import type { NodeEvent, Op } from '../history/op.js';
 import type { Finding } from './finding.js';
@@ -54,6 +55,7 @@ function checkNode(node: string, ops: readonly Op[], allEvents: readonly NodeEve
   let death: NodeEvent | undefined;
   const writes = keyWrites(ops, node);
   for (const event of events) {
+    if (SYNCS.has(event.kind)) break;
     switch (event.kind) {
       case 'bgsave-start':
         if (event.data?.['target'] === 'socket') break;

@@ -8,11 +8,15 @@
  * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
  * node's util.parseArgs, so `--seed=3` and `-h` work as users expect.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../checkers/finding.js';
+import { parseChaosCase } from '../properties/chaos-case.js';
+import { chaosScenario } from '../properties/chaos-scenario.js';
 import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Scenario } from '../run/scenario.js';
 import { renderTimeline } from '../run/timeline.js';
+import { CHAOS_USAGE, chaosMain } from './chaos.js';
 import { summaryOf, writeRunFolder } from './run-folder.js';
 
 /** Permitted losses listed in the terminal verdict; the rest are counted. */
@@ -30,7 +34,9 @@ const STDIO: CliIo = {
 
 const USAGE = `Usage:
   replisim list [--json]                  the scenarios
-  replisim run [scenario] [options]       run one in the simulator (default: the flagship)
+  replisim run [scenario] [options]       run one in the simulator (default: the flagship);
+                                          a scenario may also be a chaos case file (case.json)
+  replisim chaos [options]                property-based chaos over many seeds (chaos --help)
 
 Options of run:
   --seed N            the seed (a non-negative integer; default 1): the same seed replays exactly
@@ -41,7 +47,8 @@ Options of run:
   -h, --help          this text
 
 Exit status: 0 held, 1 violated, 2 undecided (a wait ran out, a crash) or a usage error.
-`;
+
+${CHAOS_USAGE}`;
 
 export async function main(
   argv: readonly string[],
@@ -49,6 +56,7 @@ export async function main(
   flagship: string,
   io: CliIo = STDIO,
 ): Promise<number> {
+  if (argv[0] === 'chaos') return chaosMain(argv.slice(1), io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -81,7 +89,15 @@ export async function main(
     return 2;
   }
   const name = rest[0] ?? flagship;
-  const scenario = scenarios.find((entry) => entry.name === name);
+  let scenario = scenarios.find((entry) => entry.name === name);
+  if (scenario === undefined && name.endsWith('.json')) {
+    try {
+      scenario = chaosScenario(parseChaosCase(JSON.parse(readFileSync(name, 'utf8')), name), name);
+    } catch (error) {
+      io.err(`${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   if (scenario === undefined) {
     io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
     return 2;

@@ -48,6 +48,9 @@ export class Cluster {
   private readonly undos = new Map<number, { readonly what: string; readonly undo: Undo }>();
   private undoIdNext = 1;
   private clientIdNext = 1;
+  /** Whom each node should follow (undefined: it is the master), as Sentinel would have it. */
+  private readonly upstream = new Map<string, string | undefined>();
+  private readonly paused = new Set<string>();
 
   constructor(backend: Backend, history: History) {
     this.backend = backend;
@@ -65,8 +68,48 @@ export class Cluster {
     }
     const full: NodeSpec = { ...spec, options: [...HARNESS_NODE_OPTIONS, ...spec.options] };
     this.specs.set(spec.name, full);
+    this.upstream.set(spec.name, spec.replicaOf);
     this.backend.addNode(full);
     return this;
+  }
+
+  /** The node that should be the master now: the first declared master, or the last promoted. */
+  get master(): string {
+    const master = [...this.upstream.entries()].find(([, upstream]) => upstream === undefined)?.[0];
+    assert(master !== undefined, 'a cluster has a master');
+    return master;
+  }
+
+  /**
+   * Points every serving node at the node it should follow (REPLICAOF), as Sentinel reconfigures a
+   * cluster: a restarted old master becomes a replica of the promoted one, a replica left pointing
+   * elsewhere is repointed. Returns how many nodes it changed.
+   */
+  async reconcile(): Promise<number> {
+    let changed = 0;
+    for (const [name, upstream] of this.upstream) {
+      const state = this.state(name);
+      if (state === undefined || !state.serving) continue;
+      if (upstream === undefined) {
+        if (state.role === 'replica') {
+          await this.call(name, ['REPLICAOF', 'NO', 'ONE']);
+          changed++;
+        }
+        continue;
+      }
+      const { host, port } = this.backend.address(upstream);
+      if (state.role === 'master' || state.masterHost !== host) {
+        await this.call(name, ['REPLICAOF', host, String(port)]);
+        changed++;
+      }
+    }
+    if (changed > 0)
+      this.history.event(
+        'cluster',
+        'note',
+        `reconfigured ${changed} node(s) to follow ${this.master}`,
+      );
+    return changed;
   }
 
   /** Node names in declaration order. */
@@ -89,20 +132,29 @@ export class Cluster {
 
   // --- Clients ------------------------------------------------------------------------------------
 
+  /** Connects a recording client to `node` in the background; `done` gets it or undefined. */
+  connectClient(node: string, done: (client: RecordingClient | undefined) => void): void {
+    this.backend.connect(node, (connection) => {
+      done(
+        connection === undefined
+          ? undefined
+          : new RecordingClient(
+              this.clientIdNext++,
+              node,
+              new RespClient(connection),
+              this.history,
+            ),
+      );
+    });
+  }
+
   /** A new recording client connected to `node`. */
   async client(node: string): Promise<RecordingClient> {
     let answered = false;
     let client: RecordingClient | undefined;
-    this.backend.connect(node, (connection) => {
+    this.connectClient(node, (connected) => {
       answered = true;
-      if (connection !== undefined) {
-        client = new RecordingClient(
-          this.clientIdNext++,
-          node,
-          new RespClient(connection),
-          this.history,
-        );
-      }
+      client = connected;
     });
     await this.waitFor(`a connection to ${node}`, () => answered);
     if (client === undefined)
@@ -111,25 +163,42 @@ export class Cluster {
   }
 
   /** Sends one command on `client` as an `admin` op and waits for the reply (undefined: none). */
-  async request(client: RecordingClient, argv: readonly string[]): Promise<RespValue | undefined> {
+  async request(
+    client: RecordingClient,
+    argv: readonly string[],
+    boundMs: number = WAIT_MS_DEFAULT,
+  ): Promise<RespValue | undefined> {
     let done = false;
     let reply: RespValue | undefined;
     client.op('admin', argv, {}, (value) => {
       done = true;
       reply = value;
     });
-    await this.waitFor(`the reply to ${argv[0] ?? 'a command'} from ${client.node}`, () => done);
+    await this.waitFor(
+      `the reply to ${argv[0] ?? 'a command'} from ${client.node}`,
+      () => done,
+      boundMs,
+    );
     return reply;
   }
 
   /** `request` on the node's own probe client (made on first use, reconnected after a crash). */
-  async call(node: string, argv: readonly string[]): Promise<RespValue | undefined> {
+  async call(
+    node: string,
+    argv: readonly string[],
+    boundMs: number = WAIT_MS_DEFAULT,
+  ): Promise<RespValue | undefined> {
     let probe = this.probes.get(node);
     if (probe === undefined || probe.closed) {
       probe = await this.client(node);
       this.probes.set(node, probe);
     }
-    return this.request(probe, argv);
+    return this.request(probe, argv, boundMs);
+  }
+
+  /** True while `node` is paused (SIGSTOP): a call to it would wait for the resume. */
+  isPaused(node: string): boolean {
+    return this.paused.has(node);
   }
 
   /** DEBUG DIGEST of a node (40 hex digits). */
@@ -329,16 +398,24 @@ export class Cluster {
     this.backend.kill(node);
   }
 
-  /** Boots a crashed or killed node on its disk and waits until it serves. */
-  async restart(node: string): Promise<void> {
+  /** Boots a crashed or killed node on its disk and waits until it serves (unless `wait: false`). */
+  async restart(node: string, options: { readonly wait?: boolean } = {}): Promise<void> {
     this.record(node, 'restart', 'restarts');
+    this.paused.delete(node);
     this.backend.restart(node);
+    if (options.wait === false) return;
     await this.waitFor(`${node} serving after its restart`, () => this.serving(node));
+  }
+
+  /** The node's process is up (it may still be loading). */
+  isUp(node: string): boolean {
+    return this.state(node) !== undefined;
   }
 
   /** SIGTERM: the node shuts down by itself (saving if it has save rules). */
   shutdown(node: string): void {
-    this.record(node, 'shutdown', 'SIGTERM');
+    // The exit itself is a `shutdown` event from the backend, once the node has saved and stopped.
+    this.record(node, 'fault', 'SIGTERM', { fault: 'sigterm' });
     this.backend.shutdown(node);
   }
 
@@ -462,10 +539,11 @@ export class Cluster {
    */
   async failover(replica: string): Promise<void> {
     this.record(replica, 'failover', `promoted: REPLICAOF NO ONE; the others follow ${replica}`);
+    for (const name of this.names) this.upstream.set(name, name === replica ? undefined : replica);
     await this.call(replica, ['REPLICAOF', 'NO', 'ONE']);
     const { host, port } = this.backend.address(replica);
     for (const name of this.names) {
-      if (name === replica || !this.serving(name)) continue;
+      if (name === replica || !this.serving(name) || this.paused.has(name)) continue;
       await this.call(name, ['REPLICAOF', host, String(port)]);
     }
   }

@@ -38,6 +38,8 @@ const RULES: readonly LogRule[] = [
     data: (m) => ({ keys: Number(m[1]) }),
   },
   { pattern: /^Ready to accept connections/, kind: 'ready' },
+  { pattern: /^Waiting for end of BGSAVE for SYNC/, kind: 'sync-attach' },
+  { pattern: /Waiting for next BGSAVE for SYNC/, kind: 'sync-wait' },
   {
     pattern: /^Full resync requested by replica (\S+)/,
     kind: 'sync-request',

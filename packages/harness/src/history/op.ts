@@ -66,6 +66,8 @@ export type NodeEventKind =
   | 'fsync-dir'
   | 'sync-request'
   | 'psync'
+  | 'sync-attach'
+  | 'sync-wait'
   | 'fullresync'
   | 'continue'
   | 'psync-refused'

@@ -49,6 +49,8 @@ export interface RunResult {
 
 /** How long the liveness phase waits for convergence. */
 export const CONVERGENCE_MS_MAX = 120_000;
+/** How long convergence must last before the final sample. */
+const CONVERGENCE_HOLD_MS = 1_000;
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
   const params = { ...(scenario.params ?? {}), ...(options.params ?? {}) };
@@ -106,19 +108,31 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 }
 
 /**
- * Heal every fault, bring every node back, wait until one master leads every other node at its
+ * Heal every fault, bring every node back, point each at the node it should follow, wait until one master leads every other node at its
  * offset, then sample all nodes with digests (final) and read each one's dataset.
  */
 async function livenessPhase(cluster: Cluster): Promise<void> {
   cluster.heal();
-  for (const name of cluster.names) {
-    if (cluster.state(name) === undefined) await cluster.restart(name);
+  const what = 'convergence (one master, every replica linked at its replid and offset)';
+  const deadline = cluster.backend.now() + CONVERGENCE_MS_MAX;
+  // A node may still go down now (a SIGTERM's shutdown finishing): bring back whatever is down.
+  for (let held = false; !held; ) {
+    const down = cluster.names.filter((name) => cluster.state(name) === undefined);
+    for (const name of down) await cluster.restart(name);
+    await cluster.reconcile();
+    const left = deadline - cluster.backend.now();
+    const settled = await cluster.waitUntil(
+      () => converged(cluster) || cluster.names.some((name) => cluster.state(name) === undefined),
+      Math.max(1, left),
+    );
+    if (!settled || cluster.backend.now() >= deadline) {
+      await cluster.waitFor(what, () => converged(cluster), 1);
+    }
+    if (!converged(cluster)) continue;
+    // Converged for a moment is not converged: a link being torn down still looks up. Hold it.
+    await cluster.runFor(CONVERGENCE_HOLD_MS);
+    held = converged(cluster);
   }
-  await cluster.waitFor(
-    'convergence (one master, every replica linked at its offset)',
-    () => converged(cluster),
-    CONVERGENCE_MS_MAX,
-  );
   await cluster.sample({ digests: true, final: true });
   for (const name of cluster.names) await cluster.readAll(name);
 }

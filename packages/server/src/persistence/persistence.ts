@@ -346,6 +346,7 @@ export class Persistence implements ChangeObserver {
 
   beforeKeyChange(db: Database, key: string, deleting: boolean): void {
     const background = this.bgsave?.snapshot;
+    if (this.node.testBugs.has('bgsave-not-point-in-time')) return;
     if (background !== undefined && !background.finished) {
       background.beforeKeyChange(db, key, deleting);
     }

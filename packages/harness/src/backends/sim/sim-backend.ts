@@ -15,11 +15,12 @@ import {
   assert,
   type Connection,
   type Random,
+  type SimDiskFaults,
   type SimHost,
   SimWorld,
   type Timers,
 } from '@replisim/base';
-import { renderInfo } from '@replisim/server';
+import { renderInfo, type TestBug } from '@replisim/server';
 import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from '../../cluster/backend.js';
 import { eventOfLogLine, logMessage } from '../../cluster/log-events.js';
 import { type NodeState, parseNodeState } from '../../cluster/node-state.js';
@@ -34,6 +35,8 @@ const NETWORK_LATENCY_MS_DEFAULT = { latencyMsMin: 0, latencyMsMax: 1 };
 
 export interface SimBackendOptions {
   readonly seed: number;
+  /** Deliberate bugs in every node (testing the chaos runner only; see @replisim/server). */
+  readonly testBugs?: ReadonlySet<TestBug>;
 }
 
 export class SimBackend implements Backend {
@@ -46,8 +49,13 @@ export class SimBackend implements Backend {
   private readonly specs = new Map<string, NodeSpec>();
   private history: History | undefined;
   private readonly originMs: number;
+  private readonly testBugs: ReadonlySet<TestBug> | undefined;
+  private readonly faultLayers = new Map<string, { id: number; value: unknown }[]>();
+  private readonly diskBase = new Map<string, SimDiskFaults>();
+  private layerIdNext = 1;
 
   constructor(options: SimBackendOptions) {
+    this.testBugs = options.testBugs;
     this.world = new SimWorld({ seed: options.seed });
     this.originMs = this.world.now();
     this.clientHost = this.world.addHost('client', CLIENT_HOST_ADDRESS);
@@ -76,6 +84,7 @@ export class SimBackend implements Backend {
       options: ['--dir', '/data', ...spec.options, ...replicaOf],
       onLog: (line) => this.onLog(spec.name, line),
       onExit: (code) => this.event(spec.name, 'shutdown', `exited with code ${code}`, { code }),
+      ...(this.testBugs === undefined ? {} : { testBugs: this.testBugs }),
     });
     host.disk.setObserver((operation, path, target) => {
       if (operation === 'rename') {
@@ -180,22 +189,31 @@ export class SimBackend implements Backend {
 
   latency(a: string, b: string, fault: LatencyFault): Undo {
     const jitter = fault.jitterMs ?? 0;
-    this.world.setLatency(this.hostName(a), this.hostName(b), {
+    const range = {
       latencyMsMin: Math.max(0, fault.latencyMs - jitter),
       latencyMsMax: fault.latencyMs + jitter,
-    });
-    return () =>
-      this.world.setLatency(this.hostName(a), this.hostName(b), NETWORK_LATENCY_MS_DEFAULT);
+    };
+    return this.layer(`latency ${this.linkKey(a, b)}`, range, (active) =>
+      this.world.setLatency(
+        this.hostName(a),
+        this.hostName(b),
+        active ?? NETWORK_LATENCY_MS_DEFAULT,
+      ),
+    );
   }
 
   bandwidth(a: string, b: string, bytesPerSec: number): Undo {
-    this.world.setBandwidth(this.hostName(a), this.hostName(b), bytesPerSec);
-    return () => this.world.setBandwidth(this.hostName(a), this.hostName(b), undefined);
+    return this.layer(`bandwidth ${this.linkKey(a, b)}`, bytesPerSec, (active) =>
+      this.world.setBandwidth(this.hostName(a), this.hostName(b), active),
+    );
   }
 
   disk(name: string, fault: DiskFault): Undo {
     const disk = this.node(name).host.disk;
-    const previous = disk.setFaults({
+    const key = `disk ${name}`;
+    if (!this.diskBase.has(key)) this.diskBase.set(key, disk.faults);
+    const base = this.diskBase.get(key) ?? disk.faults;
+    const settings = {
       ...(fault.full === true ? { spaceBytesMax: disk.usedBytes() } : {}),
       ...(fault.writeErrorChance === undefined ? {} : { writeErrorChance: fault.writeErrorChance }),
       ...(fault.fsyncErrorChance === undefined ? {} : { fsyncErrorChance: fault.fsyncErrorChance }),
@@ -205,10 +223,36 @@ export class SimBackend implements Backend {
       ...(fault.latencyMs === undefined
         ? {}
         : { latencyMsMin: fault.latencyMs, latencyMsMax: fault.latencyMs }),
-    });
-    return () => {
-      disk.setFaults(previous);
     };
+    return this.layers(key, settings, (active) => {
+      disk.setFaults(Object.assign({}, base, ...active));
+    });
+  }
+
+  /**
+   * Faults of one kind on one target stack: each undo removes its own layer and the target returns
+   * to what the remaining layers make it (the last one wins), not to the state before that fault.
+   */
+  private layer<T>(key: string, value: T, apply: (active: T | undefined) => void): Undo {
+    return this.layers(key, value, (active) => apply(active.at(-1)));
+  }
+
+  private layers<T>(key: string, value: T, apply: (active: readonly T[]) => void): Undo {
+    const stack = (this.faultLayers.get(key) ?? []) as { id: number; value: T }[];
+    this.faultLayers.set(key, stack);
+    const id = this.layerIdNext++;
+    stack.push({ id, value });
+    apply(stack.map((entry) => entry.value));
+    return () => {
+      const index = stack.findIndex((entry) => entry.id === id);
+      if (index < 0) return;
+      stack.splice(index, 1);
+      apply(stack.map((entry) => entry.value));
+    };
+  }
+
+  private linkKey(a: string, b: string): string {
+    return [a, b].sort().join('|');
   }
 
   clockJump(name: string, ms: number): void {

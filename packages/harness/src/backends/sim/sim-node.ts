@@ -5,7 +5,7 @@
  * process that exited leaves its machine: the page cache, and so every write, survives.
  */
 import { assert, type SimHost } from '@replisim/base';
-import { loadConfig, ServerNode, type StartResult } from '@replisim/server';
+import { loadConfig, ServerNode, type StartResult, type TestBug } from '@replisim/server';
 
 export const NODE_PORT = 6379;
 
@@ -19,6 +19,8 @@ export interface SimNodeOptions {
   readonly onLog?: (line: string) => void;
   /** The node exited by itself (SHUTDOWN, a SIGTERM's shutdown) with this code. */
   readonly onExit?: (code: number) => void;
+  /** Deliberate bugs (the chaos runner's own tests only). */
+  readonly testBugs?: ReadonlySet<TestBug>;
 }
 
 export class SimNode {
@@ -30,12 +32,14 @@ export class SimNode {
   startResult: StartResult | undefined;
   private readonly onLog: ((line: string) => void) | undefined;
   private readonly onExit: ((code: number) => void) | undefined;
+  private readonly testBugs: ReadonlySet<TestBug> | undefined;
 
   constructor(host: SimHost, options: SimNodeOptions) {
     this.host = host;
     this.options = options.options;
     this.onLog = options.onLog;
     this.onExit = options.onExit;
+    this.testBugs = options.testBugs;
   }
 
   /** Starts a node on the host's current incarnation; `startResult` is set when it is serving. */
@@ -57,6 +61,7 @@ export class SimNode {
         this.onLog?.(line);
       },
       pid: SIM_PID_BASE + this.host.incarnation,
+      ...(this.testBugs === undefined ? {} : { testBugs: this.testBugs }),
       exit: (code) => {
         this.node = undefined;
         this.host.kill();

@@ -1,0 +1,142 @@
+/**
+ * A chaos case: one randomly drawn cluster, configuration, workload and fault schedule, as plain
+ * JSON, so a case can be printed, saved as a file and replayed exactly (`replisim run case.json`).
+ * fast-check generates cases (`chaosCaseArbitrary`) and shrinks a failing one towards fewer
+ * replicas, fewer and shorter faults, defaults in the configuration and a smaller workload.
+ *
+ * Swarm testing: every case draws the set of fault kinds it may use (`enabled`), so some seeds run
+ * with only partitions, others with only crashes and disk faults, and rare combinations come up.
+ */
+import fc from 'fast-check';
+
+export const FAULT_KINDS = [
+  'crash',
+  'kill',
+  'shutdown',
+  'pause',
+  'partition',
+  'isolate',
+  'cut',
+  'hold',
+  'reset',
+  'latency',
+  'bandwidth',
+  'disk-full',
+  'disk-eio',
+  'slow-fsync',
+  'clock-jump',
+  'failover',
+  'bgsave',
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface ChaosFault {
+  /** When it starts, ms into the safety phase. */
+  readonly atMs: number;
+  readonly kind: FaultKind;
+  /** Index of the node it targets (modulo the cluster size). */
+  readonly target: number;
+  /** Index of the other end, for link faults. */
+  readonly other: number;
+  /** How long it lasts (for a crash, kill or shutdown: until the restart). */
+  readonly durationMs: number;
+}
+
+export interface ChaosCase {
+  readonly kind: 'chaos-case';
+  readonly replicas: number;
+  /** Replicas after the first follow the first replica instead of the master. */
+  readonly chain: boolean;
+  readonly config: {
+    /** Save rules: none, or `save 1 1` (a snapshot after every second with a write). */
+    readonly save: 'none' | 'every-second';
+    readonly diskless: boolean;
+    readonly disklessDelayS: number;
+    readonly backlogBytes: number;
+    readonly replTimeoutS: number;
+    readonly minReplicasToWrite: number;
+    readonly snapshotReuse: 'no' | 'join-any' | 'join-any-or-recent';
+  };
+  readonly workload: {
+    readonly keys: number;
+    readonly intervalMs: number;
+    readonly waitEvery: number;
+    readonly waitTimeoutMs: number;
+  };
+  readonly enabled: readonly FaultKind[];
+  readonly faults: readonly ChaosFault[];
+  /** Length of the safety phase (faults and writes), ms. */
+  readonly safetyMs: number;
+}
+
+/** Faults per case at most, and the safety phase's length. */
+export const CHAOS_FAULTS_MAX = 10;
+export const CHAOS_SAFETY_MS = 10_000;
+
+/** A fault whose kind is an index into the case's enabled kinds (so shrinking keeps it valid). */
+const faultArbitrary = fc.record({
+  atMs: fc.integer({ min: 0, max: CHAOS_SAFETY_MS - 500 }),
+  kindIndex: fc.nat({ max: FAULT_KINDS.length - 1 }),
+  target: fc.nat({ max: 4 }),
+  other: fc.nat({ max: 4 }),
+  durationMs: fc.integer({ min: 100, max: 6_000 }),
+});
+
+export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = fc
+  .record({
+    replicas: fc.constantFrom(2, 1, 3, 0, 4),
+    chain: fc.boolean(),
+    config: fc.record({
+      save: fc.constantFrom('none' as const, 'every-second' as const),
+      diskless: fc.boolean(),
+      disklessDelayS: fc.constantFrom(0, 1, 5),
+      backlogBytes: fc.constantFrom(1_048_576, 16_384, 65_536),
+      replTimeoutS: fc.constantFrom(60, 5, 10),
+      minReplicasToWrite: fc.constantFrom(0, 1),
+      snapshotReuse: fc.constantFrom(
+        'no' as const,
+        'join-any' as const,
+        'join-any-or-recent' as const,
+      ),
+    }),
+    workload: fc.record({
+      keys: fc.integer({ min: 10, max: 200 }),
+      intervalMs: fc.integer({ min: 5, max: 40 }),
+      waitEvery: fc.constantFrom(0, 10, 50),
+      waitTimeoutMs: fc.integer({ min: 10, max: 200 }),
+    }),
+    enabled: fc.subarray([...FAULT_KINDS], { minLength: 1 }),
+    faults: fc.array(faultArbitrary, { minLength: 2, maxLength: CHAOS_FAULTS_MAX, size: 'max' }),
+  })
+  .map((drawn) => ({
+    kind: 'chaos-case' as const,
+    ...drawn,
+    faults: drawn.faults
+      .map(({ kindIndex, ...fault }) => ({
+        ...fault,
+        kind: drawn.enabled[kindIndex % drawn.enabled.length] ?? 'bgsave',
+      }))
+      .sort((a, b) => a.atMs - b.atMs),
+    safetyMs: CHAOS_SAFETY_MS,
+  }));
+
+/** Checks that a parsed JSON value is a chaos case, naming the first field that is not. */
+export function parseChaosCase(value: unknown, source: string): ChaosCase {
+  const fail = (field: string, expected: string): never => {
+    throw new Error(`${source}: field ${field}: expected ${expected}`);
+  };
+  if (typeof value !== 'object' || value === null) return fail('(top)', 'an object');
+  const record = value as Record<string, unknown>;
+  if (record['kind'] !== 'chaos-case') fail('kind', '"chaos-case"');
+  if (!Number.isInteger(record['replicas'])) fail('replicas', 'an integer');
+  if (typeof record['config'] !== 'object') fail('config', 'an object');
+  if (typeof record['workload'] !== 'object') fail('workload', 'an object');
+  if (!Array.isArray(record['faults'])) fail('faults', 'an array');
+  for (const [index, fault] of (record['faults'] as unknown[]).entries()) {
+    const kind = (fault as Record<string, unknown>)['kind'];
+    if (!FAULT_KINDS.includes(kind as FaultKind))
+      fail(`faults[${index}].kind`, `one of ${FAULT_KINDS.join(', ')}`);
+  }
+  return value as ChaosCase;
+}

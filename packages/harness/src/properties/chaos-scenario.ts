@@ -1,0 +1,246 @@
+/**
+ * A chaos case as a Scenario: the cluster it describes, a resilient writer on the master, and its
+ * fault schedule played in virtual time (each lasting fault undone after its duration, each dead node
+ * restarted after its duration). The run's liveness phase then heals everything, restarts what is
+ * down, reconfigures the topology as Sentinel would and requires convergence; the checkers judge.
+ *
+ * A fault that makes no sense at its moment (pausing a node that is down, promoting the master) is
+ * skipped and says so on the timeline: the schedule is data drawn at random, and shrinking must be
+ * free to remove any part of it.
+ */
+import type { Undo } from '../cluster/backend.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { WaitTimedOut } from '../cluster/waits.js';
+import type { Scenario } from '../run/scenario.js';
+import { ResilientWriter } from '../workload/resilient-writer.js';
+import type { ChaosCase, ChaosFault } from './chaos-case.js';
+
+/** How long a chaos run waits for one admin reply before giving up on that step, ms. */
+const CALL_MS_MAX = 2_000;
+
+interface Action {
+  readonly atMs: number;
+  readonly label: string;
+  readonly run: () => Promise<void>;
+}
+
+export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
+  return {
+    name,
+    summary: 'a random cluster, configuration, workload and fault schedule',
+    story: describeCase(chaos),
+    liveness: true,
+    async run({ cluster, random }) {
+      const names = declareNodes(cluster, chaos);
+      await cluster.start();
+      const writer = new ResilientWriter(cluster, random.fork(), {
+        keys: chaos.workload.keys,
+        intervalMs: chaos.workload.intervalMs,
+        waitEvery: chaos.workload.waitEvery,
+        waitReplicas: Math.max(1, chaos.replicas),
+        waitTimeoutMs: chaos.workload.waitTimeoutMs,
+      });
+      writer.start();
+      const actions = chaos.faults.flatMap((fault) => actionsOf(cluster, names, fault));
+      actions.sort((a, b) => a.atMs - b.atMs);
+      const origin = cluster.backend.now();
+      for (const action of actions) {
+        const delay = origin + action.atMs - cluster.backend.now();
+        if (delay > 0) await cluster.runFor(delay);
+        await action.run();
+      }
+      const rest = origin + chaos.safetyMs - cluster.backend.now();
+      if (rest > 0) await cluster.runFor(rest);
+      writer.stop();
+      await cluster.waitUntil(() => writer.idle, 5_000);
+      cluster.narrate('writer', `safety phase over: ${writer.acked} writes acknowledged`);
+    },
+  };
+}
+
+function declareNodes(cluster: Cluster, chaos: ChaosCase): string[] {
+  const { config } = chaos;
+  const options = [
+    '--save',
+    config.save === 'none' ? '' : '1 1',
+    '--repl-diskless-sync',
+    config.diskless ? 'yes' : 'no',
+    '--repl-diskless-sync-delay',
+    String(config.disklessDelayS),
+    '--repl-backlog-size',
+    String(config.backlogBytes),
+    '--repl-timeout',
+    String(config.replTimeoutS),
+    '--min-replicas-to-write',
+    String(config.minReplicasToWrite),
+    '--repl-snapshot-reuse',
+    config.snapshotReuse,
+  ];
+  cluster.node({ name: 'master', options });
+  const names = ['master'];
+  for (let i = 1; i <= chaos.replicas; i++) {
+    const name = `replica-${i}`;
+    const replicaOf = chaos.chain && i > 1 ? 'replica-1' : 'master';
+    cluster.node({ name, options, replicaOf });
+    names.push(name);
+  }
+  return names;
+}
+
+/** The fault's start, and its end where it lasts. */
+function actionsOf(cluster: Cluster, names: readonly string[], fault: ChaosFault): Action[] {
+  const target = names[fault.target % names.length] ?? 'master';
+  const others = names.filter((name) => name !== target);
+  const other = others[fault.other % Math.max(1, others.length)];
+  const end = fault.atMs + fault.durationMs;
+  let undo: Undo | undefined;
+  const lasting = (make: () => Undo | undefined): Action[] => [
+    {
+      atMs: fault.atMs,
+      label: fault.kind,
+      run: async () => {
+        undo = make();
+      },
+    },
+    {
+      atMs: end,
+      label: `end ${fault.kind}`,
+      run: async () => {
+        undo?.();
+      },
+    },
+  ];
+  const skip = (why: string): undefined => {
+    cluster.narrate('chaos', `skipped ${fault.kind} on ${target}: ${why}`);
+    return undefined;
+  };
+  const up = (name: string): boolean => cluster.isUp(name);
+  switch (fault.kind) {
+    case 'crash':
+    case 'kill':
+    case 'shutdown':
+      return [
+        {
+          atMs: fault.atMs,
+          label: fault.kind,
+          run: async () => {
+            if (!up(target)) return void skip('it is down');
+            if (fault.kind === 'crash') cluster.crash(target);
+            else if (fault.kind === 'kill') cluster.kill(target);
+            else cluster.shutdown(target);
+          },
+        },
+        {
+          atMs: end,
+          label: `restart ${target}`,
+          run: async () => {
+            // A SIGTERM's shutdown may still be saving: the node restarts once it is down.
+            if (!up(target)) await cluster.restart(target, { wait: false });
+          },
+        },
+      ];
+    case 'pause':
+      return lasting(() =>
+        up(target) && !cluster.isPaused(target)
+          ? cluster.pause(target)
+          : skip('it is down or paused'),
+      );
+    case 'partition':
+      return lasting(() =>
+        other === undefined ? skip('no other node') : cluster.partition(target, other),
+      );
+    case 'isolate':
+      return lasting(() => (others.length === 0 ? skip('no other node') : cluster.isolate(target)));
+    case 'cut':
+      return lasting(() =>
+        other === undefined ? skip('no other node') : cluster.cut(target, other),
+      );
+    case 'hold':
+      return lasting(() =>
+        other === undefined ? skip('no other node') : cluster.hold(target, other),
+      );
+    case 'latency':
+      return lasting(() =>
+        other === undefined
+          ? skip('no other node')
+          : cluster.latency(target, other, { latencyMs: 50, jitterMs: 20 }),
+      );
+    case 'bandwidth':
+      return lasting(() =>
+        other === undefined ? skip('no other node') : cluster.bandwidth(target, other, 16),
+      );
+    case 'disk-full':
+      return lasting(() => cluster.disk(target, { full: true }));
+    case 'disk-eio':
+      return lasting(() => cluster.disk(target, { writeErrorChance: 0.5, fsyncErrorChance: 0.5 }));
+    case 'slow-fsync':
+      return lasting(() => cluster.disk(target, { fsyncMs: 500 }));
+    case 'reset':
+      return [
+        {
+          atMs: fault.atMs,
+          label: 'reset',
+          run: async () => {
+            if (other === undefined) return void skip('no other node');
+            cluster.resetPeer(target, other);
+          },
+        },
+      ];
+    case 'clock-jump':
+      return [
+        {
+          atMs: fault.atMs,
+          label: 'clock-jump',
+          run: async () => {
+            if (!up(target)) return void skip('it is down');
+            cluster.clockJump(target, (fault.durationMs - 3000) * 10);
+          },
+        },
+      ];
+    case 'failover':
+      return [
+        {
+          atMs: fault.atMs,
+          label: 'failover',
+          run: async () => {
+            if (target === cluster.master) return void skip('it is the master');
+            if (!cluster.serving(target) || cluster.isPaused(target))
+              return void skip('it is not serving');
+            await bounded(cluster, () => cluster.failover(target));
+          },
+        },
+      ];
+    case 'bgsave':
+      return [
+        {
+          atMs: fault.atMs,
+          label: 'bgsave',
+          run: async () => {
+            if (!cluster.serving(target) || cluster.isPaused(target))
+              return void skip('it is not serving');
+            await bounded(cluster, () => cluster.call(target, ['BGSAVE'], CALL_MS_MAX));
+          },
+        },
+      ];
+  }
+}
+
+/** Runs an admin step; a reply that does not come in time is noted, not a stuck run. */
+async function bounded(cluster: Cluster, step: () => Promise<unknown>): Promise<void> {
+  const deadline = cluster.backend.now() + CALL_MS_MAX;
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof WaitTimedOut)) throw error;
+    cluster.narrate('chaos', `an admin step got no reply by ${deadline} ms: ${error.what}`);
+  }
+}
+
+export function describeCase(chaos: ChaosCase): string {
+  const { config, workload } = chaos;
+  const faults = chaos.faults.map((f) => `${f.kind}@${f.atMs}ms/${f.durationMs}ms`).join(', ');
+  return [
+    `${chaos.replicas} replica(s)${chaos.chain ? ' in a chain' : ''}; save ${config.save}, diskless ${config.diskless} (delay ${config.disklessDelayS} s), backlog ${config.backlogBytes}, repl-timeout ${config.replTimeoutS} s, min-replicas-to-write ${config.minReplicasToWrite}, repl-snapshot-reuse ${config.snapshotReuse}`,
+    `writer: ${workload.keys} keys, one write per ${workload.intervalMs} ms, WAIT every ${workload.waitEvery || 'never'}; faults (${chaos.enabled.join(' ')}): ${faults || 'none'}`,
+  ].join('\n');
+}
