@@ -61,8 +61,9 @@ export async function runChaosCase(
 export function outcomeOf(seed: number, chaos: ChaosCase, result: RunResult): ChaosOutcome {
   const checkers: Record<string, Record<string, number>> = {};
   for (const finding of result.findings) {
-    const counts = (checkers[finding.checker] ??= {});
+    const counts = checkers[finding.checker] ?? {};
     counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
+    checkers[finding.checker] = counts;
   }
   const problems = [
     ...result.expectations.filter((e) => !e.ok).map((e) => `expectation: ${e.line}`),

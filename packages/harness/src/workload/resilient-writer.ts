@@ -52,7 +52,7 @@ export class ResilientWriter {
   private watch(): void {
     this.cluster.backend.timers.after(RECONNECT_MS, () => {
       if (!this.running) return;
-      if (this.writer !== undefined && this.writer.idle && !this.connecting) this.connect();
+      if (this.writer?.idle === true && !this.connecting) this.connect();
       this.watch();
     });
   }

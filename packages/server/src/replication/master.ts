@@ -302,7 +302,9 @@ export class ReplicationMaster {
     connection.write(
       Buffer.from(replica.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : '+CONTINUE\r\n', 'latin1'),
     );
-    const bytes = backlog.readFrom(node.testBugs.has('psync-resumes-one-byte-late') ? offset + 1 : offset);
+    const bytes = backlog.readFrom(
+      node.testBugs.has('psync-resumes-one-byte-late') ? offset + 1 : offset,
+    );
     if (bytes.length > 0) connection.write(bytes);
     node.log(
       'notice',

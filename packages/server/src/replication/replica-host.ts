@@ -193,7 +193,10 @@ class NodeReplicaHost implements ReplicaHost {
     const client = this.masterClient;
     if (client === undefined) return;
     const node = this.node;
-    if (node.testBugs.has('replica-drops-del') && argv[0]?.toString('latin1').toLowerCase() === 'del') {
+    if (
+      node.testBugs.has('replica-drops-del') &&
+      argv[0]?.toString('latin1').toLowerCase() === 'del'
+    ) {
       return;
     }
     for (const db of node.databases) db.expiredVisible = true;
