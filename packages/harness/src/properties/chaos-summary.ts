@@ -39,9 +39,11 @@ export function summarize(
   let faults = 0;
   for (const outcome of sorted) {
     for (const [checker, counts] of Object.entries(outcome.checkers)) {
-      const total = (checkers[checker] ??= {});
-      for (const [severity, count] of Object.entries(counts))
+      const total = checkers[checker] ?? {};
+      for (const [severity, count] of Object.entries(counts)) {
         total[severity] = (total[severity] ?? 0) + count;
+      }
+      checkers[checker] = total;
     }
     for (const path of outcome.coverage) coverage[path] = (coverage[path] ?? 0) + 1;
     simulatedMs += outcome.simulatedMs;
