@@ -96,32 +96,49 @@ export function applyWrite(previous: string | undefined, write: KeyWrite): strin
   return write.value;
 }
 
-/** The values `key` may hold at timeline index `point`. */
+/** The values `key` may hold at timeline index `point`, starting empty. */
 export function candidatesAt(writes: readonly KeyWrite[], point: number): Set<string | undefined> {
-  let value: string | undefined;
-  const inFlight: KeyWrite[] = [];
-  for (const write of writes) {
-    if (write.okIndex < point) value = applyWrite(value, write);
-    else if (write.invokeIndex < point) inFlight.push(write);
-  }
-  const candidates = new Set<string | undefined>([value]);
-  for (const write of inFlight) {
-    value = applyWrite(value, write);
+  return candidatesFrom(new Set([undefined]), writes, -1, point);
+}
+
+/**
+ * The values a key may hold at `point` if it held one of `starts` at `from` (a restart) and then
+ * took the writes invoked after `from`.
+ */
+export function candidatesFrom(
+  starts: ReadonlySet<string | undefined>,
+  writes: readonly KeyWrite[],
+  from: number,
+  point: number,
+): Set<string | undefined> {
+  const candidates = new Set<string | undefined>();
+  for (const start of starts) {
+    let value = start;
+    const inFlight: KeyWrite[] = [];
+    for (const write of writes) {
+      if (write.invokeIndex <= from) continue;
+      if (write.okIndex < point) value = applyWrite(value, write);
+      else if (write.invokeIndex < point) inFlight.push(write);
+    }
     candidates.add(value);
+    for (const write of inFlight) {
+      value = applyWrite(value, write);
+      candidates.add(value);
+    }
   }
   return candidates;
 }
 
-/** The keys whose value in `dataset` the model does not allow at `point`, as readable lines. */
-export function mismatchesAt(
+/** The keys whose value in `dataset` the model does not allow, as readable lines. */
+export function mismatches(
   writes: ReadonlyMap<string, readonly KeyWrite[]>,
   dataset: Readonly<Record<string, string>>,
-  point: number,
+  candidatesOf: (key: string) => ReadonlySet<string | undefined>,
 ): string[] {
   const lines: string[] = [];
   const keys = new Set([...writes.keys(), ...Object.keys(dataset)]);
   for (const key of [...keys].sort()) {
-    const candidates = candidatesAt(writes.get(key) ?? [], point);
+    const candidates = candidatesOf(key);
     const actual = dataset[key];
     if (!candidates.has(actual)) {
       const expected = [...candidates].map((value) => value ?? '(none)').join(' or ');

@@ -18,7 +18,7 @@
  */
 import type { NodeEvent, Op } from '../history/op.js';
 import type { Finding } from './finding.js';
-import { keyWrites, mismatchesAt } from './register-model.js';
+import { candidatesFrom, type KeyWrite, keyWrites, mismatches } from './register-model.js';
 
 export const SNAPSHOT_RECOVERY = 'snapshot-recovery';
 
@@ -29,12 +29,37 @@ interface Snapshot {
   /** The snapshot point: the index of its start event (or -1 for the empty disk). */
   readonly point: number;
   readonly eventIndex: number;
+  /**
+   * What the node held when this incarnation booted (the snapshots allowed at that restart) and the
+   * index of that boot: the snapshot is that dataset plus the writes since.
+   */
+  readonly bases: readonly Snapshot[];
+  readonly bootIndex: number;
   renamedAt?: number;
   durableAt?: number;
   endedOkAt?: number;
 }
 
-const EMPTY: Snapshot = { label: 'the empty dataset of a fresh disk', point: -1, eventIndex: -1 };
+const EMPTY: Snapshot = {
+  label: 'the empty dataset of a fresh disk',
+  point: -1,
+  eventIndex: -1,
+  bases: [],
+  bootIndex: -1,
+};
+
+/** The values `key` may have in `snapshot`. */
+function candidatesIn(
+  snapshot: Snapshot,
+  writes: readonly KeyWrite[],
+): ReadonlySet<string | undefined> {
+  if (snapshot.bases.length === 0)
+    return candidatesFrom(new Set([undefined]), writes, snapshot.bootIndex, snapshot.point);
+  const starts = new Set<string | undefined>();
+  for (const base of snapshot.bases)
+    for (const value of candidatesIn(base, writes)) starts.add(value);
+  return candidatesFrom(starts, writes, snapshot.bootIndex, snapshot.point);
+}
 
 export function checkSnapshotRecovery(ops: readonly Op[], events: readonly NodeEvent[]): Finding[] {
   const findings: Finding[] = [];
@@ -51,6 +76,9 @@ function checkNode(node: string, ops: readonly Op[], allEvents: readonly NodeEve
   const findings: Finding[] = [];
   let allowed: Snapshot[] = [EMPTY];
   let snapshots: Snapshot[] = [];
+  /** The current incarnation's starting point: what it booted with, and when. */
+  let bases: readonly Snapshot[] = [];
+  let bootIndex = -1;
   let open: Snapshot | undefined;
   let death: NodeEvent | undefined;
   const writes = keyWrites(ops, node);
@@ -63,8 +91,10 @@ function checkNode(node: string, ops: readonly Op[], allEvents: readonly NodeEve
           label: `the BGSAVE started at ${seconds(event.time)}`,
           point: event.index,
           eventIndex: event.index,
+          bases,
+          bootIndex,
         };
-        snapshots.push(open);
+        snapshots.push(open as Snapshot);
         break;
       case 'save':
         if (open === undefined) {
@@ -72,6 +102,8 @@ function checkNode(node: string, ops: readonly Op[], allEvents: readonly NodeEve
             label: `the SAVE at ${seconds(event.time)}`,
             point: event.index,
             eventIndex: event.index,
+            bases,
+            bootIndex,
             endedOkAt: event.index,
             renamedAt: event.index,
             durableAt: event.index,
@@ -116,6 +148,8 @@ function checkNode(node: string, ops: readonly Op[], allEvents: readonly NodeEve
       }
       case 'restart': {
         if (death === undefined) break;
+        bases = allowed;
+        bootIndex = event.index;
         const read = ops.find(
           (op) =>
             op.node === node && op.f === 'read-all' && op.type === 'ok' && op.index > event.index,
@@ -165,7 +199,7 @@ function judge(
   ) as Record<string, string>;
   const results = allowed.map((snapshot) => ({
     snapshot,
-    mismatches: mismatchesAt(writes, dataset, snapshot.point),
+    mismatches: mismatches(writes, dataset, (key) => candidatesIn(snapshot, writes.get(key) ?? [])),
   }));
   const match = results.find((result) => result.mismatches.length === 0);
   const what = `after the ${death.kind === 'crash' ? 'power loss' : death.kind} at ${seconds(death.time)}`;

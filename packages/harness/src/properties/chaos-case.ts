@@ -57,8 +57,12 @@ export interface ChaosCase {
     readonly replTimeoutS: number;
     readonly minReplicasToWrite: number;
     readonly snapshotReuse: 'no' | 'join-any' | 'join-any-or-recent';
+    /** Every disk operation takes this long (a slow disk makes a BGSAVE last). */
+    readonly diskLatencyMs: number;
   };
   readonly workload: {
+    /** Keys loaded before the writer starts (user:0 ..), so snapshots span many slices. */
+    readonly preload: number;
     readonly keys: number;
     readonly intervalMs: number;
     readonly waitEvery: number;
@@ -99,8 +103,10 @@ export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = fc
         'join-any' as const,
         'join-any-or-recent' as const,
       ),
+      diskLatencyMs: fc.constantFrom(0, 10),
     }),
     workload: fc.record({
+      preload: fc.constantFrom(0, 3000),
       keys: fc.integer({ min: 10, max: 200 }),
       intervalMs: fc.integer({ min: 5, max: 40 }),
       waitEvery: fc.constantFrom(0, 10, 50),

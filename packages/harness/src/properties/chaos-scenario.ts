@@ -8,10 +8,12 @@
  * skipped and says so on the timeline: the schedule is data drawn at random, and shrinking must be
  * free to remove any part of it.
  */
+import type { Random } from '@replisim/base';
 import type { Undo } from '../cluster/backend.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { WaitTimedOut } from '../cluster/waits.js';
 import type { Scenario } from '../run/scenario.js';
+import { RegisterWriter } from '../workload/register-writer.js';
 import { ResilientWriter } from '../workload/resilient-writer.js';
 import type { ChaosCase, ChaosFault } from './chaos-case.js';
 
@@ -32,7 +34,11 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
     liveness: true,
     async run({ cluster, random }) {
       const names = declareNodes(cluster, chaos);
+      if (chaos.config.diskLatencyMs > 0) {
+        for (const name of names) cluster.disk(name, { latencyMs: chaos.config.diskLatencyMs });
+      }
       await cluster.start();
+      if (chaos.workload.preload > 0) await preload(cluster, chaos.workload.preload, random);
       const writer = new ResilientWriter(cluster, random.fork(), {
         keys: chaos.workload.keys,
         intervalMs: chaos.workload.intervalMs,
@@ -41,7 +47,7 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
         waitTimeoutMs: chaos.workload.waitTimeoutMs,
       });
       writer.start();
-      const actions = chaos.faults.flatMap((fault) => actionsOf(cluster, names, fault));
+      const actions = chaos.faults.flatMap((fault) => actionsOf(cluster, names, fault, writer));
       actions.sort((a, b) => a.atMs - b.atMs);
       const origin = cluster.backend.now();
       for (const action of actions) {
@@ -56,6 +62,27 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
       cluster.narrate('writer', `safety phase over: ${writer.acked} writes acknowledged`);
     },
   };
+}
+
+/** Loads `keys` keys on the master (MSET batches, recorded as writes) before the writer starts. */
+async function preload(cluster: Cluster, keys: number, random: Random): Promise<void> {
+  const client = await cluster.client(cluster.master);
+  const loader = new RegisterWriter(
+    client,
+    cluster.backend.timers,
+    random.fork(),
+    () => cluster.backend.now(),
+    {
+      keys,
+      intervalMs: 1,
+    },
+  );
+  let done = false;
+  loader.load(500, () => {
+    done = true;
+  });
+  await cluster.waitFor('the preload', () => done);
+  client.close();
 }
 
 function declareNodes(cluster: Cluster, chaos: ChaosCase): string[] {
@@ -88,7 +115,12 @@ function declareNodes(cluster: Cluster, chaos: ChaosCase): string[] {
 }
 
 /** The fault's start, and its end where it lasts. */
-function actionsOf(cluster: Cluster, names: readonly string[], fault: ChaosFault): Action[] {
+function actionsOf(
+  cluster: Cluster,
+  names: readonly string[],
+  fault: ChaosFault,
+  writer: ResilientWriter,
+): Action[] {
   const target = names[fault.target % names.length] ?? 'master';
   const others = names.filter((name) => name !== target);
   const other = others[fault.other % Math.max(1, others.length)];
@@ -134,8 +166,20 @@ function actionsOf(cluster: Cluster, names: readonly string[], fault: ChaosFault
           atMs: end,
           label: `restart ${target}`,
           run: async () => {
-            // A SIGTERM's shutdown may still be saving: the node restarts once it is down.
-            if (!up(target)) await cluster.restart(target, { wait: false });
+            // A SIGTERM's shutdown may still be saving: the node restarts only once it is down.
+            if (up(target)) return;
+            // Read what the node came back with before any client writes to it: the
+            // snapshot-recovery checker judges that read.
+            writer.suspend();
+            try {
+              await cluster.restart(target);
+              await cluster.readAll(target);
+            } catch (error) {
+              if (!(error instanceof WaitTimedOut)) throw error;
+              cluster.narrate('chaos', `${target} did not come back in time: ${error.what}`);
+            } finally {
+              writer.resume();
+            }
           },
         },
       ];
@@ -240,7 +284,7 @@ export function describeCase(chaos: ChaosCase): string {
   const { config, workload } = chaos;
   const faults = chaos.faults.map((f) => `${f.kind}@${f.atMs}ms/${f.durationMs}ms`).join(', ');
   return [
-    `${chaos.replicas} replica(s)${chaos.chain ? ' in a chain' : ''}; save ${config.save}, diskless ${config.diskless} (delay ${config.disklessDelayS} s), backlog ${config.backlogBytes}, repl-timeout ${config.replTimeoutS} s, min-replicas-to-write ${config.minReplicasToWrite}, repl-snapshot-reuse ${config.snapshotReuse}`,
-    `writer: ${workload.keys} keys, one write per ${workload.intervalMs} ms, WAIT every ${workload.waitEvery || 'never'}; faults (${chaos.enabled.join(' ')}): ${faults || 'none'}`,
+    `${chaos.replicas} replica(s)${chaos.chain ? ' in a chain' : ''}; save ${config.save}, diskless ${config.diskless} (delay ${config.disklessDelayS} s), backlog ${config.backlogBytes}, repl-timeout ${config.replTimeoutS} s, min-replicas-to-write ${config.minReplicasToWrite}, repl-snapshot-reuse ${config.snapshotReuse}, disk latency ${config.diskLatencyMs} ms`,
+    `writer: ${workload.preload} keys preloaded, then ${workload.keys} keys, one write per ${workload.intervalMs} ms, WAIT every ${workload.waitEvery || 'never'}; faults (${chaos.enabled.join(' ')}): ${faults || 'none'}`,
   ].join('\n');
 }

@@ -120,12 +120,22 @@ async function livenessPhase(cluster: Cluster): Promise<void> {
     const down = cluster.names.filter((name) => cluster.state(name) === undefined);
     for (const name of down) await cluster.restart(name);
     await cluster.reconcile();
+    await clearDiskErrors(cluster);
     const left = deadline - cluster.backend.now();
     const settled = await cluster.waitUntil(
       () => converged(cluster) || cluster.names.some((name) => cluster.state(name) === undefined),
       Math.max(1, left),
     );
     if (!settled || cluster.backend.now() >= deadline) {
+      if (linkedButApart(cluster)) {
+        // Every link is up and nothing is faulty, yet the nodes stay apart: that is a liveness
+        // violation, not an undecided run. The final sample shows how (convergence checker).
+        cluster.narrate(
+          'narrator',
+          `${what} did not happen within ${CONVERGENCE_MS_MAX / 1000} s although every replica's link is up`,
+        );
+        break;
+      }
       await cluster.waitFor(what, () => converged(cluster), 1);
     }
     if (!converged(cluster)) continue;
@@ -135,6 +145,31 @@ async function livenessPhase(cluster: Cluster): Promise<void> {
   }
   await cluster.sample({ digests: true, final: true });
   for (const name of cluster.names) await cluster.readAll(name);
+}
+
+/**
+ * A node whose last BGSAVE failed refuses writes, and even its replicas' PING, with MISCONF until a
+ * save succeeds; with nothing new to save, no save rule fires again. Once the disks are healed an
+ * operator would run BGSAVE; the liveness phase does the same, and says so.
+ */
+async function clearDiskErrors(cluster: Cluster): Promise<void> {
+  for (const name of cluster.names) {
+    const state = cluster.state(name);
+    if (state === undefined || !state.serving || state.lastBgsaveOk || state.bgsaveInProgress)
+      continue;
+    cluster.narrate('operator', `BGSAVE on ${name} to clear MISCONF now that its disk is healed`);
+    await cluster.call(name, ['BGSAVE']);
+  }
+}
+
+/** One master, every other node a replica whose link is up: nothing stops convergence. */
+function linkedButApart(cluster: Cluster): boolean {
+  const states = cluster.names.map((name) => cluster.state(name));
+  if (states.some((state) => state === undefined || !state.serving)) return false;
+  return (
+    states.filter((state) => state?.role === 'master').length === 1 &&
+    states.every((state) => state?.role === 'master' || state?.linkUp === true)
+  );
 }
 
 function converged(cluster: Cluster): boolean {

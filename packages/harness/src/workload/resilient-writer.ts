@@ -19,6 +19,8 @@ export class ResilientWriter {
   private writer: RegisterWriter | undefined;
   private running = false;
   private connecting = false;
+  /** While suspended no new connection is made (a node's restart is being checked first). */
+  private suspended = false;
   /** Writes acknowledged over all connections. */
   private ackedBefore = 0;
 
@@ -43,16 +45,30 @@ export class ResilientWriter {
     this.watch();
   }
 
+  /** A connection is open and writing. */
+  get connected(): boolean {
+    return this.writer !== undefined && !this.writer.idle;
+  }
+
   stop(): void {
     this.running = false;
     this.writer?.stop();
+  }
+
+  /** Makes no new connection until `resume` (the current one, if alive, goes on). */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  resume(): void {
+    this.suspended = false;
   }
 
   /** Every RECONNECT_MS: a writer whose connection died is replaced. */
   private watch(): void {
     this.cluster.backend.timers.after(RECONNECT_MS, () => {
       if (!this.running) return;
-      if (this.writer?.idle === true && !this.connecting) this.connect();
+      if (this.writer?.idle !== false && !this.connecting && !this.suspended) this.connect();
       this.watch();
     });
   }

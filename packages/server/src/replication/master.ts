@@ -302,9 +302,11 @@ export class ReplicationMaster {
     connection.write(
       Buffer.from(replica.capaPsync2 ? `+CONTINUE ${repl.replid}\r\n` : '+CONTINUE\r\n', 'latin1'),
     );
-    const bytes = backlog.readFrom(
-      node.testBugs.has('psync-resumes-one-byte-late') ? offset + 1 : offset,
-    );
+    const backlogBytes = backlog.readFrom(offset);
+    // The test-only bug drops the first byte the replica asked for (testing/test-bugs.ts).
+    const bytes = node.testBugs.has('psync-resumes-one-byte-late')
+      ? backlogBytes.subarray(Math.min(1, backlogBytes.length))
+      : backlogBytes;
     if (bytes.length > 0) connection.write(bytes);
     node.log(
       'notice',
