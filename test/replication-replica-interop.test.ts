@@ -55,7 +55,13 @@ async function realRedis(
 async function replisim(
   args: readonly string[] = [],
 ): Promise<{ node: ReplisimNode; client: RawClient }> {
-  const node = await startReplisimNode(['--dir', cleanups.tempDir('replisim-replica-'), ...args]);
+  const node = await startReplisimNode([
+    '--dir',
+    cleanups.tempDir('replisim-replica-'),
+    '--enable-debug-command',
+    'yes',
+    ...args,
+  ]);
   cleanups.add(() => node.stop());
   const client = await RawClient.connect(node.port);
   cleanups.add(() => client.close());

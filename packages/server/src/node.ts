@@ -22,6 +22,7 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
+import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { ReplicationMaster } from './replication/master.js';
 import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
@@ -37,6 +38,9 @@ const STRERROR: Readonly<Record<string, string>> = {
   EADDRINUSE: 'Address already in use',
   EADDRNOTAVAIL: 'Cannot assign requested address',
 };
+
+/** What a connection past maxclients gets before it is closed (networking.c). */
+const MAX_CLIENTS_REACHED = Buffer.from('-ERR max number of clients reached\r\n');
 
 /** Cron samples kept for instantaneous_ops_per_sec (Redis: STATS_METRIC_SAMPLES). */
 const OPS_SAMPLES_MAX = 16;
@@ -305,14 +309,21 @@ export class ServerNode {
     return this.nextClientId++;
   }
 
+  /**
+   * Redis's acceptCommonHandler then clientAcceptHandler: past maxclients the connection gets
+   * MAX_CLIENTS_REACHED, and in protected mode a non-loopback one gets PROTECTED_MODE_DENIED; both
+   * are closed and counted in rejected_connections, not in total_connections_received.
+   */
   private accept(connection: Connection): void {
-    this.stats.connectionsReceived++;
     if (this.stopped || this.clients.size >= this.config.maxclients) {
-      this.stats.rejectedConnections++;
-      connection.write(Buffer.from('-ERR max number of clients reached\r\n'));
-      connection.end();
+      this.refuse(connection, MAX_CLIENTS_REACHED);
       return;
     }
+    if (protectedModeRefuses(this.config, connection.remoteAddress)) {
+      this.refuse(connection, PROTECTED_MODE_DENIED);
+      return;
+    }
+    this.stats.connectionsReceived++;
     const parser = new RequestParser({
       bulkBytesMax: this.config.protoMaxBulkLen,
       queryBufferBytesMax: this.config.clientQueryBufferLimit,
@@ -322,6 +333,17 @@ export class ServerNode {
     const client = new Client(id, connection, parser, nowMs, this.config.requirepass === '');
     this.clients.set(id, client);
     serveClient(this, client);
+  }
+
+  /**
+   * Sends `reply` (best effort, as Redis ignores the write's result) and closes the connection;
+   * whatever the client sent meanwhile is read and dropped, so the close completes.
+   */
+  private refuse(connection: Connection, reply: Buffer): void {
+    this.stats.rejectedConnections++;
+    connection.onData(() => {});
+    connection.write(reply);
+    connection.end();
   }
 
   private scheduleCron(): void {

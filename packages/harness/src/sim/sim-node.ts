@@ -37,6 +37,12 @@ export class SimNode {
       String(NODE_PORT),
       '--bind',
       '0.0.0.0',
+      // Other simulated hosts (replicas, the driver) reach this node, and the checkers compare
+      // DEBUG DIGEST; protected mode and Redis's DEBUG default would refuse both.
+      '--protected-mode',
+      'no',
+      '--enable-debug-command',
+      'yes',
       ...this.options,
     ]);
     assert(loaded.ok, `bad node options: ${loaded.ok ? '' : loaded.error.reason}`);

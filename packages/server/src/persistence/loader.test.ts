@@ -27,7 +27,11 @@ interface Booted {
 
 /** Starts a node on `host` without running the world: the caller runs it (the load is async). */
 function boot(host: SimHost, options: readonly string[] = []): Booted {
-  const loaded = loadConfig('', ['--port', '6379', '--bind', '0.0.0.0', '--save', '', ...options]);
+  // Clients connect from another host: protected mode off, as startSimServer does.
+  const loaded = loadConfig('', [
+    ...['--port', '6379', '--bind', '0.0.0.0', '--save', '', '--protected-mode', 'no'],
+    ...options,
+  ]);
   if (!loaded.ok) throw new Error(loaded.error.reason);
   const logs: string[] = [];
   const node = new ServerNode({
