@@ -24,6 +24,7 @@ import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { ReplicationMaster } from './replication/master.js';
+import { noteErrorToPeer } from './replication/peer-errors.js';
 import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
 import { ReplicationIds } from './replication/replication-ids.js';
@@ -285,10 +286,14 @@ export class ServerNode {
     this.propagation.add(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
-  /** Sends an error reply and counts it (INFO total_error_replies). */
+  /**
+   * Sends an error reply and counts it (INFO total_error_replies); one sent to a master or a
+   * replica is logged as Redis's afterErrorReply does (replication/peer-errors.ts).
+   */
   replyError(client: Client, message: string): void {
     this.stats.errorReplies++;
     client.reply.error(message);
+    noteErrorToPeer(this, client, message);
   }
 
   /** Drops a client at once, discarding unsent replies. */
