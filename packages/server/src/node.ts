@@ -8,7 +8,7 @@
  * `stop()` (closes listeners and clients, cancels timers). Snapshot persistence hangs off
  * `persistence` (persistence/persistence.ts); replication attaches here in later work.
  */
-import type { Connection, Env, Listener, TimerId } from '@replisim/base';
+import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
@@ -19,6 +19,7 @@ import { BlockingRegistry } from './keyspace/blocking.js';
 import { Database } from './keyspace/database.js';
 import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
+import { adjustOpenFilesLimit } from './open-files.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
@@ -61,6 +62,11 @@ export interface NodeOptions {
    * process.exit); the node has already stopped. Without it (the simulator) the node just stops.
    */
   readonly exit?: (code: number) => void;
+  /**
+   * The descriptor limit maxclients must fit under (open-files.ts): the binary passes the real
+   * one, a simulation may pass a SimOpenFilesLimit. Without it maxclients is taken as given.
+   */
+  readonly openFiles?: OpenFilesLimit;
 }
 
 export type StartResult =
@@ -121,6 +127,7 @@ export class ServerNode {
   shutdownWait: ShutdownWait | undefined = undefined;
   private readonly onListening: ((port: number) => void) | undefined;
   private readonly exitHook: ((code: number) => void) | undefined;
+  private readonly openFiles: OpenFilesLimit | undefined;
   /** Active expiry (keyspace/active-expiry.ts), run from the cron; DEBUG SET-ACTIVE-EXPIRE switches it. */
   readonly activeExpiry: ActiveExpiry = new ActiveExpiry();
   activeExpireEnabled = true;
@@ -145,6 +152,7 @@ export class ServerNode {
     this.logSink = options.logSink;
     this.onListening = options.onListening;
     this.exitHook = options.exit;
+    this.openFiles = options.openFiles;
     this.runId = options.env.random.hex(40);
     this.repl = new ReplicationIds(options.env.random);
     this.startedMonotonicMs = options.env.clock.monotonicMs();
@@ -173,6 +181,17 @@ export class ServerNode {
 
   /** Binds every address of `bind` on `port`, then starts serving. Port 0 picks a free port. */
   start(done: (result: StartResult) => void): void {
+    // Redis's initServer: maxclients is fitted to the descriptor limit before anything listens.
+    if (this.openFiles !== undefined) {
+      const adjusted = adjustOpenFilesLimit(this.config.maxclients, this.openFiles, (level, text) =>
+        this.log(level, text),
+      );
+      if (!adjusted.ok) {
+        done({ ok: false, message: adjusted.message, logged: true });
+        return;
+      }
+      this.config.maxclients = adjusted.maxclients;
+    }
     const addresses = [...this.config.bind];
     const bindNext = (port: number): void => {
       const entry = addresses.shift();
@@ -214,7 +233,13 @@ export class ServerNode {
       // Redis's wildcards: `*` is every IPv4 interface, `::*` every IPv6 one.
       const listenHost = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
       this.env.network.listen(
-        { host: listenHost, port },
+        {
+          host: listenHost,
+          port,
+          // acceptTcpHandler: a failed accept (EMFILE) is logged and the listener goes on.
+          onAcceptError: (error) =>
+            this.log('warning', `Accepting client connection: accept: ${error.message}`),
+        },
         (connection) => this.accept(connection),
         (result) => {
           if (result.ok) {
