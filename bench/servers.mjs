@@ -123,12 +123,13 @@ export function freePort() {
  * `options.replisimNodeArgs` are node's flags for replisim-server (for example --cpu-prof).
  */
 function serverCommand(name, port, dir, options) {
-  const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+  // Both refuse DEBUG by default; the benches fill and compare datasets with DEBUG POPULATE/DIGEST.
+  const common = [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
+    ...['--enable-debug-command', 'local'],
+  ];
   if (name === 'redis') {
-    return {
-      command: 'redis-server',
-      args: [...common, '--appendonly', 'no', '--enable-debug-command', 'local'],
-    };
+    return { command: 'redis-server', args: [...common, '--appendonly', 'no'] };
   }
   return {
     command: process.execPath,

@@ -16,12 +16,13 @@
  * Each script ends with DEBUG DIGEST-VALUE of its keys and DEBUG DIGEST, so the stored data, TTL
  * marks included, match as well as the replies. The propagated forms (EXPIRE -> PEXPIREAT, past
  * deadline -> DEL, RENAME, UNLINK, MOVE, COPY) are compared against Redis's replication stream.
- * One more node, started with defaults, shows DEBUG allowed from loopback (a deliberate difference:
- * replisim's enable-debug-command defaults to 'local').
+ * One more pair, started with defaults, shows DEBUG refused from loopback with Redis's error
+ * (enable-debug-command defaults to 'no' on both).
  */
 import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
+import { startRedisServer } from './support/redis-server.js';
 import { expectSamePropagation } from './support/replication-stream.js';
 import { startReplisimNode } from './support/replisim-node.js';
 import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
@@ -520,15 +521,19 @@ describe('key commands, OBJECT and DEBUG against redis-server 7.0.15', () => {
     await expectSamePropagation(servers(), PROPAGATION_SCRIPT);
   });
 
-  it('allows DEBUG from loopback by default (replisim defaults enable-debug-command to local)', async () => {
-    const local = await startReplisimNode(['--save', '']);
-    const client = await RawClient.connect(local.port);
+  it('refuses DEBUG from loopback by default, as Redis does (enable-debug-command no)', async () => {
+    const [local, redis] = await Promise.all([startReplisimNode([]), startRedisServer([])]);
+    const ours = await RawClient.connect(local.port);
+    const theirs = await RawClient.connect(redis.port);
     try {
-      const reply = await client.call('DEBUG', 'DIGEST');
-      expect(reply.bytes.toString('latin1')).toBe('+0000000000000000000000000000000000000000\r\n');
+      const expected = (await theirs.call('DEBUG', 'DIGEST')).bytes.toString('latin1');
+      expect(expected).toMatch(/^-ERR DEBUG command not allowed/);
+      expect((await ours.call('DEBUG', 'DIGEST')).bytes.toString('latin1')).toBe(expected);
     } finally {
-      client.close();
+      ours.close();
+      theirs.close();
       local.stop();
+      await redis.stop();
     }
   });
 

@@ -372,12 +372,13 @@ async function runPipeline(servers: ServerPair, protocol: Protocol): Promise<voi
 describe('transactions against redis-server 7.0.15', () => {
   // Redis writes an AOF (fsync always) that withStreams reads as its propagated stream.
   const servers = useServerPair({
-    redis: ['--appendonly', 'yes', '--appendfsync', 'always', '--enable-debug-command', 'yes'],
+    both: ['--enable-debug-command', 'yes'],
+    redis: ['--appendonly', 'yes', '--appendfsync', 'always'],
   });
 
   beforeAll(async () => {
     // Keys expire lazily only, on both servers: Redis's active expiry cycle would delete them (and
-    // propagate DELs) at times of its own. replisim turns its own off if it has one.
+    // propagate DELs) at times of its own. replisim turns its own off too.
     for (const port of [servers().ports.redis, servers().ports.replisim]) {
       const client = await RawClient.connect(port);
       await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');

@@ -67,7 +67,14 @@ async function redisOn(dir: string): Promise<RawClient> {
 }
 
 async function replisimOn(dir: string): Promise<{ client: RawClient; node: ReplisimNode }> {
-  const node = await startReplisimNode(['--dir', dir, '--save', '']);
+  const node = await startReplisimNode([
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--enable-debug-command',
+    'yes',
+  ]);
   cleanups.add(() => node.stop());
   return { client: await RawClient.connect(node.port), node };
 }

@@ -60,7 +60,13 @@ function useReplisimMaster(masterArgs: readonly string[]): () => MasterAndReplic
 
   beforeAll(async () => {
     const dir = cleanups.tempDir('replisim-master-');
-    const master = await startReplisimNode(['--dir', dir, ...masterArgs]);
+    const master = await startReplisimNode([
+      '--dir',
+      dir,
+      '--enable-debug-command',
+      'yes',
+      ...masterArgs,
+    ]);
     cleanups.add(() => master.stop());
     const onMaster = await RawClient.connect(master.port);
     cleanups.add(() => onMaster.close());

@@ -1007,12 +1007,6 @@ describe('replisim against redis-server 7.0.15', () => {
         if (name === 'dir') continue;
         // Each server's own port (both were started on a free port).
         if (name === 'port') continue;
-        // Deliberate difference: replisim allows DEBUG from loopback clients by default ('local');
-        // Redis's default is 'no' (the test starts Redis with whatever it needs explicitly).
-        if (name === 'enable-debug-command') {
-          expect(value).toBe('local');
-          continue;
-        }
         // replisim only, with their defaults (params.ts): the teaching knob that charges a fork's
         // pause at BGSAVE, and the choice between Redis's BGSAVE rule for a sync and the reuse of
         // any running or recent snapshot.

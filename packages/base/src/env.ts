@@ -80,6 +80,25 @@ export interface ListenOptions {
   readonly host: string;
   /** 0 lets the network pick a free port. */
   readonly port: number;
+  /**
+   * Told when accepting a connection failed while listening (EMFILE: out of descriptors); the
+   * listener goes on. Without it such failures pass unseen.
+   */
+  readonly onAcceptError?: (error: NetError) => void;
+}
+
+/**
+ * The process's descriptor limit (RLIMIT_NOFILE), which bounds how many clients a node can hold.
+ * The real one reads and sets the OS limit (real/open-files.ts); a simulated node is given a fixed
+ * one (sim/open-files.ts). Errors are the C library's strerror text, as Redis logs them.
+ */
+export interface OpenFilesLimit {
+  /** The current soft limit (getrlimit's rlim_cur). */
+  current():
+    | { readonly ok: true; readonly value: number }
+    | { readonly ok: false; readonly error: string };
+  /** setrlimit with soft and hard limit `limit`: undefined on success, else why it failed. */
+  set(limit: number): string | undefined;
 }
 
 export interface Network {

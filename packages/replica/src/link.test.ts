@@ -2,7 +2,8 @@
  * The link against a fake host and a scripted fake master on the simulated network. Each test
  * scripts what the master answers and checks what the link sent and what it asked the host to do:
  * the handshake's order, both payload framings, the offsets around MULTI and GETACK, the cached
- * PSYNC after a drop, the -NOMASTERLINK retry, the SYNC fallback and repl-timeout.
+ * PSYNC after a drop, the -NOMASTERLINK retry, the SYNC fallback, repl-timeout, and a +CONTINUE
+ * to PSYNC ? -1 refused.
  */
 import { type SimHost, SimWorld } from '@replisim/base';
 import { encodeCommand } from '@replisim/protocol';
@@ -34,7 +35,11 @@ class FakeHost implements ReplicaHost {
     this.env = simHost.env;
   }
 
-  log(): void {}
+  readonly logs: string[] = [];
+
+  log(_level: string, message: string): void {
+    this.logs.push(message);
+  }
 
   settings(): ReplicaSettings {
     return {
@@ -317,5 +322,33 @@ describe('ReplicaLink stream and offsets', () => {
     world.runUntilTrue(() => master.connections.length === 2 && link.connected, 5000);
     expect(host.calls).toContain('masterLost uncached');
     expect(master.commands().at(-1)).toEqual(['PSYNC', '?', '-1']);
+  });
+});
+
+describe('a master that answers +CONTINUE to PSYNC ? -1', () => {
+  it('is refused: the link drops, and the next attempt gets a full sync with SYNC', () => {
+    const { world, host, master, link } = setup(7);
+    master.respond = handshakeResponder((argv, connection) => {
+      if (argv[0] === 'SYNC') {
+        connection.write(Buffer.concat([Buffer.from(`$${PAYLOAD.length}\r\n`), PAYLOAD]));
+        return;
+      }
+      connection.write(Buffer.from(`+CONTINUE ${REPLID_A}\r\n`));
+    });
+    link.start();
+    expect(world.runUntilTrue(() => link.connected, 5000)).toBe(true);
+    expect(master.psyncs()).toEqual([['PSYNC', '?', '-1']]);
+    expect(master.connections.length).toBe(2);
+    expect(master.commands().at(-1)).toEqual(['SYNC']);
+    expect(host.calls.some((call) => call.startsWith('continued'))).toBe(false);
+    expect(host.calls[0]).toBe('fullSyncStarting undefined -1');
+    expect(host.installedPayloads).toEqual([PAYLOAD]);
+    expect(
+      host.logs.some((line) =>
+        line.startsWith(
+          `Master accepted a partial resynchronization (+CONTINUE ${REPLID_A}) of PSYNC ? -1, but there is no cached master`,
+        ),
+      ),
+    ).toBe(true);
   });
 });

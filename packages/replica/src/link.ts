@@ -12,7 +12,9 @@
  * - +FULLRESYNC: the payload ($<len> or $EOF:<mark>) goes to temp-<unixtime>.<pid>.rdb in `dir`;
  *   the old data is served meanwhile; the host installs it when complete. -NOMASTERLINK and
  *   -LOADING retry a second later; another -ERR falls back to SYNC (no ACKs then, as PRE_PSYNC).
- * - +CONTINUE [id]: the stream continues from the cached offset.
+ * - +CONTINUE [id]: the stream continues from the cached offset. A +CONTINUE to PSYNC ? -1 (no
+ *   cached master: nothing to continue) is refused: the link drops, and the next attempt sends
+ *   SYNC, which always gets a full sync. (Redis 7.0 dereferences its missing cached master here.)
  * - Connected: commands are applied through the host; REPLCONF GETACK is answered here with the
  *   offset applied before it (Redis replies while processing GETACK, before commandProcessed
  *   counts it); REPLCONF ACK <reploff> goes out every second.
@@ -84,6 +86,10 @@ export class ReplicaLink {
   private preSync = false;
   /** The offset the last PSYNC asked to continue after (its argument minus one). */
   private psyncOffset = 0;
+  /** The last PSYNC was `PSYNC ? -1`: a +CONTINUE to it has nothing to continue from. */
+  private psyncWithoutCache = false;
+  /** A master answered +CONTINUE to PSYNC ? -1: the next attempt asks for a full sync with SYNC. */
+  private syncNext = false;
   /** Stream bytes that arrived while the payload was loading; applied once it is. */
   private heldStream: Buffer[] = [];
   private stream: CommandStream | undefined;
@@ -352,7 +358,16 @@ export class ReplicaLink {
   }
 
   private sendPsync(): void {
+    if (this.syncNext) {
+      this.syncNext = false;
+      this.host.log('notice', 'Asking the master for a full resynchronization with SYNC.');
+      this.connection?.write(encodeCommand(['SYNC']));
+      this.preSync = true;
+      this.startFullSync(undefined, -1);
+      return;
+    }
     const position = this.host.psyncPosition();
+    this.psyncWithoutCache = position === undefined;
     if (position === undefined) {
       this.host.log('notice', 'Partial resynchronization not possible (no cached master)');
     } else {
@@ -377,6 +392,13 @@ export class ReplicaLink {
         this.startFullSync(reply.replid, reply.offset);
         return;
       case 'continue':
+        if (this.psyncWithoutCache) {
+          this.syncNext = true;
+          this.fail(
+            `Master accepted a partial resynchronization (${line}) of PSYNC ? -1, but there is no cached master to continue from: refusing it, the next attempt uses SYNC for a full resynchronization.`,
+          );
+          return;
+        }
         this.continueStream(reply.replid);
         return;
       case 'retry-later':

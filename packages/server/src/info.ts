@@ -242,6 +242,7 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['keyspace_misses', stats.keyspaceMisses],
     ['latest_fork_usec', node.persistence.latestForkUsec],
     ['total_forks', node.persistence.totalForks],
+    ['unexpected_error_replies', stats.unexpectedErrorReplies],
     ['total_error_replies', stats.errorReplies],
   ];
 }

@@ -29,8 +29,9 @@ describe('maxclients', () => {
     expect(third.waitClosed()).toBe(true);
     expect(node.clients.size).toBe(2);
     expect(infoField(first, 'stats', 'rejected_connections')).toBe('1');
-    // Redis counts the rejected connection as received too.
-    expect(infoField(first, 'stats', 'total_connections_received')).toBe('3');
+    // Redis counts the rejected connection as rejected only (acceptCommonHandler returns before
+    // clientAcceptHandler counts it as received); checked against redis-server 7.0.15.
+    expect(infoField(first, 'stats', 'total_connections_received')).toBe('2');
     expect(second.call('PING')).toBe('+PONG\r\n');
     // A slot frees up when a client leaves.
     second.close();

@@ -8,7 +8,7 @@
  * `stop()` (closes listeners and clients, cancels timers). Snapshot persistence hangs off
  * `persistence` (persistence/persistence.ts); replication attaches here in later work.
  */
-import type { Connection, Env, Listener, TimerId } from '@replisim/base';
+import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
@@ -19,10 +19,13 @@ import { BlockingRegistry } from './keyspace/blocking.js';
 import { Database } from './keyspace/database.js';
 import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
+import { adjustOpenFilesLimit } from './open-files.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
+import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { ReplicationMaster } from './replication/master.js';
+import { noteErrorToPeer } from './replication/peer-errors.js';
 import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
 import { ReplicationIds } from './replication/replication-ids.js';
@@ -38,6 +41,9 @@ const STRERROR: Readonly<Record<string, string>> = {
   EADDRINUSE: 'Address already in use',
   EADDRNOTAVAIL: 'Cannot assign requested address',
 };
+
+/** What a connection past maxclients gets before it is closed (networking.c). */
+const MAX_CLIENTS_REACHED = Buffer.from('-ERR max number of clients reached\r\n');
 
 /** Cron samples kept for instantaneous_ops_per_sec (Redis: STATS_METRIC_SAMPLES). */
 const OPS_SAMPLES_MAX = 16;
@@ -59,6 +65,11 @@ export interface NodeOptions {
   readonly exit?: (code: number) => void;
   /** Deliberate bugs for testing the chaos runner (testing/test-bugs.ts); never set in production. */
   readonly testBugs?: ReadonlySet<TestBug>;
+  /**
+   * The descriptor limit maxclients must fit under (open-files.ts): the binary passes the real
+   * one, a simulation may pass a SimOpenFilesLimit. Without it maxclients is taken as given.
+   */
+  readonly openFiles?: OpenFilesLimit;
 }
 
 export type StartResult =
@@ -121,6 +132,7 @@ export class ServerNode {
   shutdownWait: ShutdownWait | undefined = undefined;
   private readonly onListening: ((port: number) => void) | undefined;
   private readonly exitHook: ((code: number) => void) | undefined;
+  private readonly openFiles: OpenFilesLimit | undefined;
   /** Active expiry (keyspace/active-expiry.ts), run from the cron; DEBUG SET-ACTIVE-EXPIRE switches it. */
   readonly activeExpiry: ActiveExpiry = new ActiveExpiry();
   activeExpireEnabled = true;
@@ -146,6 +158,7 @@ export class ServerNode {
     this.onListening = options.onListening;
     this.exitHook = options.exit;
     this.testBugs = options.testBugs ?? new Set();
+    this.openFiles = options.openFiles;
     this.runId = options.env.random.hex(40);
     this.repl = new ReplicationIds(options.env.random);
     this.startedMonotonicMs = options.env.clock.monotonicMs();
@@ -174,6 +187,17 @@ export class ServerNode {
 
   /** Binds every address of `bind` on `port`, then starts serving. Port 0 picks a free port. */
   start(done: (result: StartResult) => void): void {
+    // Redis's initServer: maxclients is fitted to the descriptor limit before anything listens.
+    if (this.openFiles !== undefined) {
+      const adjusted = adjustOpenFilesLimit(this.config.maxclients, this.openFiles, (level, text) =>
+        this.log(level, text),
+      );
+      if (!adjusted.ok) {
+        done({ ok: false, message: adjusted.message, logged: true });
+        return;
+      }
+      this.config.maxclients = adjusted.maxclients;
+    }
     const addresses = [...this.config.bind];
     const bindNext = (port: number): void => {
       const entry = addresses.shift();
@@ -215,7 +239,13 @@ export class ServerNode {
       // Redis's wildcards: `*` is every IPv4 interface, `::*` every IPv6 one.
       const listenHost = host === '*' ? '0.0.0.0' : host === '::*' ? '::' : host;
       this.env.network.listen(
-        { host: listenHost, port },
+        {
+          host: listenHost,
+          port,
+          // acceptTcpHandler: a failed accept (EMFILE) is logged and the listener goes on.
+          onAcceptError: (error) =>
+            this.log('warning', `Accepting client connection: accept: ${error.message}`),
+        },
         (connection) => this.accept(connection),
         (result) => {
           if (result.ok) {
@@ -287,10 +317,14 @@ export class ServerNode {
     this.propagation.add(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
-  /** Sends an error reply and counts it (INFO total_error_replies). */
+  /**
+   * Sends an error reply and counts it (INFO total_error_replies); one sent to a master or a
+   * replica is logged as Redis's afterErrorReply does (replication/peer-errors.ts).
+   */
   replyError(client: Client, message: string): void {
     this.stats.errorReplies++;
     client.reply.error(message);
+    noteErrorToPeer(this, client, message);
   }
 
   /** Drops a client at once, discarding unsent replies. */
@@ -311,14 +345,21 @@ export class ServerNode {
     return this.nextClientId++;
   }
 
+  /**
+   * Redis's acceptCommonHandler then clientAcceptHandler: past maxclients the connection gets
+   * MAX_CLIENTS_REACHED, and in protected mode a non-loopback one gets PROTECTED_MODE_DENIED; both
+   * are closed and counted in rejected_connections, not in total_connections_received.
+   */
   private accept(connection: Connection): void {
-    this.stats.connectionsReceived++;
     if (this.stopped || this.clients.size >= this.config.maxclients) {
-      this.stats.rejectedConnections++;
-      connection.write(Buffer.from('-ERR max number of clients reached\r\n'));
-      connection.end();
+      this.refuse(connection, MAX_CLIENTS_REACHED);
       return;
     }
+    if (protectedModeRefuses(this.config, connection.remoteAddress)) {
+      this.refuse(connection, PROTECTED_MODE_DENIED);
+      return;
+    }
+    this.stats.connectionsReceived++;
     const parser = new RequestParser({
       bulkBytesMax: this.config.protoMaxBulkLen,
       queryBufferBytesMax: this.config.clientQueryBufferLimit,
@@ -328,6 +369,17 @@ export class ServerNode {
     const client = new Client(id, connection, parser, nowMs, this.config.requirepass === '');
     this.clients.set(id, client);
     serveClient(this, client);
+  }
+
+  /**
+   * Sends `reply` (best effort, as Redis ignores the write's result) and closes the connection;
+   * whatever the client sent meanwhile is read and dropped, so the close completes.
+   */
+  private refuse(connection: Connection, reply: Buffer): void {
+    this.stats.rejectedConnections++;
+    connection.onData(() => {});
+    connection.write(reply);
+    connection.end();
   }
 
   private scheduleCron(): void {

@@ -13,6 +13,8 @@ export interface NodeStats {
   keyspaceHits: number;
   keyspaceMisses: number;
   errorReplies: number;
+  /** Errors sent to a master or a replica (replication/peer-errors.ts). */
+  unexpectedErrorReplies: number;
   /** Commands per second over the last cron samples (instantaneous_ops_per_sec). */
   opsPerSecInstant: number;
 }
@@ -28,6 +30,7 @@ export function emptyStats(): NodeStats {
     keyspaceHits: 0,
     keyspaceMisses: 0,
     errorReplies: 0,
+    unexpectedErrorReplies: 0,
     opsPerSecInstant: 0,
   };
 }

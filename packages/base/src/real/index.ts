@@ -3,6 +3,7 @@
  * the binaries' bin/ entry points) allowed to touch them; see the fence test (test/fence.test.ts).
  */
 
+export { createRealOpenFilesLimit } from './open-files.js';
 export { RealConnection, toNetError } from './real-connection.js';
 export { createRealDisk, type RealDiskOptions, toDiskError } from './real-disk.js';
 export { createRealEnv, type RealEnvOptions } from './real-env.js';

@@ -9,6 +9,12 @@ import { createServer, connect as netConnect, type Server, type Socket } from 'n
 import type { Connection, Listener, ListenOptions, NetResult, Network } from '../env.js';
 import { RealConnection, toNetError } from './real-connection.js';
 
+/** The C library's wording for accept's descriptor errors, as Redis logs them. */
+const ACCEPT_STRERROR: Readonly<Record<string, string>> = {
+  EMFILE: 'Too many open files',
+  ENFILE: 'Too many open files in system',
+};
+
 export function createRealNetwork(): Network {
   return { listen, connect };
 }
@@ -23,9 +29,13 @@ function listen(
   });
   let listening = false;
   server.on('error', (error: NodeJS.ErrnoException) => {
-    // Before listening this is the bind failing; afterwards (an accept error such as EMFILE) the
-    // server keeps listening and Node retries, so there is nothing for the caller to do.
-    if (listening) return;
+    // Before listening this is the bind failing; afterwards it is an accept error (EMFILE when
+    // libuv's reserve descriptor is gone too): the server keeps listening, the caller may log it.
+    if (listening) {
+      const strerror = error.code === undefined ? undefined : ACCEPT_STRERROR[error.code];
+      options.onAcceptError?.({ code: 'EIO', message: strerror ?? error.message });
+      return;
+    }
     done({ ok: false, error: toNetError(error) });
   });
   server.listen({ host: options.host, port: options.port }, () => {

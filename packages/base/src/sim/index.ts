@@ -14,6 +14,7 @@
 export * from './host.js';
 export { Life } from './life.js';
 export type { FaultHandle, LatencyRange, LinkFaultKind } from './links.js';
+export { SimOpenFilesLimit } from './open-files.js';
 export * from './scheduler.js';
 export { SimConnection } from './sim-connection.js';
 export {

@@ -16,7 +16,7 @@
  */
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRealEnv } from '@replisim/base/real';
+import { createRealEnv, createRealOpenFilesLimit } from '@replisim/base/real';
 import { formatConfigError, loadConfig } from '../config/load-config.js';
 import { formatLogLine } from '../log.js';
 import { REDIS_VERSION, ServerNode } from '../node.js';
@@ -118,6 +118,7 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
       node.log('warning', 'Server initialized');
     },
     exit: (code) => process.exit(code),
+    openFiles: createRealOpenFilesLimit(),
   });
   node.start((result) => {
     if (!result.ok) {

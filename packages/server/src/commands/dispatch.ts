@@ -35,6 +35,20 @@ export function resolveCommand(argv: readonly Buffer[]): Command | ErrorReply {
   return sub;
 }
 
+/**
+ * The name Redis's lookupCommand gives argv (c->lastcmd, CLIENT LIST's cmd=): the command, or its
+ * subcommand for a container given one; 'NULL' when there is no such command or subcommand. Unlike
+ * resolveCommand, the argument count does not matter.
+ */
+export function lookupCommandName(argv: readonly Buffer[]): string {
+  const first = argv[0];
+  const command = first === undefined ? undefined : findCommand(first);
+  if (command === undefined) return 'NULL';
+  if (command.subcommands.size === 0 || argv.length === 1) return command.fullName;
+  const subName = (argv[1] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
+  return command.subcommands.get(subName)?.fullName ?? 'NULL';
+}
+
 /** Names longer than this are not remembered by findCommand (no command name is this long). */
 const NAME_MEMO_BYTES_MAX = 32;
 

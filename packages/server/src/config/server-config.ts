@@ -168,9 +168,8 @@ export function defaultServerConfig(): ServerConfig {
       replica: { hardBytes: 256 * 1024 * 1024, softBytes: 64 * 1024 * 1024, softSeconds: 60 },
       pubsub: { hardBytes: 32 * 1024 * 1024, softBytes: 8 * 1024 * 1024, softSeconds: 60 },
     },
-    // Deliberate difference: Redis defaults to 'no'; replisim allows DEBUG from loopback clients so
-    // tests and tools on the same machine can use DEBUG DIGEST and friends without configuration.
-    enableDebugCommand: 'local',
+    // Redis's default: DEBUG is refused until enable-debug-command is set to local or yes at start.
+    enableDebugCommand: 'no',
     enableProtectedConfigs: 'no',
     stopWritesOnBgsaveError: true,
     rdbcompression: true,

@@ -260,6 +260,8 @@ describe('partial resync after a restart (repl-* AUX fields)', () => {
       '0.0.0.0',
       '--save',
       '',
+      '--protected-mode',
+      'no',
     ]);
     if (!loaded.ok) throw new Error('config');
     const logs: string[] = [];

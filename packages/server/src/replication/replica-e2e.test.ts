@@ -34,6 +34,11 @@ function boot(world: SimWorld, host: SimHost, options: readonly string[]): SimSe
     '0.0.0.0',
     '--save',
     '',
+    // Replicas and test clients reach each node from other hosts, and DEBUG DIGEST compares them.
+    '--protected-mode',
+    'no',
+    '--enable-debug-command',
+    'yes',
     ...options,
   ]);
   assert(loaded.ok, 'bad options');

@@ -321,6 +321,8 @@ describe('replica restart', () => {
       '0.0.0.0',
       '--save',
       '',
+      '--protected-mode',
+      'no',
       '--replicaof',
       MASTER_ADDRESS,
       String(MASTER_PORT),

@@ -31,7 +31,7 @@ import {
 } from '@replisim/replica';
 import { Client } from '../client.js';
 import { flushClient } from '../client-io.js';
-import { dispatch } from '../commands/dispatch.js';
+import { dispatch, lookupCommandName } from '../commands/dispatch.js';
 import type { ServerNode } from '../node.js';
 import { dumpPath, loadSnapshotFile } from '../persistence/loader.js';
 import { DisklessLoad } from './diskless-load.js';
@@ -200,6 +200,8 @@ class NodeReplicaHost implements ReplicaHost {
       return;
     }
     for (const db of node.databases) db.expiredVisible = true;
+    // Redis sets c->lastcmd at lookup, so an error the command causes names it (peer-errors.ts).
+    client.lastCommand = lookupCommandName(argv);
     try {
       dispatch(node, client, argv);
     } finally {

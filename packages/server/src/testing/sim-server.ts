@@ -16,7 +16,10 @@ const SIM_PID = 4242;
 
 export interface SimServerOptions {
   readonly seed: number | string;
-  /** redis-server option words, e.g. ['--maxclients', '2']; port and bind are set here. */
+  /**
+   * redis-server option words, e.g. ['--maxclients', '2']; port, bind and `protected-mode no` are
+   * set here, before them.
+   */
   readonly options?: readonly string[];
   readonly network?: Partial<SimNetworkOptions>;
 }
@@ -39,6 +42,9 @@ export function startSimServer(options: SimServerOptions): SimServer {
     String(SIM_SERVER_PORT),
     '--bind',
     '0.0.0.0',
+    // Test clients connect from other simulated hosts; a test of protected mode turns it back on.
+    '--protected-mode',
+    'no',
     ...(options.options ?? []),
   ]);
   assert(loaded.ok, `bad options: ${loaded.ok ? '' : loaded.error.reason}`);

@@ -31,9 +31,17 @@ describe('DEBUG', () => {
     );
   });
 
-  it('defaults to local (a deliberate difference from Redis)', () => {
-    const { node } = startSimServer({ seed: 22 });
-    expect(node.config.enableDebugCommand).toBe('local');
+  it("defaults to Redis's no: even a loopback client is refused until it is enabled", () => {
+    const { world, host, node } = startSimServer({ seed: 22 });
+    expect(node.config.enableDebugCommand).toBe('no');
+    const local = SimClient.open(world, host, '127.0.0.1');
+    expect(local.call('DEBUG', 'DIGEST')).toBe(REFUSED);
+  });
+
+  it('local allows a loopback client on the server host', () => {
+    const { world, host } = open('local');
+    const local = SimClient.open(world, host, '127.0.0.1');
+    expect(local.call('DEBUG', 'DIGEST')).toBe('+0000000000000000000000000000000000000000\r\n');
   });
 
   it('SLEEP pauses the node: replies and other clients wait for the Env timer', () => {

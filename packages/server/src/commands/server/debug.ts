@@ -27,12 +27,12 @@
  * - SET-ACTIVE-EXPIRE: switches the active expiry cycle off (0) or on (anything else, as atoi).
  *
  * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local'
- * allows loopback clients (127.0.0.1, ::1), 'yes' allows all. Deliberate differences: replisim
- * defaults to 'local' (Redis: 'no'), so tests and tools on the same machine can use DEBUG without
- * configuration; and the refusal is checked when DEBUG runs, so an unauthenticated client gets
+ * allows loopback clients (127.0.0.1, ::1), 'yes' allows all; the default is Redis's 'no'.
+ * Deliberate difference: the refusal is checked when DEBUG runs, so an unauthenticated client gets
  * NOAUTH first, where Redis checks protected commands before authentication.
  */
 import { datasetDigest, valueDigest } from '../../keyspace/digest.js';
+import { isLoopbackAddress } from '../../protected-mode.js';
 import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';
 import { keyOf } from '../lookup.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
@@ -96,12 +96,10 @@ type DebugArgs =
   | { readonly kind: 'sleep'; readonly ms: number }
   | { readonly kind: 'set-active-expire'; readonly enabled: boolean };
 
-const LOOPBACK_ADDRESSES: ReadonlySet<string> = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 function debugAllowed(ctx: CommandContext): boolean {
   const policy = ctx.node.config.enableDebugCommand;
   if (policy === 'yes') return true;
-  return policy === 'local' && LOOPBACK_ADDRESSES.has(ctx.client.connection.remoteAddress);
+  return policy === 'local' && isLoopbackAddress(ctx.client.connection.remoteAddress);
 }
 
 /** C's atoi: optional spaces and sign, then the leading digits; 0 when there are none. */

@@ -24,7 +24,11 @@ interface Booted {
 let clientHosts = 0;
 
 function boot(world: SimWorld, host: SimHost, options: readonly string[]): Booted {
-  const loaded = loadConfig('', ['--port', '6379', '--bind', '0.0.0.0', ...options]);
+  // Clients connect from other hosts: protected mode off, as startSimServer does.
+  const loaded = loadConfig('', [
+    ...['--port', '6379', '--bind', '0.0.0.0', '--protected-mode', 'no'],
+    ...options,
+  ]);
   if (!loaded.ok) throw new Error(loaded.error.reason);
   const logs: string[] = [];
   const exits: number[] = [];
