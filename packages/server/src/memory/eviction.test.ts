@@ -244,7 +244,9 @@ describe('volatile policies', () => {
     const keys = names(20);
     // Deadlines in a shuffled order, so creation order says nothing.
     const ttls = keys.map((_, i) => 1000 + ((i * 7) % 20) * 10);
-    keys.forEach((key, i) => client.call('SET', key, 'x'.repeat(100), 'EX', String(ttls[i])));
+    for (const [i, key] of keys.entries()) {
+      client.call('SET', key, 'x'.repeat(100), 'EX', String(ttls[i]));
+    }
     limitBelowUsed(client, node, 1500);
     const evicted = Number(info(client, 'evicted_keys'));
     expect(evicted).toBeGreaterThanOrEqual(5);

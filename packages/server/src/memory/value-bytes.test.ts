@@ -22,8 +22,9 @@ import {
   valueBytes,
 } from './value-bytes.js';
 
-/** More runs on demand: REPLISIM_PROPERTY_RUNS=1000 npx vitest run ... */
-const RUNS = Number(process.env.REPLISIM_PROPERTY_RUNS ?? 100);
+/** More runs on demand: REPLISIM_MEMORY_RUNS=1000 npx vitest run ... */
+const RUNS_VARIABLE = 'REPLISIM_MEMORY_RUNS';
+const RUNS = Number(process.env[RUNS_VARIABLE] ?? '100');
 
 const str = (text: string): RedisValue => ({ type: 'string', value: Buffer.from(text) });
 
