@@ -135,7 +135,10 @@ function evictOne(policy: string): readonly Argv[] {
   ];
 }
 
-const OBJECT: readonly Argv[] = [
+/** DUMP of the string "hello" (RDB 10), as Redis 7.0.15 produces it. */
+const HELLO = Buffer.from('000568656c6c6f0a006372df766534200a', 'hex');
+
+const OBJECT: readonly (readonly (string | Buffer)[])[] = [
   ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
   ['SET', 'k', 'v'],
   ['OBJECT', 'FREQ', 'k'],
@@ -143,10 +146,19 @@ const OBJECT: readonly Argv[] = [
   ['OBJECT', 'FREQ', 'k'],
   ['OBJECT', 'FREQ', 'missing'],
   ['OBJECT', 'IDLETIME', 'k'],
+  // RESTORE's FREQ counts under an LFU policy, its IDLETIME under any other.
+  ['RESTORE', 'r1', '0', HELLO, 'FREQ', '42'],
+  ['OBJECT', 'FREQ', 'r1'],
+  ['RESTORE', 'r2', '0', HELLO, 'IDLETIME', '1000'],
+  ['OBJECT', 'FREQ', 'r2'],
   ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'],
   ['SET', 'j', 'v'],
   ['OBJECT', 'IDLETIME', 'j'],
   ['OBJECT', 'FREQ', 'j'],
+  ['RESTORE', 'r3', '0', HELLO, 'IDLETIME', '1000'],
+  ['OBJECT', 'IDLETIME', 'r3'],
+  ['RESTORE', 'r4', '0', HELLO, 'FREQ', '7'],
+  ['OBJECT', 'IDLETIME', 'r4'],
   ...RESET,
 ];
 

@@ -84,3 +84,21 @@ export function touchedAccess(field: number, policy: AccessPolicy, nowMs: number
   const counter = lfuLogIncrement(lfuCounter(field, nowMs, policy.lfuDecayTime), policy);
   return lfuMinutes(nowMs) * 256 + counter;
 }
+
+/**
+ * objectSetLRUOrLFU (RESTORE's IDLETIME and FREQ): under an LFU policy a given frequency becomes
+ * the counter with now as its decrement time; under any other a given idle time sets the LRU
+ * clock that many seconds back (wrapping below 0). Undefined: leave the field as created.
+ */
+export function restoredAccess(
+  lfu: boolean,
+  frequency: number | undefined,
+  idleSeconds: number | undefined,
+  nowMs: number,
+): number | undefined {
+  if (lfu) return frequency === undefined ? undefined : lfuMinutes(nowMs) * 256 + frequency;
+  if (idleSeconds === undefined) return undefined;
+  const ticks = Math.floor((idleSeconds * 1000) / LRU_CLOCK_RESOLUTION_MS) % LRU_CLOCK_MAX;
+  const absolute = lruClock(nowMs) - ticks;
+  return absolute < 0 ? absolute + LRU_CLOCK_MAX : absolute;
+}

@@ -24,7 +24,7 @@
  */
 import { formatDouble } from '@replisim/protocol';
 import { listpackEntryBytes, quicklistLayout } from '../commands/keys/object-info.js';
-import { stringEncoding } from '../commands/strings/encoding.js';
+import { EMBSTR_BYTES_MAX, stringEncoding } from '../commands/strings/encoding.js';
 import type { RedisValue } from '../keyspace/values.js';
 
 /** sizeof(robj): type, encoding, lru (24 bits), refcount, ptr. */
@@ -58,6 +58,8 @@ const QUICKLIST_FILL = -2;
 const LISTPACK_EMPTY_BYTES = 7;
 /** Intset header: encoding and length. */
 const INTSET_HEADER_BYTES = 8;
+/** The longest string that can be `int` encoded (a 64-bit decimal with its sign). */
+const INT_STRING_BYTES_MAX = 20;
 /** sdshdr8 plus the NUL terminator: what an embstr adds to its robj. */
 const EMBSTR_EXTRA_BYTES = 4;
 
@@ -100,6 +102,13 @@ export function keyBytes(keyLength: number): number {
 
 /** A string value's robj and bytes by encoding (int, embstr, raw). */
 export function stringValueBytes(value: Extract<RedisValue, { type: 'string' }>): number {
+  // Past 20 bytes a string cannot be `int`: skip stringEncoding's integer parse (the hot path).
+  const length = value.value.length;
+  if (value.encoding === undefined && length > INT_STRING_BYTES_MAX) {
+    return length <= EMBSTR_BYTES_MAX
+      ? jemallocSize(ROBJ_BYTES + EMBSTR_EXTRA_BYTES + length)
+      : ROBJ_BYTES + sdsBytes(length);
+  }
   switch (stringEncoding(value)) {
     case 'int':
       return ROBJ_BYTES;
