@@ -199,7 +199,7 @@ describe('allkeys-lfu', () => {
 });
 
 describe('access tracking without an LFU policy', () => {
-  it('OBJECT IDLETIME counts seconds since the last access; TYPE, EXISTS, TTL do not touch', () => {
+  it('OBJECT IDLETIME counts seconds since the last access; TYPE, EXISTS, TTL, SCAN do not touch', () => {
     const { world, client } = start(9, []);
     client.call('SET', 'k', 'v');
     world.runFor(10_000);
@@ -207,6 +207,7 @@ describe('access tracking without an LFU policy', () => {
     client.call('TYPE', 'k');
     client.call('EXISTS', 'k');
     client.call('TTL', 'k');
+    client.call('SCAN', '0');
     expect(client.call('OBJECT', 'IDLETIME', 'k')).toMatch(/^:1[01]\r\n$/);
     client.call('GET', 'k');
     expect(client.call('OBJECT', 'IDLETIME', 'k')).toBe(':0\r\n');
