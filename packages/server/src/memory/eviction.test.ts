@@ -181,6 +181,30 @@ describe('allkeys-lfu', () => {
     expect(keysLeft(node, keys)).toEqual(keys.slice(evicted));
   });
 
+  it('keeps the counter of a key moved by RENAME or MOVE (the same object moves)', () => {
+    const { client } = start(14, [
+      '--maxmemory-policy',
+      'allkeys-lfu',
+      '--lfu-log-factor',
+      '0',
+      '--lfu-decay-time',
+      '0',
+    ]);
+    client.call('SET', 'k', 'v');
+    for (let hit = 0; hit < 3; hit++) client.call('GET', 'k');
+    // RENAME and MOVE look the key up for writing, which counts as one more access each.
+    client.call('RENAME', 'k', 'k2');
+    expect(client.call('OBJECT', 'FREQ', 'k2')).toBe(':9\r\n');
+    client.call('MOVE', 'k2', '1');
+    client.call('SELECT', '1');
+    expect(client.call('OBJECT', 'FREQ', 'k2')).toBe(':10\r\n');
+    // SET over an existing key keeps the counter too (dbSetValue); COPY makes a new object.
+    client.call('SET', 'k2', 'new');
+    expect(client.call('OBJECT', 'FREQ', 'k2')).toBe(':11\r\n');
+    client.call('COPY', 'k2', 'k3');
+    expect(client.call('OBJECT', 'FREQ', 'k3')).toBe(':5\r\n');
+  });
+
   it('counts logarithmically with the default factor and decays one step per minute', () => {
     const { world, client } = start(8, ['--maxmemory-policy', 'allkeys-lfu']);
     client.call('SET', 'k', 'v');
