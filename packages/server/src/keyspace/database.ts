@@ -43,8 +43,11 @@ import type { RedisValue } from './values.js';
 
 export type { RedisValue } from './values.js';
 
-/** A collection this small is re-measured at every change (it costs little). */
-const REMEASURE_ALWAYS_ELEMENTS_MAX = 128;
+/**
+ * A collection this small is re-measured at every change (it costs little); a larger one only
+ * as below, so a command changing one element of a big collection stays O(1) amortized.
+ */
+const REMEASURE_ALWAYS_ELEMENTS_MAX = 16;
 /** Otherwise it is re-measured once its size or its changes moved by 1/this of the last measure. */
 const REMEASURE_FRACTION = 4;
 /** DICT_HT_INITIAL_SIZE: a dict's first table. */

@@ -67,11 +67,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     key: fc.nat(KEYS),
     bytes: fc.nat(300),
   }),
-  fc.record({ kind: fc.constant('setList' as const), key: fc.nat(KEYS), count: fc.nat(300) }),
+  fc.record({ kind: fc.constant('setList' as const), key: fc.nat(KEYS), count: fc.nat(40) }),
   fc.record({
     kind: fc.constant('push' as const),
     key: fc.nat(KEYS),
-    count: fc.integer({ min: 1, max: 200 }),
+    count: fc.integer({ min: 1, max: 20 }),
     bytes: fc.nat(100),
   }),
   fc.record({
@@ -131,7 +131,7 @@ describe('incremental charges', () => {
           if (only !== undefined && rest.length === 0) {
             const value = db.peek(only);
             const small =
-              value?.type === 'string' || (value?.type === 'list' && value.value.length <= 128);
+              value?.type === 'string' || (value?.type === 'list' && value.value.length <= 16);
             if (value !== undefined && small) {
               const expiry =
                 db.expiryOf(only) === undefined ? 0 : DICT_ENTRY_BYTES + dictTableBytes(1);
