@@ -25,7 +25,8 @@
  * elements (a field value replaced by a longer one) until the next measure.
  *
  * Access (memory/access.ts): each key has Redis's 24-bit lru field (LRU clock or LFU counter),
- * set when created and updated by `lookup` unless the caller asks not to touch (TYPE, EXISTS, TTL,
+ * kept on the stored value object itself (`lru`, as in Redis's robj) so a touch is one property
+ * write, not a second map lookup; * set when created and updated by `lookup` unless the caller asks not to touch (TYPE, EXISTS, TTL,
  * OBJECT) or a snapshot is running (Redis skips touches while a child exists); `peek` never
  * touches.
  */
@@ -134,8 +135,6 @@ export class Database {
   private readonly slots = new SlotTable();
   /** The keys with a TTL, for volatile-* eviction sampling. */
   private readonly volatileSlots = new SlotTable();
-  /** Each key's 24-bit lru field (memory/access.ts). */
-  private readonly access = new Map<string, number>();
   /**
    * When false (a replica), lookup reports an expired key missing but does not delete it: the
    * master's DEL will arrive through the replication stream (Redis's expireIfNeeded).
@@ -181,24 +180,24 @@ export class Database {
     // lookupKey: no touch while a child exists (here: while a snapshot runs) or with NOTOUCH.
     if (touch && this.changeObserver === undefined) {
       const policy = this.accessPolicy();
-      const field = this.access.get(key) ?? 0;
-      this.access.set(
-        key,
-        policy === undefined ? lruClock(nowMs) : touchedAccess(field, policy, nowMs),
-      );
+      value.lru =
+        policy === undefined || !policy.lfu
+          ? lruClock(nowMs)
+          : touchedAccess(value.lru ?? 0, policy, nowMs);
     }
     return value;
   }
 
   /** The lru field of `key` (memory/access.ts), or undefined if it is not stored. */
   accessOf(key: string): number | undefined {
-    return this.access.get(key);
+    return this.entries.get(key)?.lru;
   }
 
-  /** Sets the lru field of a stored key (RESTORE IDLETIME/FREQ, tests). */
+  /** Sets the lru field of a stored key (RESTORE IDLETIME/FREQ, RENAME, MOVE). */
   setAccess(key: string, field: number): void {
-    assert(this.entries.has(key), 'setAccess on a missing key');
-    this.access.set(key, field);
+    const value = this.entries.get(key);
+    assert(value !== undefined, 'setAccess on a missing key');
+    value.lru = field;
   }
 
   private accessPolicy(): AccessPolicy | undefined {
@@ -224,12 +223,15 @@ export class Database {
       this.slots.add(key);
       this.entries.set(key, value);
       this.mainTable.grow(this.entries.size);
-      this.access.set(key, initialAccess(policy?.lfu ?? false, this.accessNowMs()));
+      value.lru = initialAccess(policy?.lfu ?? false, this.accessNowMs());
     } else {
       this.untrackValue(key, old);
       this.entries.set(key, value);
       // dbSetValue: an LFU counter survives an overwrite; an LRU clock is the new object's.
-      if (policy === undefined || !policy.lfu) this.access.set(key, lruClock(this.accessNowMs()));
+      value.lru =
+        policy === undefined || !policy.lfu
+          ? lruClock(this.accessNowMs())
+          : (old.lru ?? initialAccess(true, this.accessNowMs()));
     }
     this.trackValue(key, value);
     if (!keepTtl && this.expiries.size !== 0 && this.expiries.has(key)) this.dropExpiry(key);
@@ -316,7 +318,6 @@ export class Database {
     this.untrackValue(key, old);
     this.datasetBytes -= keyBytes(key.length);
     this.entries.delete(key);
-    this.access.delete(key);
     this.slots.remove(key);
     return true;
   }
@@ -340,7 +341,6 @@ export class Database {
     this.entries.clear();
     this.expiries.clear();
     this.collectionCharges.clear();
-    this.access.clear();
     this.datasetBytes = 0;
     this.slots.clear();
     this.volatileSlots.clear();

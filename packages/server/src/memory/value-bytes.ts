@@ -60,6 +60,9 @@ const LISTPACK_EMPTY_BYTES = 7;
 const INTSET_HEADER_BYTES = 8;
 /** The longest string that can be `int` encoded (a 64-bit decimal with its sign). */
 const INT_STRING_BYTES_MAX = 20;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 /** sdshdr8 plus the NUL terminator: what an embstr adds to its robj. */
 const EMBSTR_EXTRA_BYTES = 4;
 
@@ -102,9 +105,12 @@ export function keyBytes(keyLength: number): number {
 
 /** A string value's robj and bytes by encoding (int, embstr, raw). */
 export function stringValueBytes(value: Extract<RedisValue, { type: 'string' }>): number {
-  // Past 20 bytes a string cannot be `int`: skip stringEncoding's integer parse (the hot path).
+  // A string past 20 bytes, or not starting with a digit or '-', cannot be `int`: skip
+  // stringEncoding's integer parse (this runs for every SET).
   const length = value.value.length;
-  if (value.encoding === undefined && length > INT_STRING_BYTES_MAX) {
+  const first = value.value[0] ?? 0;
+  const numeric = first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9);
+  if (value.encoding === undefined && (length > INT_STRING_BYTES_MAX || !numeric)) {
     return length <= EMBSTR_BYTES_MAX
       ? jemallocSize(ROBJ_BYTES + EMBSTR_EXTRA_BYTES + length)
       : ROBJ_BYTES + sdsBytes(length);
