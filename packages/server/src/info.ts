@@ -3,18 +3,23 @@
  * that describe machinery replisim does not have (jemalloc, io threads, modules) are left out rather
  * than faked; fields that exist keep Redis's names and order so scripts that parse INFO still work.
  *
- * used_memory is an estimate, not a measurement: a fixed base plus, per key, the key and value bytes
- * and a fixed per-entry overhead (Database.memoryBytes). It tracks the dataset deterministically, so
- * simulations replay; process RSS is reported separately from the real process where available.
+ * used_memory is an estimate, not a measurement: what Redis 7.0 would allocate for the same keys,
+ * clients and backlog (memory/used-memory.ts). It tracks the state deterministically, so
+ * simulations replay; the RSS fields and mem_fragmentation_ratio are left out, since the JS heap
+ * says nothing about Redis's.
  */
 import type { Database } from './keyspace/database.js';
+import {
+  backlogBytes,
+  datasetBytes,
+  notCountedForEvictBytes,
+  USED_MEMORY_STARTUP_BYTES,
+  usedMemoryBytes,
+} from './memory/used-memory.js';
 import type { ServerNode } from './node.js';
 import { REDIS_VERSION } from './node.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { replicationFields, syncStatsFields } from './replication/master-info.js';
-
-/** Bytes charged for an empty node (Redis 7.0 reports about 860 KB at start). */
-const USED_MEMORY_BASE_BYTES = 876_112;
 
 export const DEFAULT_SECTIONS: readonly string[] = [
   'server',
@@ -126,28 +131,42 @@ export function bytesToHuman(bytes: number): string {
   return `${bytes}B`;
 }
 
-/** The used_memory estimate: the base plus every database's keys, values and expiries. */
-export function usedMemoryBytes(node: ServerNode): number {
-  return USED_MEMORY_BASE_BYTES + node.databases.reduce((total, db) => total + db.memoryBytes(), 0);
+/** INFO's maxmemory_human: bytesToHuman, which prints plain bytes from 1024 PB up. */
+function maxmemoryHuman(maxmemory: bigint): string {
+  return maxmemory >= 1024n ** 6n ? `${maxmemory}B` : bytesToHuman(Number(maxmemory));
+}
+
+/** INFO's maxmemory: printed as a signed 64-bit number (ULLONG_MAX shows as -1). */
+function maxmemorySigned(maxmemory: bigint): string {
+  return String(maxmemory >= 2n ** 63n ? maxmemory - 2n ** 64n : maxmemory);
 }
 
 function memorySection(node: ServerNode): [string, string | number][] {
   const used = usedMemoryBytes(node);
-  const dataset = used - USED_MEMORY_BASE_BYTES;
+  node.usedMemoryPeak = Math.max(node.usedMemoryPeak, used);
+  const peak = node.usedMemoryPeak;
+  const dataset = datasetBytes(node);
+  const overhead = used - dataset;
+  const startup = USED_MEMORY_STARTUP_BYTES;
+  const netUsed = used - startup;
+  const datasetPercent = netUsed > 0 ? (dataset * 100) / netUsed : 0;
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
-    ['used_memory_peak', used],
-    ['used_memory_peak_human', bytesToHuman(used)],
-    ['used_memory_overhead', USED_MEMORY_BASE_BYTES],
-    ['used_memory_startup', USED_MEMORY_BASE_BYTES],
+    ['used_memory_peak', peak],
+    ['used_memory_peak_human', bytesToHuman(peak)],
+    ['used_memory_peak_perc', `${((used * 100) / peak).toFixed(2)}%`],
+    ['used_memory_overhead', overhead],
+    ['used_memory_startup', startup],
     ['used_memory_dataset', dataset],
-    ['maxmemory', 0],
-    ['maxmemory_human', '0B'],
-    ['maxmemory_policy', 'noeviction'],
-    ['mem_replication_backlog', 0],
-    ['mem_clients_slaves', 0],
-    ['mem_clients_normal', 0],
+    ['used_memory_dataset_perc', `${datasetPercent.toFixed(2)}%`],
+    ['maxmemory', maxmemorySigned(node.config.maxmemory)],
+    ['maxmemory_human', maxmemoryHuman(node.config.maxmemory)],
+    ['maxmemory_policy', node.config.maxmemoryPolicy],
+    ['mem_not_counted_for_evict', notCountedForEvictBytes(node)],
+    ['mem_replication_backlog', backlogBytes(node)],
+    ['mem_clients_slaves', node.clientsMemory.replicas],
+    ['mem_clients_normal', node.clientsMemory.normal],
     ['mem_allocator', 'estimate'],
   ];
 }
@@ -237,7 +256,7 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['rejected_connections', stats.rejectedConnections],
     ...syncStatsFields(node),
     ['expired_keys', stats.expiredKeys],
-    ['evicted_keys', 0],
+    ['evicted_keys', stats.evictedKeys],
     ['keyspace_hits', stats.keyspaceHits],
     ['keyspace_misses', stats.keyspaceMisses],
     ['latest_fork_usec', node.persistence.latestForkUsec],

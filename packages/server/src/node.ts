@@ -20,6 +20,9 @@ import { Database } from './keyspace/database.js';
 import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import { adjustOpenFilesLimit } from './open-files.js';
+import type { AccessPolicy } from './memory/access.js';
+import { Evictor } from './memory/eviction.js';
+import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
@@ -144,6 +147,14 @@ export class ServerNode {
   readonly persistence: Persistence;
   /** The master side of replication: replicas, SYNC/PSYNC, the stream feed (replication/master.ts). */
   readonly master: ReplicationMaster;
+  /** maxmemory eviction (memory/eviction.ts). */
+  readonly evictor: Evictor;
+  /** The clients' share of used_memory, refreshed by the cron (memory/used-memory.ts). */
+  clientsMemory: ClientsMemory = { normal: 0, replicas: 0 };
+  /** used_memory_peak: the highest used_memory the cron or INFO saw. */
+  usedMemoryPeak = 0;
+  /** What Database lookups read for access tracking; follows CONFIG SET (memory/access.ts). */
+  private readonly accessPolicy: AccessPolicy;
   private readonly opsSamples: number[] = [];
   private opsAtLastSample = 0;
   private lastSampleMs: number;
@@ -170,10 +181,31 @@ export class ServerNode {
         if (this.clients.get(client.id) === client) processClientInput(this, client);
       },
     });
+    const config = options.config;
+    const random = options.env.random;
+    this.accessPolicy = {
+      get lfu() {
+        return config.maxmemoryPolicy.endsWith('-lfu');
+      },
+      get lfuLogFactor() {
+        return config.lfuLogFactor;
+      },
+      get lfuDecayTime() {
+        return config.lfuDecayTime;
+      },
+      random,
+    };
+    const access = {
+      policy: () => this.accessPolicy,
+      nowMs: () => this.env.clock.wallMs(),
+    };
     this.databases = [];
     for (let i = 0; i < options.config.databases; i++) {
-      this.databases.push(new Database(i, { onExpired: (db, key) => this.keyExpired(db, key) }));
+      this.databases.push(
+        new Database(i, { onExpired: (db, key) => this.keyExpired(db, key), access }),
+      );
     }
+    this.evictor = new Evictor(this);
     this.persistence = new Persistence(this);
     this.master = new ReplicationMaster(this);
   }
@@ -288,6 +320,7 @@ export class ServerNode {
     if (this.cronTimer !== undefined) this.env.timers.cancel(this.cronTimer);
     if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
     this.persistence.stop();
+    this.evictor.stop();
     stopReplica(this);
     for (const client of [...this.clients.values()]) this.closeClient(client);
   }
@@ -297,6 +330,8 @@ export class ServerNode {
    * invalidated and the change counts toward save rules and propagation.
    */
   keyModified(db: Database, key: string, changes = 1): void {
+    // A collection changed in place: its share of used_memory follows (keyspace/database.ts).
+    db.collectionChanged(key, changes);
     // Whether the key is still stored decides if an already-expired watched key really changed.
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
@@ -315,6 +350,16 @@ export class ServerNode {
     this.stats.expiredKeys++;
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.propagation.add(db.index, ['DEL', Buffer.from(key, 'latin1')]);
+  }
+
+  /**
+   * A key was evicted for maxmemory (memory/eviction.ts): counted, WATCH invalidated, and a DEL
+   * propagated on its own, as Redis's performEvictions does.
+   */
+  keyEvicted(db: Database, key: string): void {
+    this.stats.evictedKeys++;
+    this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
+    this.propagation.addAlone(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
   /**
@@ -461,6 +506,10 @@ export class ServerNode {
       this.opsAtLastSample = this.stats.commandsProcessed;
       this.lastSampleMs = nowMs;
     }
+    // clientsCron's memory figures and databasesCron's tryResizeHashTables (memory/).
+    this.clientsMemory = measureClientsMemory(this);
+    this.usedMemoryPeak = Math.max(this.usedMemoryPeak, usedMemoryBytes(this));
+    for (const db of this.databases) db.resizeTables();
     // Replicas never expire keys themselves: the master's DELs arrive in the stream (§4.4).
     if (this.activeExpireEnabled && !this.paused && this.replicaLink === undefined) {
       this.activeExpiry.cycle(

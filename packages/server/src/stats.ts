@@ -10,6 +10,8 @@ export interface NodeStats {
   netOutputBytes: number;
   rejectedConnections: number;
   expiredKeys: number;
+  /** Keys deleted by maxmemory eviction (evicted_keys). */
+  evictedKeys: number;
   keyspaceHits: number;
   keyspaceMisses: number;
   errorReplies: number;
@@ -27,6 +29,7 @@ export function emptyStats(): NodeStats {
     netOutputBytes: 0,
     rejectedConnections: 0,
     expiredKeys: 0,
+    evictedKeys: 0,
     keyspaceHits: 0,
     keyspaceMisses: 0,
     errorReplies: 0,

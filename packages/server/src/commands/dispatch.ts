@@ -1,7 +1,7 @@
 /**
  * The one place a command is looked up, checked and run, in the order of Redis 7.0's
- * processCommand (reference §5): unknown command or arity first, then authentication, then (in later
- * work) OOM, MISCONF, NOREPLICAS, READONLY, MASTERDOWN and LOADING. The master client of a
+ * processCommand (reference §5): unknown command or arity first, then authentication, then OOM
+ * (after running maxmemory eviction), MISCONF, NOREPLICAS, READONLY, MASTERDOWN and LOADING. The master client of a
  * replica (client.isMaster) is authenticated from birth and passes MISCONF and READONLY. Command
  * files never repeat these checks. The error strings are Redis's, byte for byte, including the
  * trailing space of the unknown-command message.
@@ -127,6 +127,16 @@ function isWriteCommand(command: Command, client: Client): boolean {
   return commandOrQueued(command, client, (c) => c.flags.includes('write'));
 }
 
+const OOM_MESSAGE = "OOM command not allowed when used memory > 'maxmemory'.";
+
+/** Redis's is_denyoom_command: flagged denyoom, or EXEC of a transaction that queued one. */
+function isDenyOomCommand(command: Command, client: Client): boolean {
+  return commandOrQueued(command, client, (c) => c.flags.includes('denyoom'));
+}
+
+/** In MULTI, these still run when out of memory; anything else would grow the queue. */
+const RUNS_IN_MULTI_WHEN_OOM: ReadonlySet<string> = new Set(['exec', 'discard', 'quit', 'reset']);
+
 const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
 
 const MASTERDOWN_MESSAGE =
@@ -170,6 +180,19 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   ) {
     rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
     return;
+  }
+  // OOM (§5, check 5): with maxmemory set, evict first (memory/eviction.ts); if memory is still
+  // over the limit, refuse commands that may grow the dataset, and in MULTI anything that would
+  // be queued.
+  if (node.config.maxmemory !== 0n) {
+    const outOfMemory = node.evictor.perform() === 'fail';
+    const reject =
+      isDenyOomCommand(resolved, client) ||
+      (client.transaction !== undefined && !RUNS_IN_MULTI_WHEN_OOM.has(resolved.fullName));
+    if (outOfMemory && reject) {
+      rejectCommand(node, client, argv, OOM_MESSAGE);
+      return;
+    }
   }
   // MISCONF (§5, check 6): after a failed BGSAVE with save rules and stop-writes-on-bgsave-error,
   // writes (EXEC with a queued write included) and PING are refused; reads go on.

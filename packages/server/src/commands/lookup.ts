@@ -28,9 +28,14 @@ export function lookupRead<T extends RedisType>(
 /**
  * The live value at `key` of any type, counted as a keyspace hit; or, for a missing (or expired)
  * key, a null bulk replied and a miss counted, and undefined returned: the caller has replied.
+ * `touch` false is Redis's LOOKUP_NOTOUCH (OBJECT): the key's access time or counter stays.
  */
-export function lookupReadOrReplyNull(ctx: CommandContext, key: string): RedisValue | undefined {
-  const value = ctx.db.lookup(key, ctx.nowMs);
+export function lookupReadOrReplyNull(
+  ctx: CommandContext,
+  key: string,
+  touch = true,
+): RedisValue | undefined {
+  const value = ctx.db.lookup(key, ctx.nowMs, touch);
   if (value === undefined) {
     ctx.node.stats.keyspaceMisses++;
     ctx.reply.nullBulk();

@@ -4,14 +4,15 @@
  * Parse failures return Redis's exact reasons ("argument couldn't be parsed into an integer"), which
  * CONFIG SET and the config-file loader wrap in their own message formats.
  */
-import type {
-  ClientClass,
-  DebugCommandPolicy,
-  LogLevel,
-  OutputBufferLimit,
-  SaveRule,
-  ServerConfig,
-  ShutdownFlags,
+import {
+  type ClientClass,
+  type DebugCommandPolicy,
+  type LogLevel,
+  MAXMEMORY_POLICIES,
+  type OutputBufferLimit,
+  type SaveRule,
+  type ServerConfig,
+  type ShutdownFlags,
 } from './server-config.js';
 
 export interface ConfigParam {
@@ -112,6 +113,24 @@ function parseMemory64(text: string): bigint | undefined {
   const product = (digits * (units[(match[2] ?? 'b').toLowerCase()] ?? 1n)) & UINT64_MAX;
   return product > INT64_MAX ? product - 2n ** 64n : product;
 }
+
+/**
+ * maxmemory, Redis 7.0's one unsigned 64-bit memory parameter (ULONG_LONG_CONFIG, 0..ULLONG_MAX):
+ * read as parseMemory64 reads, without the signed view, so `99999999999999999999` saturates to
+ * 18446744073709551615 as in redis-server.
+ */
+const maxmemoryParam: ConfigParam = param(
+  'maxmemory',
+  {},
+  false,
+  (config, [word]) => {
+    const value = parseMemory64(word ?? '');
+    if (value === undefined) return 'argument must be a memory value';
+    config.maxmemory = value < 0n ? value + 2n ** 64n : value;
+    return undefined;
+  },
+  (config) => String(config.maxmemory),
+);
 
 /**
  * A numeric parameter. Bounds are bigints so a 64-bit bound (Redis's LONG_MAX) is checked and
@@ -439,6 +458,23 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
   ),
   intParam('maxclients', 'maxclients', 1n, UINT_MAX),
+  // maxmemory and eviction (memory/eviction.ts, memory/access.ts).
+  maxmemoryParam,
+  intParam('maxmemory-eviction-tenacity', 'maxmemoryEvictionTenacity', 0n, 100n),
+  enumParam(
+    'maxmemory-policy',
+    MAXMEMORY_POLICIES,
+    (config) => config.maxmemoryPolicy,
+    (config, value) => {
+      config.maxmemoryPolicy = value;
+    },
+  ),
+  intParam('maxmemory-samples', 'maxmemorySamples', 1n, INT_MAX),
+  intParam('lfu-decay-time', 'lfuDecayTime', 0n, INT_MAX),
+  intParam('lfu-log-factor', 'lfuLogFactor', 0n, INT_MAX),
+  boolParam('replica-ignore-maxmemory', 'replicaIgnoreMaxmemory', {
+    aliases: ['slave-ignore-maxmemory'],
+  }),
   intParam('port', 'port', 0n, 65535n),
   boolParam('protected-mode', 'protectedMode'),
   intParam('proto-max-bulk-len', 'protoMaxBulkLen', MB, LONG_MAX, {}, true),

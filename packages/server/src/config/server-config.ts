@@ -21,6 +21,20 @@ export type ClientClass = 'normal' | 'replica' | 'pubsub';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 
+/** Redis 7.0's maxmemory-policy values, in the order its error message lists them. */
+export const MAXMEMORY_POLICIES = [
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'noeviction',
+] as const;
+
+export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
+
 export type DebugCommandPolicy = 'yes' | 'no' | 'local';
 
 /**
@@ -123,6 +137,21 @@ export interface ServerConfig {
   replicaAnnounceIp: string;
   /** replica-announce-port: the port sent as REPLCONF listening-port instead of `port` (0 = port). */
   replicaAnnouncePort: number;
+  /**
+   * maxmemory in bytes, 0 = no limit (memory/eviction.ts). A bigint because Redis takes the whole
+   * unsigned 64-bit range and CONFIG GET shows it exactly.
+   */
+  maxmemory: bigint;
+  maxmemoryPolicy: MaxmemoryPolicy;
+  /** Keys sampled per eviction pool refill (maxmemory-samples). */
+  maxmemorySamples: number;
+  /** 0..100: how long one eviction run may last before it continues from a timer. */
+  maxmemoryEvictionTenacity: number;
+  lfuLogFactor: number;
+  /** Minutes per one-step decay of an LFU counter; 0 = never decay. */
+  lfuDecayTime: number;
+  /** A replica leaves eviction to its master (its DELs arrive in the stream). */
+  replicaIgnoreMaxmemory: boolean;
   /** Path of the config file the node started from, '' if none (CONFIG GET does not show it). */
   configFile: string;
 }
@@ -197,6 +226,13 @@ export function defaultServerConfig(): ServerConfig {
     replDisklessLoad: 'disabled',
     replicaAnnounceIp: '',
     replicaAnnouncePort: 0,
+    maxmemory: 0n,
+    maxmemoryPolicy: 'noeviction',
+    maxmemorySamples: 5,
+    maxmemoryEvictionTenacity: 10,
+    lfuLogFactor: 10,
+    lfuDecayTime: 1,
+    replicaIgnoreMaxmemory: true,
     configFile: '',
   };
 }

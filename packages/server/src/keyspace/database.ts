@@ -10,32 +10,102 @@
  * WATCH). Every command passes one `nowMs` for its whole run, as Redis's commandTimeSnapshot does,
  * so a command never sees a key both alive and dead. `peek` reads without expiring (DEBUG, snapshots).
  *
- * Slots: every key gets the next index of an append-only array; deleting leaves a hole. When holes
- * outnumber keys the table is compacted and `epoch` advances, which SCAN encodes in its cursor so a
- * cursor from before a compaction restarts instead of skipping keys (duplicates are allowed by SCAN's
- * contract, misses are not).
+ * Slots (slot-table.ts): every key has a slot, which gives SCAN stable cursors and RANDOMKEY and
+ * eviction O(1) random picks; keys with a TTL also have a slot in a second table, so the volatile-*
+ * eviction policies sample among them only, as Redis samples its expires dict.
+ *
+ * Memory (memory/value-bytes.ts): the database keeps its share of used_memory up to date on every
+ * change, in O(1) for strings: each key is charged its dict entry, key and value as Redis 7.0
+ * allocates them, plus the bucket arrays of the main and expires dicts (grown as dict.c grows them,
+ * shrunk by `resizeTables` from the cron as tryResizeHashTables does). A collection is measured
+ * when stored; after in-place changes (`collectionChanged`, called for every modified key) it is
+ * re-measured only when it is small, changed encoding, or its size or change count moved by a
+ * quarter since the last measure; in between its charge scales with its element count. That keeps
+ * the cost amortized O(1) per changed element at the price of lagging behind in-place growth of
+ * elements (a field value replaced by a longer one) until the next measure.
+ *
+ * Access (memory/access.ts): each key has Redis's 24-bit lru field (LRU clock or LFU counter),
+ * kept on the stored value object itself (`lru`, as in Redis's robj) so a touch is one property
+ * write, not a second map lookup; * set when created and updated by `lookup` unless the caller asks not to touch (TYPE, EXISTS, TTL,
+ * OBJECT) or a snapshot is running (Redis skips touches while a child exists); `peek` never
+ * touches.
  */
 import { assert } from '@replisim/base';
+import { type AccessPolicy, initialAccess, lruClock, touchedAccess } from '../memory/access.js';
+import {
+  DICT_ENTRY_BYTES,
+  elementCount,
+  keyBytes,
+  stringValueBytes,
+  valueBytes,
+} from '../memory/value-bytes.js';
+import { SlotTable } from './slot-table.js';
 import type { RedisValue } from './values.js';
 
 export type { RedisValue } from './values.js';
 
 /**
- * Bytes charged per key beyond its key and value bytes, for the used_memory estimate: Redis 7.0
- * spends about 72 bytes (dict entry, robj, sds headers, allocator rounding) on an 11-byte key with a
- * 100-byte value (184 B/key measured), and 24 more for an entry in the expires dict. Collection
- * elements are charged ELEMENT_OVERHEAD_BYTES each plus their bytes, computed when INFO asks.
+ * A collection this small is re-measured at every change (it costs little); a larger one only
+ * as below, so a command changing one element of a big collection stays O(1) amortized.
  */
-const ENTRY_OVERHEAD_BYTES = 72;
-const EXPIRY_OVERHEAD_BYTES = 24;
-const ELEMENT_OVERHEAD_BYTES = 16;
-
-/** Compaction happens when holes exceed both this and the number of live keys. */
-const SLOT_HOLES_MIN = 1024;
+const REMEASURE_ALWAYS_ELEMENTS_MAX = 16;
+/** Otherwise it is re-measured once its size or its changes moved by 1/this of the last measure. */
+const REMEASURE_FRACTION = 4;
+/** DICT_HT_INITIAL_SIZE: a dict's first table. */
+const DICT_TABLE_SIZE_MIN = 4;
+/** HASHTABLE_MIN_FILL: the cron shrinks a table filled below this percentage. */
+const HASHTABLE_MIN_FILL_PERCENT = 10;
+/** One bucket pointer. */
+const DICT_BUCKET_BYTES = 8;
 
 export interface DatabaseHooks {
   /** A key was found expired by lazy or active expiry and deleted (on a master). */
   readonly onExpired: (db: Database, key: string) => void;
+  /**
+   * The access-tracking policy and the clock for keys created outside a command's lookup; absent
+   * (a scratch database), keys are tracked as under an LRU policy at time 0.
+   */
+  readonly access?: {
+    readonly policy: () => AccessPolicy;
+    readonly nowMs: () => number;
+  };
+}
+
+/** The charge of one collection: what was measured, when, and what it is charged now. */
+interface CollectionCharge {
+  bytes: number;
+  measuredBytes: number;
+  measuredCount: number;
+  measuredEncoding: string;
+  changes: number;
+}
+
+/** A dict's bucket array as dict.c sizes it: grown on insert past its size, shrunk by the cron. */
+class DictTable {
+  size = 0;
+
+  grow(used: number): void {
+    if (used <= this.size) return;
+    let size = Math.max(DICT_TABLE_SIZE_MIN, this.size);
+    while (size < used) size *= 2;
+    this.size = size;
+  }
+
+  shrink(used: number): void {
+    if (
+      this.size <= DICT_TABLE_SIZE_MIN ||
+      (used * 100) / this.size >= HASHTABLE_MIN_FILL_PERCENT
+    ) {
+      return;
+    }
+    let size = DICT_TABLE_SIZE_MIN;
+    while (size < used) size *= 2;
+    this.size = size;
+  }
+
+  get bytes(): number {
+    return this.size * DICT_BUCKET_BYTES;
+  }
 }
 
 /**
@@ -56,17 +126,15 @@ export class Database {
   /** Absolute expiry instants in wall-clock ms, only for keys that have one. */
   private readonly expiries = new Map<string, number>();
   private readonly hooks: DatabaseHooks;
-  /** Key and string bytes plus per-key overhead, kept up to date on every set and delete. */
-  private stringBytes = 0;
-  /** Keys holding collections, whose size INFO computes on demand. */
-  private readonly collectionKeys = new Set<string>();
-  private slots: (string | undefined)[] = [];
-  private readonly slotOf = new Map<string, number>();
-  private holes = 0;
-  /** While > 0, slot compaction waits: a running snapshot walks the keys by slot (snapshot.ts). */
-  private slotPins = 0;
-  /** Advances at every slot compaction; SCAN cursors carry it. */
-  epoch = 0;
+  /** Every key's and value's charge plus the expires dict's entries (not the bucket arrays). */
+  private datasetBytes = 0;
+  /** The charges of keys holding collections (strings are re-derived from their bytes). */
+  private readonly collectionCharges = new Map<string, CollectionCharge>();
+  private readonly mainTable = new DictTable();
+  private readonly expiresTable = new DictTable();
+  private readonly slots = new SlotTable();
+  /** The keys with a TTL, for volatile-* eviction sampling. */
+  private readonly volatileSlots = new SlotTable();
   /**
    * When false (a replica), lookup reports an expired key missing but does not delete it: the
    * master's DEL will arrive through the replication stream (Redis's expireIfNeeded).
@@ -94,19 +162,50 @@ export class Database {
    * expired strictly after its deadline (Redis's keyIsExpired: now > when), so at the deadline
    * millisecond itself it is still alive.
    */
-  lookup(key: string, nowMs: number): RedisValue | undefined {
+  lookup(key: string, nowMs: number, touch = true): RedisValue | undefined {
     const value = this.entries.get(key);
     if (value === undefined) return undefined;
     if (this.expiries.size !== 0) {
       const deadline = this.expiries.get(key);
       if (deadline !== undefined && deadline < nowMs) {
-        if (!this.deleteExpired) return this.expiredVisible ? value : undefined;
-        this.delete(key);
-        this.hooks.onExpired(this, key);
-        return undefined;
+        if (!this.deleteExpired) {
+          if (!this.expiredVisible) return undefined;
+        } else {
+          this.delete(key);
+          this.hooks.onExpired(this, key);
+          return undefined;
+        }
       }
     }
+    // lookupKey: no touch while a child exists (here: while a snapshot runs) or with NOTOUCH.
+    if (touch && this.changeObserver === undefined) {
+      const policy = this.accessPolicy();
+      value.lru =
+        policy === undefined || !policy.lfu
+          ? lruClock(nowMs)
+          : touchedAccess(value.lru ?? 0, policy, nowMs);
+    }
     return value;
+  }
+
+  /** The lru field of `key` (memory/access.ts), or undefined if it is not stored. */
+  accessOf(key: string): number | undefined {
+    return this.entries.get(key)?.lru;
+  }
+
+  /** Sets the lru field of a stored key (RESTORE IDLETIME/FREQ, RENAME, MOVE). */
+  setAccess(key: string, field: number): void {
+    const value = this.entries.get(key);
+    assert(value !== undefined, 'setAccess on a missing key');
+    value.lru = field;
+  }
+
+  private accessPolicy(): AccessPolicy | undefined {
+    return this.hooks.access?.policy();
+  }
+
+  private accessNowMs(): number {
+    return this.hooks.access?.nowMs() ?? 0;
   }
 
   /** The stored value, expired or not; never deletes. For DEBUG, snapshots and active expiry. */
@@ -118,26 +217,82 @@ export class Database {
   set(key: string, value: RedisValue, keepTtl = false): void {
     if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key, false);
     const old = this.entries.get(key);
+    const policy = this.accessPolicy();
     if (old === undefined) {
-      this.stringBytes += key.length + ENTRY_OVERHEAD_BYTES;
-      this.slotOf.set(key, this.slots.length);
-      this.slots.push(key);
+      this.datasetBytes += keyBytes(key.length);
+      this.slots.add(key);
+      this.entries.set(key, value);
+      this.mainTable.grow(this.entries.size);
+      value.lru = initialAccess(policy?.lfu ?? false, this.accessNowMs());
     } else {
       this.untrackValue(key, old);
+      this.entries.set(key, value);
+      // dbSetValue: an LFU counter survives an overwrite; an LRU clock is the new object's.
+      value.lru =
+        policy === undefined || !policy.lfu
+          ? lruClock(this.accessNowMs())
+          : (old.lru ?? initialAccess(true, this.accessNowMs()));
     }
     this.trackValue(key, value);
-    this.entries.set(key, value);
-    if (!keepTtl && this.expiries.size !== 0 && this.expiries.delete(key)) {
-      this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
-    }
+    if (!keepTtl && this.expiries.size !== 0 && this.expiries.has(key)) this.dropExpiry(key);
+  }
+
+  /**
+   * A command changed the collection at `key` in place (`changes` elements): its charge follows
+   * (see the module doc). Strings and missing keys are left alone: `set` charged them already.
+   */
+  collectionChanged(key: string, changes: number): void {
+    const charge = this.collectionCharges.get(key);
+    if (charge === undefined) return;
+    const value = this.entries.get(key);
+    if (value === undefined) return;
+    charge.changes += changes;
+    const count = elementCount(value);
+    const encoding = collectionEncoding(value);
+    const moved = Math.abs(count - charge.measuredCount) * REMEASURE_FRACTION;
+    const bytes =
+      count <= REMEASURE_ALWAYS_ELEMENTS_MAX ||
+      encoding !== charge.measuredEncoding ||
+      moved > charge.measuredCount ||
+      charge.changes * REMEASURE_FRACTION > charge.measuredCount
+        ? this.measure(charge, value, count, encoding)
+        : Math.round((charge.measuredBytes * count) / charge.measuredCount);
+    this.datasetBytes += bytes - charge.bytes;
+    charge.bytes = bytes;
+  }
+
+  private measure(
+    charge: CollectionCharge,
+    value: RedisValue,
+    count: number,
+    encoding: string,
+  ): number {
+    const bytes = valueBytes(value);
+    charge.measuredBytes = bytes;
+    charge.measuredCount = count;
+    charge.measuredEncoding = encoding;
+    charge.changes = 0;
+    return bytes;
   }
 
   /** Sets an absolute expiry instant; the key must exist. */
   setExpiry(key: string, deadlineMs: number): void {
     assert(this.entries.has(key), 'setExpiry on a missing key');
     if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key, false);
-    if (!this.expiries.has(key)) this.stringBytes += EXPIRY_OVERHEAD_BYTES;
+    if (!this.expiries.has(key)) {
+      this.datasetBytes += DICT_ENTRY_BYTES;
+      this.volatileSlots.add(key);
+      this.expiries.set(key, deadlineMs);
+      this.expiresTable.grow(this.expiries.size);
+      return;
+    }
     this.expiries.set(key, deadlineMs);
+  }
+
+  private dropExpiry(key: string): void {
+    this.expiries.delete(key);
+    this.volatileSlots.remove(key);
+    this.datasetBytes -= DICT_ENTRY_BYTES;
   }
 
   /** Removes the expiry of `key`; returns whether it had one (PERSIST). */
@@ -145,8 +300,8 @@ export class Database {
     if (this.changeObserver !== undefined && this.expiries.has(key)) {
       this.changeObserver.beforeKeyChange(this, key, false);
     }
-    if (!this.expiries.delete(key)) return false;
-    this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
+    if (!this.expiries.has(key)) return false;
+    this.dropExpiry(key);
     return true;
   }
 
@@ -159,17 +314,11 @@ export class Database {
     const old = this.entries.get(key);
     if (old === undefined) return false;
     if (this.changeObserver !== undefined) this.changeObserver.beforeKeyChange(this, key, true);
-    if (this.expiries.delete(key)) this.stringBytes -= EXPIRY_OVERHEAD_BYTES;
+    if (this.expiries.has(key)) this.dropExpiry(key);
     this.untrackValue(key, old);
-    this.stringBytes -= key.length + ENTRY_OVERHEAD_BYTES;
+    this.datasetBytes -= keyBytes(key.length);
     this.entries.delete(key);
-    const slot = this.slotOf.get(key);
-    if (slot !== undefined) {
-      this.slots[slot] = undefined;
-      this.slotOf.delete(key);
-      this.holes++;
-      this.compactSlotsIfSparse();
-    }
+    this.slots.remove(key);
     return true;
   }
 
@@ -191,12 +340,18 @@ export class Database {
     if (this.changeObserver !== undefined) this.changeObserver.beforeClear(this);
     this.entries.clear();
     this.expiries.clear();
-    this.collectionKeys.clear();
-    this.stringBytes = 0;
-    this.slots = [];
-    this.slotOf.clear();
-    this.holes = 0;
-    this.epoch++;
+    this.collectionCharges.clear();
+    this.datasetBytes = 0;
+    this.slots.clear();
+    this.volatileSlots.clear();
+    // dictEmpty frees both tables.
+    this.mainTable.size = 0;
+    this.expiresTable.size = 0;
+  }
+
+  /** Advances at every slot compaction; SCAN cursors carry it. */
+  get epoch(): number {
+    return this.slots.epoch;
   }
 
   keys(): IterableIterator<string> {
@@ -205,7 +360,7 @@ export class Database {
 
   /** Number of slots (live keys plus holes): the range SCAN cursors and RANDOMKEY draw from. */
   slotCount(): number {
-    return this.slots.length;
+    return this.slots.slotCount();
   }
 
   /**
@@ -219,74 +374,79 @@ export class Database {
 
   /** The slot of `key`, or undefined if it is not stored. */
   slotOfKey(key: string): number | undefined {
-    return this.slotOf.get(key);
+    return this.slots.slotOfKey(key);
   }
 
   /** Keeps every key's slot fixed (no compaction) until the matching `unpinSlots`. */
   pinSlots(): void {
-    this.slotPins++;
+    this.slots.pin();
   }
 
   unpinSlots(): void {
-    assert(this.slotPins > 0, 'unpinSlots without pinSlots');
-    this.slotPins--;
+    this.slots.unpin();
   }
 
   /** The key in `slot`, or undefined for a hole or past the end. */
   keyAtSlot(slot: number): string | undefined {
-    return this.slots[slot];
+    return this.slots.keyAtSlot(slot);
   }
 
-  /** Estimated bytes used by this database's keys, values and expiries (see ENTRY_OVERHEAD_BYTES). */
+  /** The slot table of every key, or of the keys with a TTL (eviction sampling). */
+  slotTable(volatileOnly: boolean): SlotTable {
+    return volatileOnly ? this.volatileSlots : this.slots;
+  }
+
+  /** tryResizeHashTables, from the cron: shrinks a dict table filled below 10%. */
+  resizeTables(): void {
+    this.mainTable.shrink(this.entries.size);
+    this.expiresTable.shrink(this.expiries.size);
+  }
+
+  /**
+   * This database's share of used_memory: keys, values, expires entries and both dicts' bucket
+   * arrays, as Redis 7.0 would allocate them (memory/value-bytes.ts). O(1).
+   */
   memoryBytes(): number {
-    let bytes = this.stringBytes;
-    for (const key of this.collectionKeys) {
-      const value = this.entries.get(key);
-      if (value !== undefined) bytes += collectionBytes(value);
-    }
-    return bytes;
+    return this.datasetBytes + this.mainTable.bytes + this.expiresTable.bytes;
   }
 
   private trackValue(key: string, value: RedisValue): void {
-    if (value.type === 'string') this.stringBytes += value.value.length;
-    else this.collectionKeys.add(key);
+    if (value.type === 'string') {
+      this.datasetBytes += stringValueBytes(value);
+      return;
+    }
+    const bytes = valueBytes(value);
+    const encoding = collectionEncoding(value);
+    this.collectionCharges.set(key, {
+      bytes,
+      measuredBytes: bytes,
+      measuredCount: elementCount(value),
+      measuredEncoding: encoding,
+      changes: 0,
+    });
+    this.datasetBytes += bytes;
   }
 
   private untrackValue(key: string, value: RedisValue): void {
-    if (value.type === 'string') this.stringBytes -= value.value.length;
-    else this.collectionKeys.delete(key);
-  }
-
-  private compactSlotsIfSparse(): void {
-    if (this.slotPins > 0 || this.holes < SLOT_HOLES_MIN || this.holes < this.slotOf.size) return;
-    const live = this.slots.filter((key): key is string => key !== undefined);
-    this.slots = live;
-    this.slotOf.clear();
-    for (const [slot, key] of live.entries()) this.slotOf.set(key, slot);
-    this.holes = 0;
-    this.epoch++;
+    if (value.type === 'string') {
+      this.datasetBytes -= stringValueBytes(value);
+      return;
+    }
+    const charge = this.collectionCharges.get(key);
+    assert(charge !== undefined, 'a stored collection without a charge');
+    this.datasetBytes -= charge.bytes;
+    this.collectionCharges.delete(key);
   }
 }
 
-/** Estimated bytes of a collection's elements (the key's own overhead is counted elsewhere). */
-function collectionBytes(value: RedisValue): number {
-  let bytes = 0;
+/** The encoding a collection's charge was measured in (a change of encoding re-measures). */
+function collectionEncoding(value: RedisValue): string {
   switch (value.type) {
     case 'string':
-      return value.value.length;
+      return 'string';
     case 'list':
-      for (const element of value.value) bytes += element.length + ELEMENT_OVERHEAD_BYTES;
-      return bytes;
-    case 'hash':
-      for (const [field, fieldValue] of value.value) {
-        bytes += field.length + fieldValue.length + ELEMENT_OVERHEAD_BYTES;
-      }
-      return bytes;
-    case 'set':
-      for (const member of value.value) bytes += member.length + ELEMENT_OVERHEAD_BYTES;
-      return bytes;
-    case 'zset':
-      for (const { member } of value.value) bytes += member.length + 8 + ELEMENT_OVERHEAD_BYTES;
-      return bytes;
+      return 'quicklist';
+    default:
+      return value.encoding;
   }
 }

@@ -11,6 +11,8 @@ import type { Deque } from './deque.js';
 import type { SortedSet } from './sorted-set.js';
 
 export interface StringValue {
+  /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
+  lru?: number;
   readonly type: 'string';
   readonly value: Buffer;
   /**
@@ -22,23 +24,31 @@ export interface StringValue {
 }
 
 export interface ListValue {
+  /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
+  lru?: number;
   readonly type: 'list';
   readonly value: Deque<Buffer>;
 }
 
 export interface HashValue {
+  /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
+  lru?: number;
   readonly type: 'hash';
   readonly value: Map<string, Buffer>;
   encoding: 'listpack' | 'hashtable';
 }
 
 export interface SetValue {
+  /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
+  lru?: number;
   readonly type: 'set';
   readonly value: Set<string>;
   encoding: 'intset' | 'hashtable';
 }
 
 export interface ZSetValue {
+  /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
+  lru?: number;
   readonly type: 'zset';
   readonly value: SortedSet;
   encoding: 'listpack' | 'skiplist';

@@ -26,8 +26,8 @@
  */
 import type { TimerId } from '@replisim/base';
 import type { RdbReplicationInfo } from '@replisim/protocol';
-import { usedMemoryBytes } from '../info.js';
 import type { ChangeObserver, Database } from '../keyspace/database.js';
+import { usedMemoryBytes } from '../memory/used-memory.js';
 import { REDIS_VERSION, type ServerNode } from '../node.js';
 import { type RdbFileResult, RdbFileSink, STRERROR } from './rdb-file.js';
 import { dueSaveRule, retryAllowed, type SaveRuleState } from './save-rules.js';

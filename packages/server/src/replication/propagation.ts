@@ -69,6 +69,20 @@ export class PropagationLog {
     this.pending.push({ dbIndex, argv });
   }
 
+  /**
+   * Emits an operation on its own, not wrapped with the current call's (an eviction's DEL, which
+   * Redis sends through propagatePendingCommands at once, even from inside CONFIG SET). If the call
+   * already recorded operations (CONFIG SET maxmemory inside EXEC), it joins them instead.
+   */
+  addAlone(dbIndex: number, argv: Argv): void {
+    assert(argv.length > 0, 'an empty command cannot be propagated');
+    if (this.inCall && this.pending.length > 0) {
+      this.pending.push({ dbIndex, argv });
+      return;
+    }
+    this.emit([{ dbIndex, argv }]);
+  }
+
   isInCall(): boolean {
     return this.inCall;
   }

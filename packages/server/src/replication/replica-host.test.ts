@@ -344,7 +344,10 @@ describe('replica restart', () => {
     expect(master.psyncs()[1]).toEqual(['PSYNC', REPLID, String(offset + 1)]);
     world.runFor(50);
     // The stream continued in the db the dump recorded (repl-stream-db 2).
-    expect(restarted.databases[2]?.peek('y')).toEqual({ type: 'string', value: Buffer.from('2') });
+    expect(restarted.databases[2]?.peek('y')).toMatchObject({
+      type: 'string',
+      value: Buffer.from('2'),
+    });
     expect(restarted.repl.masterReplOffset).toBe(offset + cmd('SET', 'y', '2').length);
     restarted.stop();
   });

@@ -22,7 +22,7 @@ export const exists: Command = defineCommand<readonly Buffer[]>({
   execute(ctx, keys) {
     let found = 0;
     for (const arg of keys) {
-      if (ctx.db.lookup(arg.toString('latin1'), ctx.nowMs) !== undefined) found++;
+      if (ctx.db.lookup(arg.toString('latin1'), ctx.nowMs, false) !== undefined) found++;
     }
     ctx.reply.integer(found);
     return undefined;

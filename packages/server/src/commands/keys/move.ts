@@ -65,8 +65,11 @@ export const move: Command = defineCommand<MoveArgs>({
       return undefined;
     }
     const deadline = ctx.db.expiryOf(key);
+    const access = ctx.db.accessOf(key);
     target.set(key, value);
     if (deadline !== undefined) target.setExpiry(key, deadline);
+    // The same object moves, so its LRU clock or LFU counter goes with it.
+    if (access !== undefined) target.setAccess(key, access);
     ctx.db.delete(key);
     ctx.modified(key);
     ctx.node.keyModified(target, key, 0);

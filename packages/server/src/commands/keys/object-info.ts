@@ -70,7 +70,7 @@ function rdbStringBytes(bytes: Buffer): number {
 }
 
 /** One listpack entry: encoding plus data, then the back-length (lpEncodeBacklen). */
-function listpackEntryBytes(bytes: Buffer): number {
+export function listpackEntryBytes(bytes: Buffer): number {
   const n = bytes.length <= 20 ? parseInt64(bytes) : undefined;
   let size: number;
   if (n !== undefined) {

@@ -7,15 +7,16 @@
  * - ENCODING: a bulk string: int, embstr or raw for strings, quicklist for lists, and the
  *   collection's own encoding otherwise (listpack, hashtable, intset, skiplist); see
  *   object-info.ts.
- * - FREQ: replisim has no maxmemory-policy, so it is never LFU and FREQ always replies Redis's
- *   error for a non-LFU policy.
- * - IDLETIME: deliberate difference: always 0. Redis keeps a per-object LRU clock updated on every
- *   access; replisim does not track access times (it would cost a write per read), so a key always
- *   looks just used.
+ * - FREQ: the key's LFU counter after the decay it is owed (LFUDecrAndReturn); only under an LFU
+ *   maxmemory-policy, else Redis's error.
+ * - IDLETIME: whole seconds since the key's last access (estimateObjectIdleTime / 1000); only
+ *   under a non-LFU policy, else Redis's error. See memory/access.ts.
+ * The lookup does not touch the key (LOOKUP_NOTOUCH), so asking does not change the answer.
  * - REFCOUNT: 2147483647 for the shared integers 0..9999, else 1.
  */
 
 import type { RedisValue } from '../../keyspace/values.js';
+import { idleMs, lfuCounter } from '../../memory/access.js';
 import { keyOf, lookupReadOrReplyNull } from '../lookup.js';
 import { helpCommand } from '../server/help.js';
 import {
@@ -32,6 +33,13 @@ const SECOND_KEY: KeyPositions = { first: 2, last: 2, step: 1 };
 const LFU_NOT_SELECTED = new ErrorReply(
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 );
+const LFU_SELECTED = new ErrorReply(
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+
+function lfuSelected(ctx: CommandContext): boolean {
+  return ctx.node.config.maxmemoryPolicy.endsWith('-lfu');
+}
 
 /** Runs `reply` on the live value of argv[2], or replies null if there is none. */
 function withValue(
@@ -39,14 +47,14 @@ function withValue(
   key: string,
   reply: (value: RedisValue) => ErrorReply | undefined,
 ): ErrorReply | undefined {
-  const value = lookupReadOrReplyNull(ctx, key);
+  const value = lookupReadOrReplyNull(ctx, key, false);
   return value === undefined ? undefined : reply(value);
 }
 
 function subcommand(
   name: string,
   summary: string,
-  reply: (ctx: CommandContext, value: RedisValue) => ErrorReply | undefined,
+  reply: (ctx: CommandContext, value: RedisValue, key: string) => ErrorReply | undefined,
 ): Command {
   return defineCommand<string>({
     name,
@@ -57,7 +65,7 @@ function subcommand(
     keys: SECOND_KEY,
     doc: { summary, since: '2.2.3', group: 'generic', complexity: 'O(1)' },
     parse: (argv) => keyOf(argv[2]),
-    execute: (ctx, key) => withValue(ctx, key, (value) => reply(ctx, value)),
+    execute: (ctx, key) => withValue(ctx, key, (value) => reply(ctx, value, key)),
   });
 }
 
@@ -73,14 +81,21 @@ const encoding = subcommand(
 const freq = subcommand(
   'freq',
   'Get the logarithmic access frequency counter of a Redis object',
-  () => LFU_NOT_SELECTED,
+  (ctx, _value, key) => {
+    if (!lfuSelected(ctx)) return LFU_NOT_SELECTED;
+    const field = ctx.db.accessOf(key) ?? 0;
+    ctx.reply.integer(lfuCounter(field, ctx.nowMs, ctx.node.config.lfuDecayTime));
+    return undefined;
+  },
 );
 
 const idletime = subcommand(
   'idletime',
   'Get the time since a Redis object was last accessed',
-  (ctx) => {
-    ctx.reply.integer(0);
+  (ctx, _value, key) => {
+    if (lfuSelected(ctx)) return LFU_SELECTED;
+    const field = ctx.db.accessOf(key) ?? 0;
+    ctx.reply.integer(Math.floor(idleMs(field, ctx.nowMs) / 1000));
     return undefined;
   },
 );

@@ -39,8 +39,11 @@ export function renameKey(
     if (nx) return false;
     db.delete(args.target);
   }
+  const access = db.accessOf(args.source);
   db.set(args.target, value);
   if (deadline !== undefined) db.setExpiry(args.target, deadline);
+  // The same object moves, so its LRU clock or LFU counter goes with it (dbAdd of the robj).
+  if (access !== undefined) db.setAccess(args.target, access);
   db.delete(args.source);
   // Two keys changed, one change for the dirty counter (server.dirty++ once in Redis).
   ctx.modified(args.source);

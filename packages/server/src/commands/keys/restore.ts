@@ -31,11 +31,12 @@
  * Deadlines are stored as JS numbers, exact up to 2^53 ms (year 287396); the propagated deadline is
  * the exact integer.
  *
- * Deliberate difference: IDLETIME and FREQ are validated and then ignored. replisim runs with the
- * noeviction policy, where Redis ignores FREQ too, but Redis would set the LRU clock from IDLETIME
- * (OBJECT IDLETIME shows it); replisim keeps no access times, so OBJECT IDLETIME is always 0.
+ * IDLETIME and FREQ set the key's access field as objectSetLRUOrLFU does: FREQ only under an LFU
+ * maxmemory-policy (the counter, with now as its decrement time), IDLETIME only under any other
+ * (the LRU clock that many seconds ago); the other one is ignored (memory/access.ts).
  */
 import { decodeDumpPayload } from '@replisim/protocol';
+import { restoredAccess } from '../../memory/access.js';
 import { fromRdbValue } from '../../persistence/rdb-values.js';
 import { isKeyword, NOT_INTEGER, parseInt64, SYNTAX_ERROR } from '../errors.js';
 import { keyOf } from '../lookup.js';
@@ -51,6 +52,8 @@ interface RestoreArgs {
   readonly payload: Buffer;
   readonly replace: boolean;
   readonly absTtl: boolean;
+  readonly idleSeconds: number | undefined;
+  readonly frequency: number | undefined;
 }
 
 const BUSY_KEY = new ErrorReply('BUSYKEY Target key name already exists.');
@@ -61,11 +64,13 @@ const BAD_VERSION_OR_CHECKSUM = new ErrorReply('ERR DUMP payload version or chec
 const BAD_DATA_FORMAT = new ErrorReply('ERR Bad data format');
 
 /** Parses the options after the payload, in restoreCommand's order and with its errors. */
-function parseOptions(argv: readonly Buffer[]): { replace: boolean; absTtl: boolean } | ErrorReply {
+function parseOptions(
+  argv: readonly Buffer[],
+): Pick<RestoreArgs, 'replace' | 'absTtl' | 'idleSeconds' | 'frequency'> | ErrorReply {
   let replace = false;
   let absTtl = false;
-  let idleSeen = false;
-  let freqSeen = false;
+  let idleSeconds: number | undefined;
+  let frequency: number | undefined;
   for (let j = 4; j < argv.length; j++) {
     const word = argv[j];
     const hasValue = j + 1 < argv.length;
@@ -73,23 +78,23 @@ function parseOptions(argv: readonly Buffer[]): { replace: boolean; absTtl: bool
       replace = true;
     } else if (isKeyword(word, 'absttl')) {
       absTtl = true;
-    } else if (isKeyword(word, 'idletime') && hasValue && !freqSeen) {
+    } else if (isKeyword(word, 'idletime') && hasValue && frequency === undefined) {
       const seconds = parseInt64(argv[j + 1]);
       if (seconds === undefined) return NOT_INTEGER;
       if (seconds < 0n) return INVALID_IDLETIME;
-      idleSeen = true;
+      idleSeconds = Number(seconds);
       j++;
-    } else if (isKeyword(word, 'freq') && hasValue && !idleSeen) {
-      const frequency = parseInt64(argv[j + 1]);
-      if (frequency === undefined) return NOT_INTEGER;
-      if (frequency < 0n || frequency > 255n) return INVALID_FREQ;
-      freqSeen = true;
+    } else if (isKeyword(word, 'freq') && hasValue && idleSeconds === undefined) {
+      const parsed = parseInt64(argv[j + 1]);
+      if (parsed === undefined) return NOT_INTEGER;
+      if (parsed < 0n || parsed > 255n) return INVALID_FREQ;
+      frequency = Number(parsed);
       j++;
     } else {
       return SYNTAX_ERROR;
     }
   }
-  return { replace, absTtl };
+  return { replace, absTtl, idleSeconds, frequency };
 }
 
 export const restore: Command = defineCommand<RestoreArgs>({
@@ -147,6 +152,9 @@ export const restore: Command = defineCommand<RestoreArgs>({
     }
     db.set(args.key, value);
     if (deadline !== undefined) db.setExpiry(args.key, Number(deadline));
+    const lfu = ctx.node.config.maxmemoryPolicy.endsWith('-lfu');
+    const field = restoredAccess(lfu, args.frequency, args.idleSeconds, ctx.nowMs);
+    if (field !== undefined) db.setAccess(args.key, field);
     ctx.modified(args.key);
     if (deadline !== undefined && !args.absTtl) {
       ctx.propagateAs([

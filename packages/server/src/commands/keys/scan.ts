@@ -142,7 +142,8 @@ export const scan: Command = defineCommand<ScanArgs>({
     const found: string[] = [];
     for (const key of collected) {
       if (args.pattern !== undefined && !globMatch(args.pattern, key)) continue;
-      const value = db.lookup(key, ctx.nowMs);
+      // expireIfNeeded only, as Redis's scanGenericCommand: scanning does not touch the keys.
+      const value = db.lookup(key, ctx.nowMs, false);
       if (value === undefined) continue;
       if (args.type !== undefined && value.type !== args.type) continue;
       found.push(key);

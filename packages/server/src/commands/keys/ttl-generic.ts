@@ -15,7 +15,7 @@ export interface TtlForm {
 export const parseTtl = (argv: readonly Buffer[]): string => keyOf(argv[1]);
 
 export function executeTtl(ctx: CommandContext, key: string, form: TtlForm): undefined {
-  const value = ctx.db.lookup(key, ctx.nowMs);
+  const value = ctx.db.lookup(key, ctx.nowMs, false);
   if (value === undefined) {
     ctx.node.stats.keyspaceMisses++;
     ctx.reply.integer(-2);

@@ -22,7 +22,7 @@ export const type: Command = defineCommand<string>({
   },
   parse: (argv) => keyOf(argv[1]),
   execute(ctx, key) {
-    const value = ctx.db.lookup(key, ctx.nowMs);
+    const value = ctx.db.lookup(key, ctx.nowMs, false);
     ctx.reply.simple(value === undefined ? 'none' : value.type);
     return undefined;
   },

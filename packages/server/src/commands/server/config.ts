@@ -9,6 +9,7 @@
  */
 import { CONFIG_PARAMS, type ConfigParam, findConfigParam } from '../../config/params.js';
 import type { DebugCommandPolicy } from '../../config/server-config.js';
+import { notCountedForEvictBytes, usedMemoryBytes } from '../../memory/used-memory.js';
 import { emptyStats } from '../../stats.js';
 import { globMatch } from '../../util/glob.js';
 import { SYNTAX_ERROR } from '../errors.js';
@@ -75,6 +76,19 @@ const get = defineCommand<readonly string[]>({
     return undefined;
   },
 });
+
+function maxmemoryChanged(ctx: CommandContext): void {
+  const node = ctx.node;
+  if (node.config.maxmemory === 0n) return;
+  const used = usedMemoryBytes(node) - notCountedForEvictBytes(node);
+  if (BigInt(used) > node.config.maxmemory) {
+    node.log(
+      'warning',
+      `WARNING: the new maxmemory value set via CONFIG SET (${node.config.maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+    );
+  }
+  node.evictor.perform();
+}
 
 function setFailed(name: string, reason: string): ErrorReply {
   return new ErrorReply(
@@ -151,6 +165,8 @@ const set = defineCommand<readonly [string, string][]>({
       if (reason !== undefined) return setFailed(param.name, reason);
     }
     Object.assign(config, candidate);
+    // updateMaxmemory: a new limit below used memory evicts at once (or refuses writes from now).
+    if (params.some((param) => param.name === 'maxmemory')) maxmemoryChanged(ctx);
     ctx.reply.simple('OK');
     return undefined;
   },
