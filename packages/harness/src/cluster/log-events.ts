@@ -80,8 +80,10 @@ const RULES: readonly LogRule[] = [
   { pattern: /^MASTER <-> REPLICA sync started/, kind: 'link-up' },
   { pattern: /^(Connection with master lost|MASTER timeout)/, kind: 'link-down' },
   {
-    pattern: /^(Connection with replica (\S+) lost|Disconnecting timedout replica)/,
+    pattern:
+      /^(?:Connection with replica (\S+) lost|Disconnecting timedout replica \([^)]*\): (\S+))/,
     kind: 'link-down',
+    data: (m) => ({ replica: (m[1] ?? m[2] ?? '').replace(/\.$/, '') }),
   },
   {
     pattern: /^Master replication ID changed to (\w+)/,
