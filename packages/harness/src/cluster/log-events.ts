@@ -30,6 +30,16 @@ const RULES: readonly LogRule[] = [
     data: () => ({ ok: true }),
   },
   { pattern: /^Background saving error/, kind: 'bgsave-end', data: () => ({ ok: false }) },
+  {
+    pattern: /^Background RDB transfer terminated with success/,
+    kind: 'bgsave-end',
+    data: () => ({ ok: true, target: 'socket' }),
+  },
+  {
+    pattern: /^Background transfer error/,
+    kind: 'bgsave-end',
+    data: () => ({ ok: false, target: 'socket' }),
+  },
   { pattern: /^DB saved on disk$/, kind: 'save' },
   { pattern: /^DB loaded from disk/, kind: 'load' },
   {

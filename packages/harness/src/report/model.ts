@@ -43,6 +43,12 @@ export interface FaultSpan extends Interval {
   readonly healed: NodeEvent | undefined;
 }
 
+/** A replica's link to its master, from the offset samples: up, down, or syncing. */
+export interface LinkSegment extends Interval {
+  readonly node: string;
+  readonly state: string;
+}
+
 export interface LineageEntry {
   readonly replid: string;
   readonly node: string;
@@ -61,6 +67,7 @@ export interface RunModel {
   readonly endMs: number;
   readonly up: ReadonlyMap<string, readonly Interval[]>;
   readonly roles: readonly RoleSegment[];
+  readonly links: readonly LinkSegment[];
   readonly lineage: readonly LineageEntry[];
   readonly bgsaves: readonly Bgsave[];
   readonly faults: readonly FaultSpan[];
@@ -86,6 +93,7 @@ export function buildRunModel(events: readonly NodeEvent[], endMs: number): RunM
     endMs,
     up,
     roles,
+    links: linkSegments(lanes, events, up),
     lineage: lineageOf(roles, events),
     bgsaves: bgsavesOf(events, endMs),
     faults: faultsOf(events, lanes, endMs),
@@ -151,6 +159,35 @@ function roleSegments(
         open = { role, replid, t0: sample.time };
       }
       if (open !== undefined) segments.push({ node, ...open, t1: interval.t1 });
+    }
+  }
+  return segments;
+}
+
+/** Where a replica's sampled link was not up (down or syncing), cut where the node is down. */
+function linkSegments(
+  lanes: readonly string[],
+  events: readonly NodeEvent[],
+  up: ReadonlyMap<string, readonly Interval[]>,
+): LinkSegment[] {
+  const segments: LinkSegment[] = [];
+  for (const node of lanes) {
+    const samples = events.filter((e) => e.node === node && e.kind === 'offset');
+    for (const interval of up.get(node) ?? []) {
+      let open: { state: string; t0: number } | undefined;
+      for (const sample of samples) {
+        if (sample.time < interval.t0 || sample.time > interval.t1) continue;
+        const link = sample.data?.['link'];
+        const state = typeof link === 'string' ? link : 'master';
+        if (open?.state === state) continue;
+        if (open !== undefined && open.state !== 'up' && open.state !== 'master') {
+          segments.push({ node, state: open.state, t0: open.t0, t1: sample.time });
+        }
+        open = { state, t0: sample.time };
+      }
+      if (open !== undefined && open.state !== 'up' && open.state !== 'master') {
+        segments.push({ node, state: open.state, t0: open.t0, t1: interval.t1 });
+      }
     }
   }
   return segments;

@@ -38,6 +38,18 @@ export interface ReportInput {
   readonly runDir?: string;
 }
 
+const LEGEND = `<p class="legend-row">
+<span class="key key-psync"></span>PSYNC request
+<span class="key key-fullresync"></span>+FULLRESYNC
+<span class="key key-continue"></span>+CONTINUE
+<span class="key key-keepalive"></span>waiting for a BGSAVE (keepalives)
+<span class="key key-transfer"></span>snapshot transfer (RDB)
+<span class="key key-buffered"></span>writes buffered for the replica
+<span class="key key-stream"></span>stream (ticks: REPLCONF ACK)
+<span class="key-glyph">✕</span>link lost
+<span class="key key-op-ok"></span><span class="key key-op-fail"></span><span class="key key-op-info"></span>client op ok / fail / unknown
+</p>`;
+
 export function renderReport(input: ReportInput): string {
   const { ops, events, summary } = input;
   const lastTime = Math.max(0, ...events.map((event) => event.time), ...ops.map((op) => op.time));
@@ -63,10 +75,11 @@ ${renderHeader(summary, input.runDir)}
 ${renderTimeline(model, scale)}
 <h2>Replication links and clients <span class="small">PSYNC, +FULLRESYNC / +CONTINUE, snapshot transfer, stream with ACKs; client operations</span></h2>
 ${renderMessages(model, sessions, clients, scale)}
+${LEGEND}
 <h2>Offsets <span class="small">each node's replication offset; shaded: the master's backlog, the offsets a PSYNC can resume from</span></h2>
 ${renderOffsets(model, offsets, sessions, scale)}
 </main>
-<aside id="details" aria-live="polite">Click an event, an arrow or a band to see its details here.</aside>
+<aside id="details" aria-live="polite" title="click to close"></aside>
 ${renderVerdicts(summary)}
 ${renderLedger(summary, ops, events)}
 <section class="two">${renderLineage(model, colours)}${renderSyncTable(sessions)}</section>

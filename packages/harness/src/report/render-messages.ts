@@ -156,7 +156,7 @@ function renderSession(
       at(
         scale,
         session.refused.time,
-        `<text x="4" y="${my + 18 * dir + 4}" class="refused">PSYNC refused: not in the backlog</text>`,
+        `<text x="-4" y="${my + 18 * dir + 4}" text-anchor="end" class="refused">PSYNC refused: not in the backlog</text>`,
         'ev',
         `${seconds(session.refused.time)} ${session.master}: ${session.refused.text}`,
       ),
@@ -186,7 +186,7 @@ function renderSession(
       ? `${seconds(reply.tSend)} ${session.master} → ${session.replica}: +FULLRESYNC ${reply.replid ?? ''} ${reply.offset ?? ''}\nThe master starts a snapshot for it; its snapshot point is offset ${reply.offset ?? '?'}. Everything written after that point is buffered for the replica and sent after the snapshot.`
       : `${seconds(reply.tSend)} ${session.master} → ${session.replica}: +CONTINUE\n${received.text}\nThe backlog still held every byte from the replica's offset: a partial resync, no snapshot.`;
   parts.push(
-    `<g class="ev sync sync-${reply.kind}" data-info="${esc(replyInfo)}"><title>${esc(replyInfo)}</title>${line(scale, reply.tSend, my + 6 * dir, reply.tRecv, ry - 6 * dir, `sync-arrow sync-arrow-${reply.kind}`, undefined, { 'marker-end': `url(#arrow-${reply.kind})` })}${line(scale, reply.tSend, my + 6 * dir, reply.tRecv, ry - 6 * dir, 'hit')}${at(scale, reply.tRecv, `<text x="5" y="${ry - 16 * dir + 4}" class="sync-label sync-label-${reply.kind}">${esc(label)}</text>`)}</g>`,
+    `<g class="ev sync sync-${reply.kind}" data-info="${esc(replyInfo)}"><title>${esc(replyInfo)}</title>${line(scale, reply.tSend, my + 6 * dir, reply.tRecv, ry - 6 * dir, `sync-arrow sync-arrow-${reply.kind}`, undefined, { 'marker-end': `url(#arrow-${reply.kind})` })}${line(scale, reply.tSend, my + 6 * dir, reply.tRecv, ry - 6 * dir, 'hit')}${at(scale, reply.tRecv, `<text ${anchor(scale, reply.tRecv)} y="${ry - 16 * dir + 4}" class="sync-label sync-label-${reply.kind}">${esc(label)}</text>`)}</g>`,
   );
   const transfer = session.transfer;
   if (transfer !== undefined) {
@@ -212,8 +212,8 @@ function renderSession(
     parts.push(
       at(
         scale,
-        end,
-        `<text x="4" y="${(my + ry) / 2 + 4}" class="transfer-label">RDB ${esc(size)}</text>`,
+        reply.tSend,
+        `<text x="-5" text-anchor="end" y="${(my + ry) / 2 + 4}" class="transfer-label">RDB ${esc(size)}</text>`,
         'ev',
         info,
       ),
@@ -236,6 +236,10 @@ function renderSession(
       stream.offset0 !== undefined && stream.offset1 !== undefined
         ? `offset ${stream.offset0} → ${stream.offset1} (${bytesText(Math.max(0, stream.offset1 - stream.offset0))})`
         : '';
+    const short =
+      stream.offset0 !== undefined && stream.offset1 !== undefined
+        ? bytesText(Math.max(0, stream.offset1 - stream.offset0))
+        : '';
     const info = `Replication stream ${session.master} → ${session.replica}, ${seconds(stream.t0)} - ${seconds(stream.t1)}: ${moved}\nEvery write the master applies is sent as a command; the replica acknowledges with REPLCONF ACK <offset> every second (${stream.acks.length} new acknowledged offsets seen), and the master PINGs it every 10 s when idle.\n${stream.end === undefined ? 'Still up when the run ended.' : `Ended by ${stream.end.node}: ${stream.end.text}`}`;
     parts.push(span(scale, stream.t0, stream.t1, ry - 12, 8, 'stream', info));
     for (const t of stream.acks) {
@@ -245,12 +249,17 @@ function renderSession(
       at(
         scale,
         stream.t0,
-        `<text x="4" y="${ry + 16}" class="stream-label">stream from ${esc(session.master)} ${esc(moved)}</text>`,
+        `<text x="4" y="${ry + 16}" class="stream-label">stream ${esc(short)}</text>`,
         'label',
       ),
     );
   }
   return parts.join('');
+}
+
+/** Labels near the right edge grow leftwards so they stay inside the panel. */
+function anchor(scale: TimeScale, t: number): string {
+  return t > scale.endMs * 0.85 ? 'x="-5" text-anchor="end"' : 'x="5"';
 }
 
 /** Arrowhead markers for the diagram (one per arrow kind, coloured by CSS). */

@@ -92,7 +92,10 @@ export function renderOffsets(
           'offset-line',
           false,
           `${node}'s offset: ${points[0]?.offset ?? 0} at ${seconds(points[0]?.t ?? 0)} → ${last?.offset ?? 0} at ${seconds(last?.t ?? 0)}`,
-        ).replace('class="offset-line"', `class="offset-line" style="stroke:${colour(index)}"`),
+        ).replace(
+          'class="offset-line"',
+          `class="offset-line" style="stroke:${colour(index)};stroke-width:${Math.max(1.5, 5 - index * 1.5)}"`,
+        ),
       );
     }
     labels.push(

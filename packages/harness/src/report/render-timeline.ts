@@ -6,19 +6,7 @@
  * spans on the lanes they touch.
  */
 import type { RunModel } from './model.js';
-import {
-  at,
-  colour,
-  el,
-  esc,
-  LEFT,
-  seconds,
-  shortId,
-  span,
-  type TimeScale,
-  text,
-  WIDTH,
-} from './svg.js';
+import { at, el, esc, LEFT, seconds, shortId, span, type TimeScale, text, WIDTH } from './svg.js';
 
 export const LANE_HEIGHT = 58;
 const TOP = 28;
@@ -33,11 +21,16 @@ const MARK_GLYPHS: Readonly<Record<string, { glyph: string; label: string; cls: 
   save: { glyph: '💾', label: 'SAVE', cls: 'mark-info' },
 };
 
+/** Replid colours: calm hues, so red stays free for faults and full resyncs. */
+const REPLID_PALETTE = ['#3f6fb5', '#2a9d8f', '#7b5ea7', '#b08d57', '#5c7080', '#c06c84'];
+
 /** Index of each replid in order of appearance, for its colour. */
 export function replidColours(model: RunModel): Map<string, string> {
   const colours = new Map<string, string>();
   for (const segment of [...model.roles].sort((a, b) => a.t0 - b.t0)) {
-    if (!colours.has(segment.replid)) colours.set(segment.replid, colour(colours.size + 3));
+    if (!colours.has(segment.replid)) {
+      colours.set(segment.replid, REPLID_PALETTE[colours.size % REPLID_PALETTE.length] ?? '#888');
+    }
   }
   return colours;
 }
@@ -104,6 +97,24 @@ export function renderTimeline(model: RunModel, scale: TimeScale): string {
         ),
       );
     }
+  }
+  for (const link of model.links) {
+    const mid = laneY(link.node);
+    const what =
+      link.state === 'sync'
+        ? 'syncing (receiving or loading a snapshot)'
+        : 'link to its master down';
+    parts.push(
+      span(
+        scale,
+        link.t0,
+        link.t1,
+        mid - 13,
+        4,
+        `link link-${link.state}`,
+        `${link.node}: ${what}, ${seconds(link.t0)} - ${seconds(link.t1)} (sampled every 250 ms)`,
+      ),
+    );
   }
   for (const bgsave of model.bgsaves) {
     const mid = laneY(bgsave.node);

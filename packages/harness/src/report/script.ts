@@ -108,6 +108,7 @@ export const SCRIPT: string = `(function () {
   document.addEventListener('click', function (e) {
     var target = e.target;
     if (panels.moved) { panels.moved = false; return; }
+    if (target.closest && target.closest('#details')) { details.classList.remove('shown'); return; }
     var goto = target.closest && target.closest('[data-goto]');
     if (goto) {
       var t = Number(goto.getAttribute('data-goto'));

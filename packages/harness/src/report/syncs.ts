@@ -75,7 +75,7 @@ export function buildSyncSessions(events: readonly NodeEvent[], model: RunModel)
       const until = next?.index ?? Number.POSITIVE_INFINITY;
       const inAttempt = own.filter((e) => e.index > start.index && e.index < until);
       sessions.push(
-        sessionOf(replica, addressOf.get(replica), start, inAttempt, events, model.endMs),
+        sessionOf(replica, addressOf.get(replica), start, until, inAttempt, events, model.endMs),
       );
     });
   }
@@ -86,6 +86,7 @@ function sessionOf(
   replica: string,
   address: string | undefined,
   start: NodeEvent,
+  until: number,
   inAttempt: readonly NodeEvent[],
   events: readonly NodeEvent[],
   endMs: number,
@@ -94,7 +95,7 @@ function sessionOf(
   const live = inAttempt.filter((e) => lost === undefined || e.index < lost.index);
   const psync = live.find((e) => e.kind === 'psync');
   const replyEvent = live.find((e) => e.kind === 'fullresync' || e.kind === 'continue');
-  const replyIndex = replyEvent?.index ?? lost?.index ?? Number.POSITIVE_INFINITY;
+  const replyIndex = replyEvent?.index ?? lost?.index ?? until;
   const masterSide = events.filter(
     (e) =>
       MASTER_SIDE.has(e.kind) &&
