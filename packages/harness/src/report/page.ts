@@ -69,7 +69,7 @@ export function renderReport(input: ReportInput): string {
 ${MARKERS}
 ${renderHeader(summary, input.runDir)}
 <nav class="toolbar"><button id="zoom-in" type="button">zoom in (+)</button><button id="zoom-out" type="button">zoom out (−)</button><button id="zoom-reset" type="button">whole run (0)</button>
-<span id="zoom-level"></span><span class="hint">wheel (with Ctrl or Shift, or vertical) zooms at the pointer · drag pans · click anything for details</span></nav>
+<span id="zoom-level"></span><span class="hint">Ctrl + wheel zooms at the pointer · drag or scroll sideways to pan · click anything for details</span></nav>
 <main id="panels">
 <h2>Timeline <span class="small">role and replid per node, BGSAVEs with their snapshot points, faults</span></h2>
 ${renderTimeline(model, scale)}

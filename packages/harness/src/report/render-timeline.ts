@@ -125,7 +125,7 @@ export function renderTimeline(model: RunModel, scale: TimeScale): string {
       at(
         scale,
         bgsave.t0,
-        `<path d="M0 ${mid - 24} v16" class="snapshot-point"/><text x="3" y="${mid - 25}" class="small">BGSAVE${bgsave.offset === undefined ? '' : ` @${bgsave.offset}`}</text>`,
+        `<path d="M0 ${mid - 24} v16" class="snapshot-point"/><text ${bgsave.t0 > scale.endMs * 0.85 ? 'x="-3" text-anchor="end"' : 'x="3"'} y="${mid - 25}" class="small">BGSAVE${bgsave.offset === undefined ? '' : ` @${bgsave.offset}`}</text>`,
         'ev',
         info,
       ),

@@ -2,7 +2,9 @@
  * The page's script, inlined into report.html (no network, no library): it zooms and pans the
  * three time panels together, draws their time axes, and shows an element's details when it is
  * clicked. Elements carry their times in data attributes (svg.ts), so zooming re-places them from
- * the data without redrawing. Keys: + and - zoom, 0 resets, arrow keys pan.
+ * the data without redrawing. Ctrl (or Alt) + wheel zooms at the pointer, a drag or a horizontal
+ * scroll pans; keys: + and - zoom, 0 shows the whole run, arrow keys pan. A plain vertical wheel
+ * still scrolls the page.
  */
 import { LEFT, RIGHT, WIDTH } from './svg.js';
 
@@ -89,9 +91,15 @@ export const SCRIPT: string = `(function () {
   }
   panels.forEach(function (svg) {
     svg.addEventListener('wheel', function (e) {
-      if (!e.ctrlKey && !e.shiftKey && Math.abs(e.deltaY) < Math.abs(e.deltaX)) return;
-      e.preventDefault();
-      zoomAt(timeAt(svg, e.clientX), e.deltaY > 0 ? 1.25 : 0.8);
+      if (e.ctrlKey || e.metaKey || e.altKey) {
+        e.preventDefault();
+        zoomAt(timeAt(svg, e.clientX), e.deltaY > 0 ? 1.25 : 0.8);
+      } else if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        e.preventDefault();
+        var span = view.t1 - view.t0;
+        var dt = e.deltaX / (W - L - R) * span;
+        setView(view.t0 + dt, view.t1 + dt);
+      }
     }, { passive: false });
     var drag = null;
     svg.addEventListener('pointerdown', function (e) { drag = { x: e.clientX, t0: view.t0, t1: view.t1, moved: false }; });

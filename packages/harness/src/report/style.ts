@@ -42,6 +42,7 @@ svg.panel { width: 100%; height: auto; display: block; border: 1px solid #e3e6eb
 .sync-dot-fullresync { fill: #c62828; } .sync-dot-continue { fill: #2e7d32; }
 .psync-lost { stroke: #6a1b9a; stroke-width: 1.5; stroke-dasharray: 5 3; } .psync-lost-label { font-size: 12px; fill: #6a1b9a; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .legend { font-size: 12px; font-weight: 600; } .legend-backlog { fill: #f9a825; }
+.lane-line, .tick, .grid, .tick-label, g.label, .axis { pointer-events: none; }
 [data-info] { cursor: pointer; } .selected, .selected * { stroke: #000 !important; stroke-width: 2.5; }
 #details { position: fixed; right: 16px; bottom: 16px; z-index: 3; max-width: 560px; white-space: pre-wrap; background: #fffde7; border: 1px solid #e0d98c; border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,0.15); padding: 8px 10px; font: 12px/1.45 ui-monospace, Menlo, Consolas, monospace; display: none; }
 #details.shown { display: block; }
