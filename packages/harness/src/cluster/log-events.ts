@@ -49,9 +49,19 @@ const RULES: readonly LogRule[] = [
   },
   { pattern: /^Ready to accept connections/, kind: 'ready' },
   {
-    pattern: /^Full resync requested by replica (\S+)/,
+    pattern: /^Replica (\S+) asks for synchronization/,
     kind: 'sync-request',
     data: (m) => ({ replica: m[1] ?? '' }),
+  },
+  {
+    pattern: /^Full resync requested by replica (\S+)/,
+    kind: 'sync-request',
+    data: (m) => ({ replica: m[1] ?? '', full: true }),
+  },
+  {
+    pattern: /^Partial resynchronization not accepted: (.*)/,
+    kind: 'psync-refused',
+    data: (m) => ({ reason: m[1] ?? '' }),
   },
   {
     pattern:

@@ -57,8 +57,10 @@ export interface Op {
  * - boot: `address` (host:port, so a master's log lines naming a replica by address map to a node);
  * - bgsave-start: `by` (bgsave | sync), `target` (disk | socket), `offset` (the snapshot point);
  * - bgsave-end: `ok`; load: `keys`; rename: `path`, `target`, `bytes` (the file's size);
- * - sync-request, replica-online, psync-refused (`requested`), continue on the master (`bytes`,
- *   `from`): `replica` (its address); psync and fullresync on the replica: `replid`, `offset`;
+ * - sync-request (a PSYNC or SYNC arrived; `full` when it asked for a full sync), replica-online,
+ *   psync-refused (`requested` for lack of backlog; `reason` for a replid or offset mismatch, whose
+ *   Redis line names no replica), continue on the master (`bytes`, `from`): `replica` (its
+ *   address); psync and fullresync on the replica: `replid`, `offset`;
  * - transfer-start: `bytes` (disk payload) or `streamed` (diskless, size unknown until the end);
  * - state: `role`, `replid`, `offset`, `serving`, `digest`, `final` (the liveness phase's last);
  * - offset: the periodic sample of cluster/offset-sample.ts (offset, the master's backlog window,

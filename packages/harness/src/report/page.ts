@@ -11,6 +11,7 @@
  */
 import type { NodeEvent, Op } from '../history/op.js';
 import { buildClientLanes } from './client-ops.js';
+import { lostWritesOf } from './lost-writes.js';
 import { buildRunModel } from './model.js';
 import { buildOffsetSeries } from './offsets.js';
 import { MARKERS, renderMessages } from './render-messages.js';
@@ -60,6 +61,7 @@ export function renderReport(input: ReportInput): string {
   const offsets = buildOffsetSeries(events, model.lanes, model.up, sessions);
   const clients = buildClientLanes(ops, endMs);
   const colours = replidColours(model);
+  const lost = lostWritesOf(summary.findings, ops, events);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -74,14 +76,14 @@ ${renderHeader(summary, input.runDir)}
 <h2>Timeline <span class="small">role and replid per node, BGSAVEs with their snapshot points, faults</span></h2>
 ${renderTimeline(model, scale)}
 <h2>Replication links and clients <span class="small">PSYNC, +FULLRESYNC / +CONTINUE, snapshot transfer, stream with ACKs; client operations</span></h2>
-${renderMessages(model, sessions, clients, scale)}
+${renderMessages(model, sessions, clients, lost, scale)}
 ${LEGEND}
 <h2>Offsets <span class="small">each node's replication offset; shaded: the master's backlog, the offsets a PSYNC can resume from</span></h2>
 ${renderOffsets(model, offsets, sessions, scale)}
 </main>
 <aside id="details" aria-live="polite" title="click to close"></aside>
 ${renderVerdicts(summary)}
-${renderLedger(summary, ops, events)}
+${renderLedger(lost)}
 <section class="two">${renderLineage(model, colours)}${renderSyncTable(sessions)}</section>
 ${renderEventList(events)}
 <footer>Built by replisim from history.jsonl, events.jsonl and summary.json.</footer>

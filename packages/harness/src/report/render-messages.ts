@@ -10,7 +10,9 @@
  * Link losses are marked on both lanes. Below the nodes, one lane per client: its operations one by
  * one, or collapsed into density buckets when there are many (client-ops.ts).
  */
+import type { NodeEvent } from '../history/op.js';
 import type { ClientLanes } from './client-ops.js';
+import type { LostWrite } from './lost-writes.js';
 import type { RunModel } from './model.js';
 import { panel } from './render-timeline.js';
 import {
@@ -40,6 +42,7 @@ export function renderMessages(
   model: RunModel,
   sessions: readonly SyncSession[],
   clients: ClientLanes,
+  lost: readonly LostWrite[],
   scale: TimeScale,
 ): string {
   const nodeY = (node: string): number =>
@@ -108,6 +111,36 @@ export function renderMessages(
     }
     parts.push(at(scale, 0, '', 'summary', summary));
   });
+  for (const entry of lost) {
+    const op = entry.op;
+    const laneIndex = clients.lanes.findIndex((lane) => lane.process === op?.process);
+    if (op === undefined || laneIndex < 0) continue;
+    const y = clientTop + laneIndex * CLIENT_LANE + CLIENT_LANE / 2;
+    const info = `Lost acknowledged write (${entry.permitted ? 'permitted' : 'NOT permitted'}):\n${entry.finding.text}`;
+    const destroyer = entry.destroyer;
+    if (destroyer !== undefined && model.lanes.includes(destroyer.node)) {
+      parts.push(
+        line(
+          scale,
+          op.time,
+          y,
+          destroyer.time,
+          nodeY(destroyer.node),
+          `lost-link${entry.permitted ? '' : ' lost-bad'}`,
+          info,
+        ),
+      );
+    }
+    parts.push(
+      at(
+        scale,
+        op.time,
+        `<path d="M0 ${y - 7} l6 7 l-6 7 l-6 -7 z" class="lost${entry.permitted ? '' : ' lost-bad'}"/>`,
+        'ev lost-write',
+        info,
+      ),
+    );
+  }
   if (clients.hidden > 0) {
     labels.push(text(10, height - 6, `+ ${clients.hidden} more clients not drawn`, 'small'));
   }
@@ -156,7 +189,7 @@ function renderSession(
       at(
         scale,
         session.refused.time,
-        `<text x="-4" y="${my + 18 * dir + 4}" text-anchor="end" class="refused">PSYNC refused: not in the backlog</text>`,
+        `<text x="-4" y="${my + 18 * dir + 4}" text-anchor="end" class="refused">PSYNC refused: ${esc(refusal(session.refused))}</text>`,
         'ev',
         `${seconds(session.refused.time)} ${session.master}: ${session.refused.text}`,
       ),
@@ -183,8 +216,8 @@ function renderSession(
       : `+CONTINUE${reply.backlogBytes === undefined ? '' : ` (${bytesText(reply.backlogBytes)} of backlog)`}`;
   const replyInfo =
     reply.kind === 'fullresync'
-      ? `${seconds(reply.tSend)} ${session.master} → ${session.replica}: +FULLRESYNC ${reply.replid ?? ''} ${reply.offset ?? ''}\nThe master starts a snapshot for it; its snapshot point is offset ${reply.offset ?? '?'}. Everything written after that point is buffered for the replica and sent after the snapshot.`
-      : `${seconds(reply.tSend)} ${session.master} → ${session.replica}: +CONTINUE\n${received.text}\nThe backlog still held every byte from the replica's offset: a partial resync, no snapshot.`;
+      ? `${seconds(reply.tSend)} ${session.master} → ${session.replica}: +FULLRESYNC ${reply.replid ?? ''} ${reply.offset ?? ''}\n${reply.masterEvent?.text ?? ''}\nThe master starts a snapshot for it; its snapshot point is offset ${reply.offset ?? '?'}. Everything written after that point is buffered for the replica and sent after the snapshot.`
+      : `${seconds(reply.tSend)} ${session.master} → ${session.replica}: +CONTINUE\n${reply.masterEvent?.text ?? received.text}\n${reply.event.text}\nThe backlog still held every byte from the replica's offset: a partial resync, no snapshot.`;
   parts.push(
     `<g class="ev sync sync-${reply.kind}" data-info="${esc(replyInfo)}"><title>${esc(replyInfo)}</title>${line(scale, reply.tSend, my + 6 * dir, reply.tRecv, ry - 6 * dir, `sync-arrow sync-arrow-${reply.kind}`, undefined, { 'marker-end': `url(#arrow-${reply.kind})` })}${line(scale, reply.tSend, my + 6 * dir, reply.tRecv, ry - 6 * dir, 'hit')}${at(scale, reply.tRecv, `<text ${anchor(scale, reply.tRecv)} y="${ry - 16 * dir + 4}" class="sync-label sync-label-${reply.kind}">${esc(label)}</text>`)}</g>`,
   );
@@ -255,6 +288,14 @@ function renderSession(
     );
   }
   return parts.join('');
+}
+
+/** Why a PSYNC was refused, in a few words. */
+function refusal(event: NodeEvent): string {
+  const reason = String(event.data?.['reason'] ?? '');
+  if (reason.startsWith('Replication ID mismatch')) return 'replid mismatch';
+  if (reason.startsWith('Requested offset for second ID')) return 'past the promotion offset';
+  return 'not in the backlog';
 }
 
 /** Labels near the right edge grow leftwards so they stay inside the panel. */

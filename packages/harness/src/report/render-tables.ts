@@ -5,8 +5,9 @@
  * click zooms the panels there.
  */
 import type { Finding } from '../checkers/finding.js';
-import type { NodeEvent, Op } from '../history/op.js';
+import type { NodeEvent } from '../history/op.js';
 import { timelineEvents } from '../run/timeline.js';
+import type { LostWrite } from './lost-writes.js';
 import type { RunModel } from './model.js';
 import { bytesText, esc, seconds, shortId } from './svg.js';
 import type { SyncSession } from './syncs.js';
@@ -63,31 +64,18 @@ export function renderVerdicts(summary: ReportSummary): string {
 }
 
 /** Each lost acknowledged write, the event that destroyed it, and whether that was permitted. */
-export function renderLedger(
-  summary: ReportSummary,
-  ops: readonly Op[],
-  events: readonly NodeEvent[],
-): string {
-  const lost = summary.findings.filter(
-    (f) =>
-      f.checker === 'lost-writes' && (f.severity === 'permitted' || f.severity === 'violation'),
-  );
-  const opAt = new Map(ops.map((op) => [op.index, op]));
-  const eventAt = new Map(events.map((event) => [event.index, event]));
-  const rows = lost.map((finding) => {
-    const op = finding.ops?.[0] === undefined ? undefined : opAt.get(finding.ops[0]);
-    const destroyer =
-      finding.events?.[0] === undefined ? undefined : eventAt.get(finding.events[0]);
+export function renderLedger(lost: readonly LostWrite[]): string {
+  const rows = lost.map(({ finding, op, destroyer, permitted }) => {
     const write = op?.command?.join(' ') ?? finding.text.split(' was lost')[0] ?? '';
     return `<tr class="${finding.severity}" ${destroyer === undefined ? '' : `data-goto="${destroyer.time}"`}>
 <td>${esc(write.length > 80 ? `${write.slice(0, 80)}…` : write)}</td><td>${op === undefined ? '' : `${esc(op.node)} at ${seconds(op.time)}`}</td>
 <td>${destroyer === undefined ? 'none recorded' : `${esc(destroyer.kind)} of ${esc(destroyer.node)} at ${seconds(destroyer.time)}`}</td>
-<td><b>${finding.severity === 'permitted' ? 'permitted' : 'NOT permitted'}</b></td><td class="small">${esc(finding.text)}</td></tr>`;
+<td><b>${permitted ? 'permitted' : 'NOT permitted'}</b></td><td class="small">${esc(finding.text)}</td></tr>`;
   });
   const body =
     rows.length === 0
       ? '<p>No acknowledged write was lost.</p>'
-      : `<p>${rows.length} acknowledged write(s) lost; click a row to see the destroying event.</p><table class="ledger"><thead><tr><th>write</th><th>acknowledged</th><th>destroyed by</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+      : `<p>${rows.length} acknowledged write(s) lost (marked ◆ on their client's lane); click a row to zoom to the event that destroyed it.</p><table class="ledger"><thead><tr><th>write</th><th>acknowledged</th><th>destroyed by</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   return `<section id="ledger"><h2>Lost-write ledger</h2>${body}</section>`;
 }
 

@@ -69,6 +69,7 @@ function twoNodeRun() {
   at(5000, 'cluster', 'heal', 'healed: partition m | r');
   at(5100, 'r', 'link-up', 'MASTER <-> REPLICA sync started');
   at(5101, 'r', 'psync', 'Trying a partial resynchronization', { replid: ID, offset: 201 });
+  at(5102, 'm', 'sync-request', 'Replica asks for synchronization', { replica: R });
   at(5102, 'm', 'continue', 'Partial resynchronization request accepted', {
     replica: R,
     bytes: 300,
@@ -82,7 +83,17 @@ function twoNodeRun() {
   masterSample(7000, 900, 700); // the window passed offset 601: no partial resync any more
   at(8000, 'r', 'link-up', 'MASTER <-> REPLICA sync started');
   at(8001, 'r', 'psync', 'Trying a partial resynchronization', { replid: ID, offset: 601 });
-  at(8002, 'm', 'psync-refused', 'Unable to partial resync', { replica: R, requested: 601 });
+  at(8002, 'm', 'sync-request', 'Replica asks for synchronization', { replica: R });
+  // Redis names no replica when it refuses for a replid or offset mismatch.
+  at(
+    8002,
+    'm',
+    'psync-refused',
+    'Partial resynchronization not accepted: Replication ID mismatch',
+    {
+      reason: 'Replication ID mismatch',
+    },
+  );
   at(8500, 'm', 'bgsave-start', 'Starting BGSAVE for SYNC', { by: 'sync', offset: 950 });
   at(8505, 'r', 'fullresync', 'Full resync from master', { replid: ID, offset: 950 });
   at(8506, 'r', 'transfer-start', 'receiving 4096 bytes', { bytes: 4096 });
@@ -125,9 +136,11 @@ describe('report model', () => {
     expect(first?.stream?.acks).toEqual([2000, 3000]);
     expect(unanswered?.received).toBeUndefined();
     expect(partial?.request).toBe(`PSYNC ${ID} 201`);
+    expect(partial?.received?.kind).toBe('sync-request');
     expect(partial?.reply).toMatchObject({ tSend: 5102, tRecv: 5103, backlogBytes: 300 });
+    expect(partial?.reply?.masterEvent?.kind).toBe('continue');
     expect(partial?.stream?.end?.text).toBe('Connection with replica lost.');
-    expect(full?.refused?.kind).toBe('psync-refused');
+    expect(full?.refused?.data?.['reason']).toBe('Replication ID mismatch');
     expect(full?.transfer?.bytes).toBe(4096);
     expect(full?.stream?.t1).toBe(10_000);
   });
@@ -186,6 +199,7 @@ describe('renderReport', () => {
     expect(html.match(/<text[^>]*class="lane-label"[^>]*>/g)?.length).toBe(2 * 2);
     expect(html).toContain('RDB 2.0 KB');
     expect(html).toContain('partial resync no longer possible');
+    expect(html).toContain('PSYNC refused: replid mismatch');
   });
 
   it('escapes what it quotes from the run', () => {

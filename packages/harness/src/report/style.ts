@@ -37,6 +37,8 @@ svg.panel { width: 100%; height: auto; display: block; border: 1px solid #e3e6eb
 .attempt { fill: none; stroke: #90a4ae; }
 .op { fill-opacity: 0.8; } .op-ok { fill: #43a047; } .op-fail { fill: #e53935; } .op-info { fill: #fb8c00; }
 .op-band { fill: #43a047; } .op-band-bad { fill: #fb8c00; } .op-arrow { stroke: #9e9e9e; stroke-width: 0.8; }
+.lost { fill: #6d4c41; stroke: #fff; stroke-width: 1; } .lost.lost-bad { fill: #c62828; }
+.lost-link { stroke: #6d4c41; stroke-width: 1; stroke-dasharray: 2 3; } .lost-link.lost-bad { stroke: #c62828; }
 .backlog { fill: #f9a825; fill-opacity: 0.22; stroke: #f9a825; stroke-opacity: 0.5; stroke-width: 0.5; }
 .offset-line { fill: none; stroke-width: 2; }
 .sync-dot-fullresync { fill: #c62828; } .sync-dot-continue { fill: #2e7d32; }

@@ -26,7 +26,9 @@ export interface SyncReply {
   readonly offset: number | undefined;
   /** +CONTINUE: the backlog bytes sent. */
   readonly backlogBytes: number | undefined;
+  /** The replica's log line of the answer, and for +CONTINUE the master's. */
   readonly event: NodeEvent;
+  readonly masterEvent: NodeEvent | undefined;
 }
 
 export interface SyncTransfer {
@@ -105,8 +107,21 @@ function sessionOf(
       e.data?.['replica'] === address,
   );
   const received = masterSide.find((e) => e.kind !== 'psync-refused') ?? masterSide[0];
-  const refused = masterSide.find((e) => e.kind === 'psync-refused');
   const master = received?.node;
+  // Redis names the replica in a refusal for lack of backlog, not in a replid or offset mismatch:
+  // that one is the master's next refusal after it took this request.
+  const refused =
+    masterSide.find((e) => e.kind === 'psync-refused') ??
+    (received === undefined
+      ? undefined
+      : events.find(
+          (e) =>
+            e.kind === 'psync-refused' &&
+            e.node === master &&
+            e.index > received.index &&
+            e.index < replyIndex &&
+            e.data?.['replica'] === undefined,
+        ));
   const request =
     psync === undefined
       ? 'PSYNC ? -1 (no cached master: a full sync)'
@@ -125,7 +140,8 @@ function sessionOf(
       stream: undefined,
     };
   }
-  const reply = replyOf(replyEvent, received, master, events);
+  const accepted = masterSide.find((e) => e.kind === 'continue');
+  const reply = replyOf(replyEvent, received, accepted, master, events);
   const transferStart = live.find((e) => e.kind === 'transfer-start' && e.index > replyEvent.index);
   const transferEnd = live.find((e) => e.kind === 'transfer-end' && e.index > replyEvent.index);
   let transfer: SyncTransfer | undefined;
@@ -176,19 +192,21 @@ function sessionOf(
 function replyOf(
   event: NodeEvent,
   received: NodeEvent | undefined,
+  accepted: NodeEvent | undefined,
   master: string | undefined,
   events: readonly NodeEvent[],
 ): SyncReply {
   if (event.kind === 'continue') {
-    const bytes = received?.kind === 'continue' ? received.data?.['bytes'] : undefined;
+    const bytes = accepted?.data?.['bytes'];
     return {
       kind: 'continue',
-      tSend: received?.time ?? event.time,
+      tSend: accepted?.time ?? received?.time ?? event.time,
       tRecv: event.time,
       replid: undefined,
       offset: undefined,
       backlogBytes: typeof bytes === 'number' ? bytes : undefined,
       event,
+      masterEvent: accepted,
     };
   }
   const offset = event.data?.['offset'];
@@ -209,6 +227,7 @@ function replyOf(
     offset: typeof offset === 'number' ? offset : undefined,
     backlogBytes: undefined,
     event,
+    masterEvent: snapshot,
   };
 }
 
