@@ -189,7 +189,7 @@ function renderSession(
       at(
         scale,
         session.refused.time,
-        `<text x="-4" y="${my + 18 * dir + 4}" text-anchor="end" class="refused">PSYNC refused: ${esc(refusal(session.refused))}</text>`,
+        `<text ${leftward(scale, session.refused.time)} y="${my + 18 * dir + 4}" class="refused">PSYNC refused: ${esc(refusal(session.refused))}</text>`,
         'ev',
         `${seconds(session.refused.time)} ${session.master}: ${session.refused.text}`,
       ),
@@ -246,7 +246,7 @@ function renderSession(
       at(
         scale,
         reply.tSend,
-        `<text x="-5" text-anchor="end" y="${(my + ry) / 2 + 4}" class="transfer-label">RDB ${esc(size)}</text>`,
+        `<text ${leftward(scale, reply.tSend)} y="${(my + ry) / 2 + 4}" class="transfer-label">RDB ${esc(size)}</text>`,
         'ev',
         info,
       ),
@@ -301,6 +301,11 @@ function refusal(event: NodeEvent): string {
 /** Labels near the right edge grow leftwards so they stay inside the panel. */
 function anchor(scale: TimeScale, t: number): string {
   return t > scale.endMs * 0.85 ? 'x="-5" text-anchor="end"' : 'x="5"';
+}
+
+/** Labels that sit left of their point, unless that is near the left edge. */
+function leftward(scale: TimeScale, t: number): string {
+  return t < scale.endMs * 0.15 ? 'x="5"' : 'x="-5" text-anchor="end"';
 }
 
 /** Arrowhead markers for the diagram (one per arrow kind, coloured by CSS). */

@@ -20,6 +20,7 @@ import {
   span,
   type TimeScale,
   text,
+  WIDTH,
 } from './svg.js';
 import type { SyncSession } from './syncs.js';
 
@@ -37,13 +38,18 @@ export function renderOffsets(
   const y = (offset: number): number => TOP + (1 - offset / max) * (HEIGHT - TOP - BOTTOM);
   const labels: string[] = [];
   const parts: string[] = [];
+  // The y axis: the script redraws it for the offsets in view when the reader zooms.
+  const ticks: string[] = [];
   for (let i = 0; i <= 4; i++) {
     const offset = Math.round((max / 4) * i);
-    labels.push(text(LEFT - 8, y(offset) + 4, String(offset), 'y-tick'));
-    labels.push(
-      `<line x1="${LEFT}" x2="1400" y1="${round(y(offset))}" y2="${round(y(offset))}" class="grid"/>`,
+    ticks.push(text(LEFT - 8, y(offset) + 4, String(offset), 'y-tick'));
+    ticks.push(
+      `<line x1="${LEFT}" x2="${WIDTH}" y1="${round(y(offset))}" y2="${round(y(offset))}" class="grid"/>`,
     );
   }
+  labels.push(
+    `<g class="yaxis" data-top="${TOP}" data-bottom="${HEIGHT - BOTTOM}">${ticks.join('')}</g>`,
+  );
   labels.push(text(10, TOP - 8, 'replication offset', 'small'));
   for (const fault of model.faults) {
     if (fault.t1 > fault.t0) {
@@ -63,12 +69,13 @@ export function renderOffsets(
   for (const run of runs) {
     const first = run[0];
     if (first === undefined) continue;
-    const upper = run.map((p) => [p.t, y(p.end)] as const);
-    const lower = [...run].reverse().map((p) => [p.t, y(p.first)] as const);
+    const upper = run.map((p) => [p.t, p.end] as const);
+    const lower = [...run].reverse().map((p) => [p.t, p.first] as const);
     const last = run.at(-1) ?? first;
     parts.push(
-      poly(
+      offsetPoly(
         scale,
+        y,
         [...upper, ...lower],
         'backlog',
         true,
@@ -82,12 +89,13 @@ export function renderOffsets(
       for (const point of points) {
         const previous = stepped.at(-1);
         if (previous !== undefined) stepped.push([point.t, previous[1]]);
-        stepped.push([point.t, y(point.offset)]);
+        stepped.push([point.t, point.offset]);
       }
       const last = points.at(-1);
       parts.push(
-        poly(
+        offsetPoly(
           scale,
+          y,
           stepped,
           'offset-line',
           false,
@@ -110,13 +118,13 @@ export function renderOffsets(
     if (reply === undefined) continue;
     const offset = reply.offset ?? session.stream?.offset0;
     if (offset === undefined) continue;
-    const yy = y(offset);
     parts.push(
-      at(
+      atOffset(
         scale,
+        y,
         reply.tRecv,
-        `<circle cx="0" cy="${round(yy)}" r="4" class="sync-dot sync-dot-${reply.kind}"/><text x="6" y="${round(yy) + 14}" class="small">${reply.kind === 'fullresync' ? 'FULLRESYNC' : 'CONTINUE'}</text>`,
-        'ev',
+        offset,
+        `<circle cx="0" cy="0" r="4" class="sync-dot sync-dot-${reply.kind}"/><text x="6" y="14" class="small">${reply.kind === 'fullresync' ? 'FULLRESYNC' : 'CONTINUE'}</text>`,
         `${seconds(reply.tRecv)} ${session.replica}: ${reply.kind === 'fullresync' ? `+FULLRESYNC at offset ${offset}` : `+CONTINUE from offset ${offset}`}`,
       ),
     );
@@ -125,14 +133,54 @@ export function renderOffsets(
     const info = `${seconds(lost.t)}: the backlog now starts at ${lost.first}, past ${lost.replica}'s next offset ${lost.wanted}. From here a PSYNC from ${lost.replica} will be refused: only a full resync can bring it back.`;
     parts.push(line(scale, lost.t, TOP, lost.t, HEIGHT - BOTTOM, 'psync-lost', info));
     parts.push(
-      at(
+      atOffset(
         scale,
+        y,
         lost.t,
-        `<text x="4" y="${round(y(lost.wanted)) - 6}" class="psync-lost-label">${esc(`${lost.replica}: partial resync no longer possible`)}</text>`,
-        'ev',
+        lost.wanted,
+        `<text x="4" y="-6" class="psync-lost-label">${esc(`${lost.replica}: partial resync no longer possible`)}</text>`,
         info,
       ),
     );
   }
-  return panel('offsets', HEIGHT, labels.join(''), parts.join(''), scale);
+  return panel('offsets', HEIGHT, labels.join(''), parts.join(''), scale, {
+    y0: TOP - 4,
+    y1: HEIGHT - BOTTOM + 4,
+  });
+}
+
+/**
+ * A polyline or polygon through (t, offset) points: `data-o` tells the script that the second
+ * coordinate is an offset, so it can rescale the y axis to the offsets in view.
+ */
+function offsetPoly(
+  scale: TimeScale,
+  y: (offset: number) => number,
+  points: readonly (readonly [number, number])[],
+  cls: string,
+  closed: boolean,
+  info: string,
+): string {
+  const drawn = points.map(([t, offset]) => [t, y(offset)] as const);
+  return poly(scale, drawn, cls, closed, info).replace(
+    / data-p="[^"]*"/,
+    ` data-o="1" data-p="${points.map(([t, offset]) => `${t},${offset}`).join(' ')}"`,
+  );
+}
+
+/** A group at (t, offset), its content drawn around (0, 0). */
+function atOffset(
+  scale: TimeScale,
+  y: (offset: number) => number,
+  t: number,
+  offset: number,
+  content: string,
+  info: string,
+): string {
+  return at(scale, t, content, 'ev', info)
+    .replace(
+      /^<g transform="translate\(([^,]+),0\)"/,
+      `<g transform="translate($1,${round(y(offset))})"`,
+    )
+    .replace(/^<g /, `<g data-o="${offset}" `);
 }

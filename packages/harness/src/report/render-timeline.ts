@@ -155,9 +155,10 @@ export function panel(
   labels: string,
   content: string,
   scale: TimeScale,
+  clip: { readonly y0: number; readonly y1: number } = { y0: 0, y1: height },
 ): string {
   return `<svg id="${id}" class="panel" viewBox="0 0 ${WIDTH} ${height}" data-end="${scale.endMs}" preserveAspectRatio="xMinYMin meet">
-<defs><clipPath id="clip-${id}"><rect x="${LEFT}" y="0" width="${WIDTH - LEFT}" height="${height}"/></clipPath></defs>
+<defs><clipPath id="clip-${id}"><rect x="${LEFT}" y="${clip.y0}" width="${WIDTH - LEFT}" height="${clip.y1 - clip.y0}"/></clipPath></defs>
 <g class="axis" data-height="${height}"></g>${labels}
 <g clip-path="url(#clip-${id})" class="plot">${content}</g>
 </svg>`;

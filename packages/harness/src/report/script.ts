@@ -21,12 +21,48 @@ export const SCRIPT: string = `(function () {
   panels.forEach(function (svg) {
     svg.querySelectorAll('[data-t0]').forEach(function (el) { items.push({ k: 'rect', el: el, a: num(el, 'data-t0'), b: num(el, 'data-t1') }); });
     svg.querySelectorAll('[data-ta]').forEach(function (el) { items.push({ k: 'line', el: el, a: num(el, 'data-ta'), b: num(el, 'data-tb') }); });
-    svg.querySelectorAll('[data-t]').forEach(function (el) { items.push({ k: 'g', el: el, a: num(el, 'data-t') }); });
+    svg.querySelectorAll('[data-t]').forEach(function (el) {
+      items.push({ k: 'g', el: el, a: num(el, 'data-t'), o: el.hasAttribute('data-o') ? num(el, 'data-o') : null });
+    });
     svg.querySelectorAll('[data-p]').forEach(function (el) {
-      var pts = el.getAttribute('data-p').split(' ').map(function (p) { var c = p.split(','); return [Number(c[0]), c[1]]; });
-      items.push({ k: 'poly', el: el, pts: pts });
+      var pts = el.getAttribute('data-p').split(' ').map(function (p) { var c = p.split(','); return [Number(c[0]), Number(c[1])]; });
+      items.push({ k: 'poly', el: el, pts: pts, o: el.hasAttribute('data-o') });
     });
   });
+  // The offsets panel's y axis follows the offsets in view.
+  var yaxis = document.querySelector('g.yaxis');
+  var yTop = yaxis ? Number(yaxis.getAttribute('data-top')) : 0;
+  var yBottom = yaxis ? Number(yaxis.getAttribute('data-bottom')) : 0;
+  var yr = { lo: 0, hi: 1 };
+  function offsetRange() {
+    var lo = Infinity, hi = -Infinity;
+    items.forEach(function (it) {
+      if (it.k !== 'poly' || !it.o) return;
+      var before = null;
+      for (var i = 0; i < it.pts.length; i++) {
+        var p = it.pts[i];
+        if (p[0] < view.t0) { before = p; continue; }
+        if (p[0] > view.t1) break;
+        if (p[1] < lo) lo = p[1];
+        if (p[1] > hi) hi = p[1];
+      }
+      if (before && it.el.classList.contains('offset-line')) { lo = Math.min(lo, before[1]); hi = Math.max(hi, before[1]); }
+    });
+    if (!isFinite(lo)) { lo = 0; hi = 1; }
+    var pad = Math.max(5, (hi - lo) * 0.06);
+    yr = { lo: Math.max(0, lo - pad), hi: hi + pad };
+  }
+  function y(o) { return yTop + (1 - (o - yr.lo) / (yr.hi - yr.lo)) * (yBottom - yTop); }
+  function yTicks() {
+    if (!yaxis) return;
+    var out = '';
+    for (var i = 0; i <= 4; i++) {
+      var o = Math.round(yr.lo + (yr.hi - yr.lo) * i / 4), py = r(y(o));
+      out += '<text x="' + (L - 8) + '" y="' + (py + 4) + '" class="y-tick">' + o + '</text>' +
+        '<line x1="' + L + '" x2="' + W + '" y1="' + py + '" y2="' + py + '" class="grid"/>';
+    }
+    yaxis.innerHTML = out;
+  }
   function x(t) { return L + (t - view.t0) / (view.t1 - view.t0) * (W - L - R); }
   function r(v) { return Math.round(v * 10) / 10; }
   function niceStep(span) {
@@ -55,6 +91,7 @@ export const SCRIPT: string = `(function () {
     if (zoom) zoom.textContent = (view.t0 / 1000).toFixed(2) + ' s - ' + (view.t1 / 1000).toFixed(2) + ' s';
   }
   function layout() {
+    offsetRange();
     for (var i = 0; i < items.length; i++) {
       var it = items[i], el = it.el;
       if (it.k === 'rect') {
@@ -65,12 +102,13 @@ export const SCRIPT: string = `(function () {
         el.setAttribute('x1', r(x(it.a)));
         el.setAttribute('x2', r(x(it.b)));
       } else if (it.k === 'g') {
-        el.setAttribute('transform', 'translate(' + r(x(it.a)) + ',0)');
+        el.setAttribute('transform', 'translate(' + r(x(it.a)) + ',' + (it.o === null ? 0 : r(y(it.o))) + ')');
       } else {
-        el.setAttribute('points', it.pts.map(function (p) { return r(x(p[0])) + ',' + p[1]; }).join(' '));
+        el.setAttribute('points', it.pts.map(function (p) { return r(x(p[0])) + ',' + (it.o ? r(y(p[1])) : p[1]); }).join(' '));
       }
     }
     axes();
+    yTicks();
   }
   function setView(t0, t1) {
     var span = Math.max(MIN_SPAN, Math.min(end, t1 - t0));
