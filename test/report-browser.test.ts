@@ -4,7 +4,7 @@
  * downloaded), and must load without a console error, show a lane per node and exactly the sync
  * answers the story has (replica-a and replica-b +FULLRESYNC together at the start, +CONTINUE after
  * the short cut, +FULLRESYNC after the long one), show an arrow's details when it is clicked, and
- * zoom. A screenshot is written to test-results/report.png; with REPLISIM_REPORT_SCREENSHOT=<path>
+ * zoom (time and, with it, the offset axis). A screenshot is written to test-results/report.png; with REPLISIM_REPORT_SCREENSHOT=<path>
  * it is written there too (docs/report.png is made that way).
  *
  * Where no browser can run (no Chromium binary, or it fails to start) the test is skipped and says
@@ -105,8 +105,11 @@ describe('report.html in headless Chromium', () => {
       expect(details).toContain('master → replica-b: +CONTINUE');
       expect(details).toContain('Partial resynchronization request from 10.0.0.3:6379 accepted');
 
+      const yTicks = await page.locator('#offsets .y-tick').allTextContents();
       await page.locator('#zoom-in').click();
       expect(await page.locator('#zoom-level').textContent()).toBe('18.83 s - 56.50 s');
+      // The offset axis follows the offsets in view.
+      expect(await page.locator('#offsets .y-tick').allTextContents()).not.toEqual(yTicks);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       console.log(

@@ -14,7 +14,7 @@ import type { NodeEvent } from '../history/op.js';
 import type { ClientLanes } from './client-ops.js';
 import type { LostWrite } from './lost-writes.js';
 import type { RunModel } from './model.js';
-import { panel } from './render-timeline.js';
+import { panel, sticky } from './render-timeline.js';
 import {
   at,
   bytesText,
@@ -279,11 +279,11 @@ function renderSession(
       parts.push(at(scale, t, `<path d="M0 ${ry - 12} v-4" class="ack"/>`));
     }
     parts.push(
-      at(
+      sticky(
         scale,
         stream.t0,
         `<text x="4" y="${ry + 16}" class="stream-label">stream ${esc(short)}</text>`,
-        'label',
+        stream.t1,
       ),
     );
   }

@@ -66,11 +66,11 @@ export function renderTimeline(model: RunModel, scale: TimeScale): string {
         }),
       );
       parts.push(
-        at(
+        sticky(
           scale,
           segment.t0,
           `<text x="4" y="${mid + 4}" class="role-text">${esc(`${segment.role} · ${shortId(segment.replid)}`)}</text>`,
-          'label',
+          segment.t1,
         ),
       );
     }
@@ -89,11 +89,11 @@ export function renderTimeline(model: RunModel, scale: TimeScale): string {
       }
       parts.push(span(scale, fault.t0, fault.t1, mid + 10, 12, `fault fault-${fault.kind}`, info));
       parts.push(
-        at(
+        sticky(
           scale,
           fault.t0,
           `<text x="3" y="${mid + 20}" class="fault-text">${esc(fault.label)}</text>`,
-          'label',
+          fault.t1,
         ),
       );
     }
@@ -146,6 +146,14 @@ export function renderTimeline(model: RunModel, scale: TimeScale): string {
     );
   }
   return panel('timeline', height, labels.join(''), parts.join(''), scale);
+}
+
+/**
+ * A lane label for [t0, t1]: at t0, and when t0 is scrolled out of view, at the left edge for as
+ * long as its interval is in view (the script reads `data-until`).
+ */
+export function sticky(scale: TimeScale, t0: number, content: string, t1: number): string {
+  return at(scale, t0, content, 'label').replace(/^<g /, `<g data-until="${t1}" `);
 }
 
 /** One zoomable panel: a clip for the plot area, a time axis the script draws. */

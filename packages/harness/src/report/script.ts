@@ -22,7 +22,11 @@ export const SCRIPT: string = `(function () {
     svg.querySelectorAll('[data-t0]').forEach(function (el) { items.push({ k: 'rect', el: el, a: num(el, 'data-t0'), b: num(el, 'data-t1') }); });
     svg.querySelectorAll('[data-ta]').forEach(function (el) { items.push({ k: 'line', el: el, a: num(el, 'data-ta'), b: num(el, 'data-tb') }); });
     svg.querySelectorAll('[data-t]').forEach(function (el) {
-      items.push({ k: 'g', el: el, a: num(el, 'data-t'), o: el.hasAttribute('data-o') ? num(el, 'data-o') : null });
+      items.push({
+        k: 'g', el: el, a: num(el, 'data-t'),
+        o: el.hasAttribute('data-o') ? num(el, 'data-o') : null,
+        until: el.hasAttribute('data-until') ? num(el, 'data-until') : null,
+      });
     });
     svg.querySelectorAll('[data-p]').forEach(function (el) {
       var pts = el.getAttribute('data-p').split(' ').map(function (p) { var c = p.split(','); return [Number(c[0]), Number(c[1])]; });
@@ -102,7 +106,10 @@ export const SCRIPT: string = `(function () {
         el.setAttribute('x1', r(x(it.a)));
         el.setAttribute('x2', r(x(it.b)));
       } else if (it.k === 'g') {
-        el.setAttribute('transform', 'translate(' + r(x(it.a)) + ',' + (it.o === null ? 0 : r(y(it.o))) + ')');
+        var gx = x(it.a);
+        // A lane label whose interval began before the view stays at the left edge.
+        if (it.until !== null && gx < L && x(it.until) > L + 60) gx = L;
+        el.setAttribute('transform', 'translate(' + r(gx) + ',' + (it.o === null ? 0 : r(y(it.o))) + ')');
       } else {
         el.setAttribute('points', it.pts.map(function (p) { return r(x(p[0])) + ',' + (it.o ? r(y(p[1])) : p[1]); }).join(' '));
       }
