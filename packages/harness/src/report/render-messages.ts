@@ -35,6 +35,8 @@ import type { SyncSession } from './syncs.js';
 const NODE_LANE = 64;
 const CLIENT_LANE = 30;
 const TOP = 28;
+/** Lost writes each get a line to their destroying event only up to this many (else a fan). */
+const LOST_LINES_MAX = 20;
 /** Client lanes with at most this many operations draw each as an arrow to its node. */
 const OP_ARROWS_MAX = 40;
 
@@ -118,7 +120,11 @@ export function renderMessages(
     const y = clientTop + laneIndex * CLIENT_LANE + CLIENT_LANE / 2;
     const info = `Lost acknowledged write (${entry.permitted ? 'permitted' : 'NOT permitted'}):\n${entry.finding.text}`;
     const destroyer = entry.destroyer;
-    if (destroyer !== undefined && model.lanes.includes(destroyer.node)) {
+    if (
+      destroyer !== undefined &&
+      model.lanes.includes(destroyer.node) &&
+      lost.length <= LOST_LINES_MAX
+    ) {
       parts.push(
         line(
           scale,

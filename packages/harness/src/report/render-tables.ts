@@ -28,6 +28,9 @@ export interface ReportSummary {
   readonly replay: string;
 }
 
+/** A ledger this short is shown open; a longer one is folded under its per-event summary. */
+const LEDGER_ROWS_OPEN = 20;
+
 /** Notable events listed at most (the panels still draw all of them). */
 const EVENT_ROWS_MAX = 400;
 
@@ -72,10 +75,29 @@ export function renderLedger(lost: readonly LostWrite[]): string {
 <td>${destroyer === undefined ? 'none recorded' : `${esc(destroyer.kind)} of ${esc(destroyer.node)} at ${seconds(destroyer.time)}`}</td>
 <td><b>${permitted ? 'permitted' : 'NOT permitted'}</b></td><td class="small">${esc(finding.text)}</td></tr>`;
   });
+  // One line per destroying event first: a power loss can take hundreds of writes with it.
+  const byDestroyer = new Map<string, { count: number; permitted: number }>();
+  for (const { destroyer, permitted } of lost) {
+    const key =
+      destroyer === undefined
+        ? 'no destroying event recorded'
+        : `the ${destroyer.kind} of ${destroyer.node} at ${seconds(destroyer.time)}`;
+    const entry = byDestroyer.get(key) ?? { count: 0, permitted: 0 };
+    entry.count++;
+    if (permitted) entry.permitted++;
+    byDestroyer.set(key, entry);
+  }
+  const causes = [...byDestroyer]
+    .map(
+      ([cause, { count, permitted }]) =>
+        `<li>${count} lost to ${esc(cause)}: ${permitted === count ? 'all permitted' : `<b class="fail">${count - permitted} NOT permitted</b>`}</li>`,
+    )
+    .join('');
+  const table = `<table class="ledger"><thead><tr><th>write</th><th>acknowledged</th><th>destroyed by</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const body =
     rows.length === 0
       ? '<p>No acknowledged write was lost.</p>'
-      : `<p>${rows.length} acknowledged write(s) lost (marked ◆ on their client's lane); click a row to zoom to the event that destroyed it.</p><table class="ledger"><thead><tr><th>write</th><th>acknowledged</th><th>destroyed by</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+      : `<p>${rows.length} acknowledged write(s) lost (marked ◆ on their client's lane); click a row to zoom to the event that destroyed it.</p><ul>${causes}</ul><details${rows.length <= LEDGER_ROWS_OPEN ? ' open' : ''}><summary>every lost write</summary>${table}</details>`;
   return `<section id="ledger"><h2>Lost-write ledger</h2>${body}</section>`;
 }
 
@@ -107,6 +129,9 @@ export function renderSyncTable(sessions: readonly SyncSession[]): string {
       return `<tr data-goto="${reply?.tRecv ?? s.tRequest}"><td>${seconds(s.tRequest)}</td><td>${esc(s.replica)}</td><td>${esc(s.master ?? '')}</td><td><code>${esc(s.request)}</code></td><td>${esc(answer)}</td><td>${esc(transfer)}</td><td>${stream}</td></tr>`;
     });
   const failed = sessions.filter((s) => s.reply === undefined).length;
+  if (rows.length === 0 && failed === 0) {
+    return '<section id="syncs"><h3>Syncs</h3><p>No replica synced in this run.</p></section>';
+  }
   return `<section id="syncs"><h3>Syncs</h3><table><thead><tr><th>asked</th><th>replica</th><th>master</th><th>request</th><th>answer</th><th>snapshot</th><th>stream</th></tr></thead><tbody>${rows.join('')}</tbody></table>${failed > 0 ? `<p class="small">${failed} attempt(s) got no answer (the master was unreachable).</p>` : ''}</section>`;
 }
 

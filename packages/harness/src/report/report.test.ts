@@ -208,6 +208,38 @@ describe('renderReport', () => {
     expect(html).toContain('the replica &lt;resynced&gt;');
   });
 
+  it('lists each lost write with its destroyer, grouped by event, and marks it on its client lane', () => {
+    const { history, at, setNow } = recorder();
+    at(0, 'm', 'boot', 'boots', { address: '10.0.0.1:6379' });
+    setNow(10);
+    const write = history.op({ type: 'invoke', f: 'write', process: 1, node: 'm', key: 'k' });
+    setNow(12);
+    history.op({ type: 'ok', f: 'write', process: 1, node: 'm' });
+    const crash = at(50, 'm', 'crash', 'power loss');
+    const lost = (severity: 'permitted' | 'violation', text: string) => ({
+      checker: 'lost-writes',
+      severity,
+      phase: 'safety' as const,
+      text,
+      ops: [write.index],
+      events: [crash.index],
+    });
+    const page = renderReport({
+      ops: history.ops,
+      events: history.events,
+      summary: {
+        ...SUMMARY,
+        findings: [lost('permitted', 'SET k a was lost'), lost('violation', 'SET k b was lost')],
+      },
+    });
+    expect(page).toContain(
+      '2 lost to the crash of m at 0.05 s: <b class="fail">1 NOT permitted</b>',
+    );
+    expect(page.match(/class="lost lost-bad"/g)).toHaveLength(1);
+    expect(page.match(/class="lost"/g)).toHaveLength(1);
+    expect(page).toContain('<td><b>NOT permitted</b></td>');
+  });
+
   it('is a pure function of its input', () => {
     expect(renderReport({ ops: history.ops, events: history.events, summary: SUMMARY })).toBe(html);
   });
