@@ -3,4 +3,5 @@
  * library never loads the CLI (and its node:fs use). `@replisim/harness/cli`.
  */
 export { type CliIo, main, renderVerdict, replayCommand } from './cli/main.js';
+export { REPORT_FILE, readRunFolder, writeReport } from './cli/report-file.js';
 export { type RunSummary, summaryOf, writeRunFolder } from './cli/run-folder.js';

@@ -12,6 +12,7 @@
  * - history/    ops (invoke/ok/fail/info) and node events on one index; JSON lines in and out
  * - checkers/   snapshot recovery, offsets, stream prefix, convergence, the lost-write ledger
  * - run/        Scenario, runScenario (safety then liveness, verdict), the terminal timeline
+ * - report/     report.html: timeline, message diagram, offsets, ledger (pure: records in, HTML out)
  * - cli/        the `replisim` command (run folders need node:fs, so they live here)
  */
 export { SimBackend } from './backends/sim/sim-backend.js';
@@ -44,6 +45,8 @@ export type {
   OpFunction,
   OpType,
 } from './history/op.js';
+export { type ReportInput, renderReport } from './report/page.js';
+export type { ReportSummary } from './report/render-tables.js';
 export {
   CONVERGENCE_MS_MAX,
   type RunOptions,

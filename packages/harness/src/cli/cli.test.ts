@@ -1,8 +1,9 @@
 /**
- * The CLI: `run --out` writes the run folder (history.jsonl, events.jsonl, summary.json, logs), the
- * same seed gives the same trace hash, and mistakes get exit code 2 with a message.
+ * The CLI: `run --out` writes the run folder (history.jsonl, events.jsonl, summary.json, logs,
+ * report.html), the same seed gives the same trace hash, `report <run-dir>` rebuilds the same page
+ * from the JSON files, and mistakes get exit code 2 with a message.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,35 @@ describe('replisim CLI', () => {
       expect(await main(argv, [tiny], 'tiny', io), argv.join(' ')).toBe(2);
       expect(io.errors(), argv.join(' ')).not.toBe('');
     }
+  });
+
+  it('writes report.html with the run, and `report <run-dir>` rebuilds it byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replisim-cli-'));
+    dirs.push(dir);
+    expect(await main(['run', 'tiny', '--seed=4', '--out', dir], [tiny], 'tiny', capture())).toBe(
+      0,
+    );
+    const written = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(written).toContain('<title>replisim report · tiny · seed 4</title>');
+    expect(written).toContain('npx replisim run tiny --seed 4');
+    unlinkSync(join(dir, 'report.html'));
+    const io = capture();
+    expect(await main(['report', dir], [tiny], 'tiny', io)).toBe(0);
+    expect(io.text()).toBe(`Report: ${join(dir, 'report.html')}\n`);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(written);
+  });
+
+  it('refuses `report` without a run folder, with exit 2 and what is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'replisim-cli-'));
+    dirs.push(empty);
+    for (const argv of [['report'], ['report', empty], ['report', empty, 'extra']]) {
+      const io = capture();
+      expect(await main(argv, [tiny], 'tiny', io), argv.join(' ')).toBe(2);
+      expect(io.errors(), argv.join(' ')).not.toBe('');
+    }
+    const io = capture();
+    await main(['report', empty], [tiny], 'tiny', io);
+    expect(io.errors()).toContain('summary.json does not exist');
   });
 
   it('lists scenarios as JSON', async () => {

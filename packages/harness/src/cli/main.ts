@@ -3,6 +3,7 @@
  *
  *   replisim list [--json]
  *   replisim run [scenario] [--seed N] [--set name=value]... [--out DIR] [--verbose] [--json]
+ *   replisim report <run-dir>
  *
  * Every run prints its seed and options first and ends with the one line that replays it. Exit
  * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
@@ -17,6 +18,7 @@ import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Scenario } from '../run/scenario.js';
 import { renderTimeline } from '../run/timeline.js';
 import { CHAOS_USAGE, chaosMain } from './chaos.js';
+import { readRunFolder, writeReport } from './report-file.js';
 import { summaryOf, writeRunFolder } from './run-folder.js';
 
 /** Permitted losses listed in the terminal verdict; the rest are counted. */
@@ -37,11 +39,12 @@ const USAGE = `Usage:
   replisim run [scenario] [options]       run one in the simulator (default: the flagship);
                                           a scenario may also be a chaos case file (case.json)
   replisim chaos [options]                property-based chaos over many seeds (chaos --help)
+  replisim report <run-dir>               rebuild <run-dir>/report.html from the run's JSON files
 
 Options of run:
   --seed N            the seed (a non-negative integer; default 1): the same seed replays exactly
   --set name=value    override a scenario parameter (repeatable)
-  --out DIR           write history.jsonl, events.jsonl, summary.json and node logs to DIR
+  --out DIR           write history.jsonl, events.jsonl, summary.json, node logs and report.html to DIR
   --verbose           every node event on the timeline, not only the milestones
   --json              print the summary as JSON instead of the timeline
   -h, --help          this text
@@ -84,6 +87,7 @@ export async function main(
     }
     return 0;
   }
+  if (command === 'report') return reportCommand(rest, io);
   if (command !== 'run') {
     io.err(`unknown command ${command}\n\n${USAGE}`);
     return 2;
@@ -142,8 +146,27 @@ export async function main(
   io.out(renderVerdict(result));
   io.out(`\nReplay exactly: ${replay}\n`);
   if (values.out !== undefined)
-    io.out(`Run folder: ${values.out} (history.jsonl, events.jsonl, summary.json, logs/)\n`);
+    io.out(
+      `Run folder: ${values.out} (history.jsonl, events.jsonl, summary.json, logs/, report.html)\n`,
+    );
   return result.exitCode;
+}
+
+/** `replisim report <run-dir>`: rebuilds report.html from the folder's JSON files. */
+function reportCommand(rest: readonly string[], io: CliIo): number {
+  const [dir, extra] = rest;
+  if (dir === undefined || extra !== undefined) {
+    io.err(`replisim report needs exactly one run folder\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const path = writeReport(dir, readRunFolder(dir));
+    io.out(`Report: ${path}\n`);
+    return 0;
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return 2;
+  }
 }
 
 function parse(argv: readonly string[]) {

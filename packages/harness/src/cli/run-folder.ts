@@ -4,11 +4,13 @@
  *   events.jsonl    node events, one per line, sharing the ops' `index`
  *   summary.json    seed, params, backend, verdict, expectations, findings, trace hash
  *   logs/<node>.log each node's full log
+ *   report.html     the run drawn as one self-contained page (report/)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonLines } from '../history/jsonl.js';
 import type { RunResult } from '../run/run-scenario.js';
+import { writeReport } from './report-file.js';
 
 export interface RunSummary {
   readonly scenario: string;
@@ -57,4 +59,5 @@ export function writeRunFolder(dir: string, result: RunResult, replay: string): 
   for (const [node, lines] of Object.entries(result.nodeLogs)) {
     writeFileSync(join(dir, 'logs', `${node}.log`), lines.map((line) => `${line}\n`).join(''));
   }
+  writeReport(dir, { ops: result.ops, events: result.events, summary: summaryOf(result, replay) });
 }

@@ -37,6 +37,37 @@ describe('Cluster on the simulator', () => {
     expect(c.history.events.some((e) => e.node === 'r' && e.kind === 'fullresync')).toBe(true);
   });
 
+  it('samples every node offset every 250 ms and records only changes (for the report plot)', async () => {
+    const c = cluster(3);
+    c.node({ name: 'm', options: ['--save', ''] }).node({
+      name: 'r',
+      options: ['--save', ''],
+      replicaOf: 'm',
+    });
+    await c.start();
+    await c.call('m', ['SET', 'k', 'v']);
+    await c.waitCaughtUp(['r'], 'm');
+    await c.runFor(3000);
+    const mark = c.history.nextIndex;
+    await c.runFor(5000); // quiet: no write, so only the master's PINGs to the replica move offsets
+    const offsets = c.history.events.filter((e) => e.kind === 'offset');
+    expect(offsets.every((e) => e.time % 250 === 0)).toBe(true);
+    const master = offsets.filter((e) => e.node === 'm').at(-1);
+    expect(master?.data).toMatchObject({ role: 'master', backlogFirst: 1 });
+    expect(master?.data?.['ack:r']).toBe(master?.data?.['offset']);
+    expect(offsets.filter((e) => e.node === 'r').at(-1)?.data).toMatchObject({
+      role: 'replica',
+      master: 'm',
+      link: 'up',
+    });
+    // A PING every 10 s (repl-ping-replica-period) changes the offset at most once in 5 s of quiet.
+    const quiet = offsets.filter((e) => e.index >= mark);
+    expect(quiet.length).toBeLessThanOrEqual(2 * 2);
+    expect(c.history.events.find((e) => e.kind === 'boot')?.data).toEqual({
+      address: '10.0.0.1:6379',
+    });
+  });
+
   it('pause holds a node without closing its connections; resume lets it answer', async () => {
     const c = cluster(2);
     c.node({ name: 'm', options: ['--save', ''] });

@@ -30,6 +30,16 @@ const RULES: readonly LogRule[] = [
     data: () => ({ ok: true }),
   },
   { pattern: /^Background saving error/, kind: 'bgsave-end', data: () => ({ ok: false }) },
+  {
+    pattern: /^Background RDB transfer terminated with success/,
+    kind: 'bgsave-end',
+    data: () => ({ ok: true, target: 'socket' }),
+  },
+  {
+    pattern: /^Background transfer error/,
+    kind: 'bgsave-end',
+    data: () => ({ ok: false, target: 'socket' }),
+  },
   { pattern: /^DB saved on disk$/, kind: 'save' },
   { pattern: /^DB loaded from disk/, kind: 'load' },
   {
@@ -41,9 +51,19 @@ const RULES: readonly LogRule[] = [
   { pattern: /^Waiting for end of BGSAVE for SYNC/, kind: 'sync-attach' },
   { pattern: /Waiting for next BGSAVE for SYNC/, kind: 'sync-wait' },
   {
-    pattern: /^Full resync requested by replica (\S+)/,
+    pattern: /^Replica (\S+) asks for synchronization/,
     kind: 'sync-request',
     data: (m) => ({ replica: m[1] ?? '' }),
+  },
+  {
+    pattern: /^Full resync requested by replica (\S+)/,
+    kind: 'sync-request',
+    data: (m) => ({ replica: m[1] ?? '', full: true }),
+  },
+  {
+    pattern: /^Partial resynchronization not accepted: (.*)/,
+    kind: 'psync-refused',
+    data: (m) => ({ reason: m[1] ?? '' }),
   },
   {
     pattern:
@@ -82,8 +102,10 @@ const RULES: readonly LogRule[] = [
   { pattern: /^MASTER <-> REPLICA sync started/, kind: 'link-up' },
   { pattern: /^(Connection with master lost|MASTER timeout)/, kind: 'link-down' },
   {
-    pattern: /^(Connection with replica (\S+) lost|Disconnecting timedout replica)/,
+    pattern:
+      /^(?:Connection with replica (\S+) lost|Disconnecting timedout replica \([^)]*\): (\S+))/,
     kind: 'link-down',
+    data: (m) => ({ replica: (m[1] ?? m[2] ?? '').replace(/\.$/, '') }),
   },
   {
     pattern: /^Master replication ID changed to (\w+)/,

@@ -53,7 +53,19 @@ export interface Op {
 
 /**
  * The kinds of node event. Most come from the node's log lines (log-events.ts), which real
- * redis-server writes too; faults come from the harness itself.
+ * redis-server writes too; faults come from the harness itself. The data each carries:
+ * - boot: `address` (host:port, so a master's log lines naming a replica by address map to a node);
+ * - bgsave-start: `by` (bgsave | sync), `target` (disk | socket), `offset` (the snapshot point);
+ * - bgsave-end: `ok`; load: `keys`; rename: `path`, `target`, `bytes` (the file's size);
+ * - sync-request (a PSYNC or SYNC arrived; `full` when it asked for a full sync), replica-online,
+ *   psync-refused (`requested` for lack of backlog; `reason` for a replid or offset mismatch, whose
+ *   Redis line names no replica), continue on the master (`bytes`, `from`): `replica` (its
+ *   address); psync and fullresync on the replica: `replid`, `offset`;
+ * - transfer-start: `bytes` (disk payload) or `streamed` (diskless, size unknown until the end);
+ * - state: `role`, `replid`, `offset`, `serving`, `digest`, `final` (the liveness phase's last);
+ * - offset: the periodic sample of cluster/offset-sample.ts (offset, the master's backlog window,
+ *   acknowledged offsets, a replica's link), recorded only when it changed;
+ * - fault: `fault` (the verb) and its arguments (`a`, `b`, ...); heal undoes one.
  */
 export type NodeEventKind =
   | 'boot'
@@ -78,6 +90,7 @@ export type NodeEventKind =
   | 'link-down'
   | 'replid-change'
   | 'state'
+  | 'offset'
   | 'crash'
   | 'kill'
   | 'restart'

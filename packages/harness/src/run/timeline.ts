@@ -1,7 +1,8 @@
 /**
  * The terminal timeline: the run's story as the reader follows it, one line per narration, fault and
  * notable node event, at its (simulated) time. Which node events are notable is a fixed set (the
- * replication and persistence milestones); `verbose` shows every event.
+ * replication and persistence milestones); `verbose` shows every event but the periodic offset
+ * samples, which only the report's plot needs.
  */
 import type { NodeEvent } from '../history/op.js';
 
@@ -30,7 +31,7 @@ const NOTABLE = new Set<string>([
 ]);
 
 export function timelineEvents(events: readonly NodeEvent[], verbose: boolean): NodeEvent[] {
-  return events.filter((event) => verbose || NOTABLE.has(event.kind));
+  return events.filter((event) => event.kind !== 'offset' && (verbose || NOTABLE.has(event.kind)));
 }
 
 /** One line per event: `  1.234s  actor   text`, continuation lines indented under the text. */

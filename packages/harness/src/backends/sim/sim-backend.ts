@@ -10,6 +10,10 @@
  * whether a power loss fell between them) and each BGSAVE's snapshot point (the replication offset
  * at the instant it started). Node state is read by rendering INFO in-process: the same fields a
  * real node would return, at no cost in simulated time.
+ *
+ * For the report's offset plot, every node is sampled every OFFSET_SAMPLE_EVERY_MS of virtual time
+ * (cluster/offset-sample.ts) and an `offset` event is recorded when a node's sample changed; boot
+ * events carry the node's address and renames the renamed file's size (a received snapshot's size).
  */
 import {
   assert,
@@ -24,6 +28,11 @@ import { renderInfo, type TestBug } from '@replisim/server';
 import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from '../../cluster/backend.js';
 import { eventOfLogLine, logMessage } from '../../cluster/log-events.js';
 import { type NodeState, parseNodeState } from '../../cluster/node-state.js';
+import {
+  OFFSET_SAMPLE_EVERY_MS,
+  offsetSampleKey,
+  offsetSampleOf,
+} from '../../cluster/offset-sample.js';
 import type { History } from '../../history/history.js';
 import { NODE_PORT, SimNode } from './sim-node.js';
 
@@ -53,6 +62,9 @@ export class SimBackend implements Backend {
   private readonly faultLayers = new Map<string, { id: number; value: unknown }[]>();
   private readonly diskBase = new Map<string, SimDiskFaults>();
   private layerIdNext = 1;
+  /** The last recorded offset sample of each node (offsetSampleKey), so only changes are recorded. */
+  private readonly offsetSamples = new Map<string, string>();
+  private samplerTimer: ReturnType<Timers['after']> | undefined;
 
   constructor(options: SimBackendOptions) {
     this.testBugs = options.testBugs;
@@ -69,6 +81,7 @@ export class SimBackend implements Backend {
 
   attach(history: History): void {
     this.history = history;
+    if (this.samplerTimer === undefined) this.scheduleSample();
   }
 
   addNode(spec: NodeSpec): void {
@@ -88,9 +101,11 @@ export class SimBackend implements Backend {
     });
     host.disk.setObserver((operation, path, target) => {
       if (operation === 'rename') {
+        const size = target === undefined ? undefined : host.disk.sizeOf(target);
         this.event(spec.name, 'rename', `rename ${path} -> ${target ?? '?'}`, {
           path,
           target: target ?? '',
+          ...(size?.ok === true ? { bytes: size.value } : {}),
         });
       } else {
         this.event(spec.name, 'fsync-dir', `fsync of directory ${path}`, { path });
@@ -102,7 +117,9 @@ export class SimBackend implements Backend {
 
   start(name: string): void {
     const node = this.node(name);
-    this.event(name, 'boot', `boots (${this.specs.get(name)?.options.join(' ') ?? ''})`);
+    this.event(name, 'boot', `boots (${this.specs.get(name)?.options.join(' ') ?? ''})`, {
+      address: `${node.host.address}:${NODE_PORT}`,
+    });
     node.boot();
   }
 
@@ -146,6 +163,7 @@ export class SimBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    if (this.samplerTimer !== undefined) this.timers.cancel(this.samplerTimer);
     for (const node of this.nodes.values()) node.node?.stop();
   }
 
@@ -270,6 +288,31 @@ export class SimBackend implements Backend {
 
   private hostName(name: string): string {
     return name === CLIENTS ? this.clientHost.name : this.node(name).host.name;
+  }
+
+  private scheduleSample(): void {
+    this.samplerTimer = this.timers.after(OFFSET_SAMPLE_EVERY_MS, () => {
+      this.sampleOffsets();
+      this.scheduleSample();
+    });
+  }
+
+  /** Records an `offset` event for every serving node whose sample changed since the last one. */
+  private sampleOffsets(): void {
+    for (const name of this.nodes.keys()) {
+      const state = this.state(name);
+      if (state === undefined || !state.serving) continue;
+      const data = offsetSampleOf(state, (host) => this.nodeOfHost(host));
+      const key = offsetSampleKey(data);
+      if (this.offsetSamples.get(name) === key) continue;
+      this.offsetSamples.set(name, key);
+      this.event(name, 'offset', `${state.role} offset ${state.offset}`, data);
+    }
+  }
+
+  private nodeOfHost(host: string): string | undefined {
+    for (const [name, node] of this.nodes) if (node.host.address === host) return name;
+    return undefined;
   }
 
   private onLog(name: string, line: string): void {
