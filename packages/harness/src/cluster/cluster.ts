@@ -18,6 +18,7 @@
  */
 import { assert } from '@replisim/base';
 import type { RespValue } from '@replisim/protocol';
+import type { CommandChannel } from '../client/command-channel.js';
 import { RecordingClient } from '../client/recording-client.js';
 import { RespClient, replyText } from '../client/resp-client.js';
 import type { History } from '../history/history.js';
@@ -93,17 +94,16 @@ export class Cluster {
   async client(node: string): Promise<RecordingClient> {
     let answered = false;
     let client: RecordingClient | undefined;
-    this.backend.connect(node, (connection) => {
+    const opened = (channel: CommandChannel | undefined): void => {
       answered = true;
-      if (connection !== undefined) {
-        client = new RecordingClient(
-          this.clientIdNext++,
-          node,
-          new RespClient(connection),
-          this.history,
-        );
-      }
-    });
+      if (channel !== undefined)
+        client = new RecordingClient(this.clientIdNext++, node, channel, this.history);
+    };
+    if (this.backend.openChannel !== undefined) this.backend.openChannel(node, opened);
+    else
+      this.backend.connect(node, (connection) =>
+        opened(connection === undefined ? undefined : new RespClient(connection)),
+      );
     await this.waitFor(`a connection to ${node}`, () => answered);
     if (client === undefined)
       throw new WaitTimedOut(`a connection to ${node} (refused)`, 0, this.backend.now());
@@ -456,9 +456,9 @@ export class Cluster {
   async failover(replica: string): Promise<void> {
     this.record(replica, 'failover', `promoted: REPLICAOF NO ONE; the others follow ${replica}`);
     await this.call(replica, ['REPLICAOF', 'NO', 'ONE']);
-    const { host, port } = this.backend.address(replica);
     for (const name of this.names) {
       if (name === replica || !this.serving(name)) continue;
+      const { host, port } = this.backend.address(replica, name);
       await this.call(name, ['REPLICAOF', host, String(port)]);
     }
   }

@@ -233,3 +233,29 @@ describe('schedulePieces', () => {
     expect(schedulePieces(chunk, [{ type: 'timeout', timeoutMs: 0 }], 0, 0, half)).toEqual([]);
   });
 });
+
+describe('FaultProxy under a hold at accept time', () => {
+  it('makes no upstream connection until the hold lifts, then delivers in order', async () => {
+    let accepted = 0;
+    const counting = createServer((socket) => {
+      accepted++;
+      socket.on('error', () => {});
+      socket.pipe(socket);
+    });
+    counting.listen(0, '127.0.0.1');
+    await once(counting, 'listening');
+    const address = counting.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const p = await FaultProxy.start({ name: 'held', upstream: { host: '127.0.0.1', port } });
+    proxies.push(p);
+    const undo = p.addToxic('upstream', { type: 'hold' });
+    const c = await client(p.port);
+    c.socket.write('PING');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(accepted).toBe(0);
+    undo();
+    await until(() => c.text() === 'PING');
+    expect(accepted).toBe(1);
+    counting.close();
+  });
+});

@@ -21,7 +21,7 @@ import type { Undo } from '../../cluster/backend.js';
 import { type Piece, schedulePieces, type Toxic, type ToxicDirection } from './toxics.js';
 
 /** Bytes one direction may hold scheduled before it pauses its source. */
-export const QUEUE_BYTES_MAX = 4 * 1024 * 1024;
+export const QUEUE_BYTES_MAX: number = 4 * 1024 * 1024;
 
 export interface Upstream {
   readonly host: string;
@@ -160,31 +160,34 @@ export class FaultProxy {
   }
 }
 
-/** One client connection and its upstream connection, with a Pipe each way. */
+/**
+ * One client connection and its upstream connection, with a Pipe each way. While the upstream
+ * direction is held (a partition) at accept time, the upstream connection is not made and the
+ * client is not read: as with a SYN lost in a partition, the server sees nothing of a connection
+ * attempt that the client gives up on before the partition heals (the kernel accepted the
+ * client's handshake, so the client may have written its first command; that is delivered only
+ * if the partition heals, followed by whatever the client did since, its FIN included).
+ */
 class ProxiedConnection {
   onDone: () => void = () => {};
+  private readonly proxy: FaultProxy;
   private readonly client: Socket;
-  private readonly server: Socket;
-  private readonly up: Pipe;
-  private readonly down: Pipe;
+  private readonly upstream: Upstream;
+  private readonly random: () => number;
+  private server: Socket | undefined;
+  private up: Pipe | undefined;
+  private down: Pipe | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private finished = false;
 
   constructor(proxy: FaultProxy, client: Socket, upstream: Upstream, random: () => number) {
+    this.proxy = proxy;
     this.client = client;
-    this.server = netConnect({
-      host: upstream.host,
-      port: upstream.port,
-      allowHalfOpen: true,
-      noDelay: true,
-    });
+    this.upstream = upstream;
+    this.random = random;
     client.setNoDelay(true);
-    this.up = new Pipe(proxy, 'upstream', client, this.server, random, () => this.check());
-    this.down = new Pipe(proxy, 'downstream', this.server, client, random, () => this.check());
-    const fail = (): void => this.reset();
-    client.on('error', fail);
-    this.server.on('error', fail);
-    this.server.once('connect', () => client.resume());
+    client.on('error', () => this.reset());
+    if (!this.upstreamHeld()) this.connectUpstream();
   }
 
   /** A toxic that acts on the connection itself (timeout, reset_peer) starts its clock now. */
@@ -194,12 +197,13 @@ class ProxiedConnection {
     } else if (toxic.type === 'reset_peer') {
       this.after(toxic.timeoutMs, () => this.reset());
     }
-    this.pipe(direction).pump();
+    (direction === 'upstream' ? this.up : this.down)?.pump();
   }
 
   toxicsChanged(): void {
-    this.up.pump();
-    this.down.pump();
+    if (this.server === undefined && !this.finished && !this.upstreamHeld()) this.connectUpstream();
+    this.up?.pump();
+    this.down?.pump();
   }
 
   /** Both sides get a RST. */
@@ -207,7 +211,26 @@ class ProxiedConnection {
     if (this.finished) return;
     this.finish();
     this.client.resetAndDestroy();
-    this.server.resetAndDestroy();
+    this.server?.resetAndDestroy();
+  }
+
+  private upstreamHeld(): boolean {
+    return this.proxy.toxics('upstream').some((toxic) => toxic.type === 'hold');
+  }
+
+  private connectUpstream(): void {
+    const server = netConnect({
+      host: this.upstream.host,
+      port: this.upstream.port,
+      allowHalfOpen: true,
+      noDelay: true,
+    });
+    this.server = server;
+    server.on('error', () => this.reset());
+    const check = (): void => this.check();
+    this.up = new Pipe(this.proxy, 'upstream', this.client, server, this.random, check);
+    this.down = new Pipe(this.proxy, 'downstream', server, this.client, this.random, check);
+    server.once('connect', () => this.client.resume());
   }
 
   /** Both sides get a FIN and the sockets are released. */
@@ -215,24 +238,20 @@ class ProxiedConnection {
     if (this.finished) return;
     this.finish();
     this.client.destroySoon();
-    this.server.destroySoon();
+    this.server?.destroySoon();
   }
 
   private finish(): void {
     this.finished = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.up.stop();
-    this.down.stop();
+    this.up?.stop();
+    this.down?.stop();
     this.onDone();
   }
 
   private check(): void {
-    if (this.up.ended && this.down.ended) this.close();
-  }
-
-  private pipe(direction: ToxicDirection): Pipe {
-    return direction === 'upstream' ? this.up : this.down;
+    if (this.up?.ended === true && this.down?.ended === true) this.close();
   }
 
   private after(ms: number, fn: () => void): void {
