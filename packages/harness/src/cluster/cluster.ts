@@ -38,6 +38,25 @@ export const HARNESS_NODE_OPTIONS: readonly string[] = [
 /** The pseudo-node name for "every client" in link faults. */
 export const CLIENTS = 'clients';
 
+/** How many times a final sample is taken before a disagreement is recorded as it is. */
+const FINAL_SAMPLE_ATTEMPTS_MAX = 5;
+/** Ms between two attempts at a final sample. */
+const FINAL_SAMPLE_RETRY_MS = 50;
+
+interface SampleRow {
+  readonly name: string;
+  readonly role: NodeState['role'];
+  readonly replid: string;
+  readonly offset: number;
+  readonly serving: boolean;
+  readonly digest: string | undefined;
+}
+
+/** Every row names the same replid and offset. */
+function agree(rows: readonly SampleRow[]): boolean {
+  return rows.every((row) => row.replid === rows[0]?.replid && row.offset === rows[0]?.offset);
+}
+
 /** Batch size of the MGETs behind `readAll`. */
 const READ_BATCH = 500;
 
@@ -244,10 +263,43 @@ export class Cluster {
    * events, for the stream checkers. With digests each node is asked MULTI, INFO replication,
    * DEBUG DIGEST, EXEC, so its offset and digest describe the same instant of that node even while
    * writes go on (real Redis answers the same transaction).
+   *
+   * A `final` sample describes a converged cluster, but its nodes are asked one after another: on
+   * real processes a master's PING to its replicas (repl-ping-replica-period) can land between two
+   * of them. So a final sample whose nodes disagree on replid or offset is taken again, up to
+   * FINAL_SAMPLE_ATTEMPTS_MAX times, FINAL_SAMPLE_RETRY_MS apart; only the last one is recorded.
    */
   async sample(
     options: { readonly digests?: boolean; readonly final?: boolean } = {},
   ): Promise<void> {
+    let rows = await this.sampleRows(options.digests === true);
+    for (
+      let attempt = 1;
+      options.final === true && attempt < FINAL_SAMPLE_ATTEMPTS_MAX && !agree(rows);
+      attempt++
+    ) {
+      await this.backend.runFor(FINAL_SAMPLE_RETRY_MS);
+      rows = await this.sampleRows(options.digests === true);
+    }
+    for (const { name, role, replid, offset, serving, digest } of rows) {
+      this.history.event(
+        name,
+        'state',
+        `${role} ${replid.slice(0, 8)}:${offset}${digest === undefined ? '' : ` digest ${digest.slice(0, 12)}`}`,
+        {
+          role,
+          replid,
+          offset,
+          serving,
+          ...(digest === undefined ? {} : { digest }),
+          ...(options.final === true ? { final: true } : {}),
+        },
+      );
+    }
+  }
+
+  private async sampleRows(digests: boolean): Promise<SampleRow[]> {
+    const rows: SampleRow[] = [];
     for (const name of this.names) {
       const state = this.state(name);
       if (state === undefined) continue;
@@ -255,7 +307,7 @@ export class Cluster {
       let replid = state.replid;
       let offset = state.offset;
       let digest: string | undefined;
-      if (options.digests === true && state.serving) {
+      if (digests && state.serving) {
         const reply = await this.atomically(name, [
           ['INFO', 'replication'],
           ['DEBUG', 'DIGEST'],
@@ -269,20 +321,9 @@ export class Cluster {
           digest = replyText(reply?.[1]);
         }
       }
-      this.history.event(
-        name,
-        'state',
-        `${role} ${replid.slice(0, 8)}:${offset}${digest === undefined ? '' : ` digest ${digest.slice(0, 12)}`}`,
-        {
-          role,
-          replid,
-          offset,
-          serving: state.serving,
-          ...(digest === undefined ? {} : { digest }),
-          ...(options.final === true ? { final: true } : {}),
-        },
-      );
+      rows.push({ name, role, replid, offset, serving: state.serving, digest });
     }
+    return rows;
   }
 
   /** Runs `commands` in one MULTI/EXEC on the node's probe; their replies, or undefined. */
