@@ -47,11 +47,12 @@ import { eventOfLogLine, logMessage } from '../../cluster/log-events.js';
 import type { NodeState } from '../../cluster/node-state.js';
 import type { History } from '../../history/history.js';
 import type { EventData, NodeEventKind } from '../../history/op.js';
+import { bytePlacements, linkName } from '../container/plan.js';
 import { FaultProxy } from './fault-proxy.js';
 import { InfoPoller } from './info-poller.js';
 import { IoredisChannel } from './ioredis-channel.js';
 import { type Exit, pickFreePort, type ServerCommand, ServerProcess } from './server-process.js';
-import type { Toxic, ToxicDirection } from './toxics.js';
+import type { Toxic } from './toxics.js';
 
 export type ServerKind = 'replisim' | 'redis';
 
@@ -329,12 +330,8 @@ export class ProcessBackend implements Backend {
 
   /** Adds `toxic` on every direction that carries bytes from `source` to `target`. */
   private onBytes(source: string, target: string, toxic: Toxic): Undo {
-    const places: [string, ToxicDirection][] = [
-      [linkName(source, target), 'upstream'],
-      [linkName(target, source), 'downstream'],
-    ];
-    const undos = places
-      .map(([link, direction]) => this.proxies.get(link)?.addToxic(direction, toxic))
+    const undos = bytePlacements(source, target)
+      .map(({ link, direction }) => this.proxies.get(link)?.addToxic(direction, toxic))
       .filter((undo): undo is Undo => undo !== undefined);
     assert(undos.length > 0, `no link carries ${source} -> ${target}`);
     return () => {
@@ -448,10 +445,6 @@ export class ProcessBackend implements Backend {
   private event(node: string, kind: NodeEventKind, text: string, data?: EventData): void {
     this.history?.event(node, kind, text, data);
   }
-}
-
-function linkName(source: string, target: string): string {
-  return `${source}->${target}`;
 }
 
 /** The value of `--name value` in option words (the last one wins, as in redis-server). */
