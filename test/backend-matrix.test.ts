@@ -47,15 +47,16 @@ interface Case {
 
 /**
  * The cut lengths and backlog that make the replica-partition story hold on all three whatever the
- * machine's write rate (1-8 KB/s of stream here): the short cut (plus up to one repl-timeout of
- * reconnection) stays well inside the 128 KB backlog; the long one lasts until 200 KB went by,
- * past the backlog and the 16 KB replication buffer block real Redis may keep beyond it.
+ * machine's write rate (1-12 KB/s of stream here, 3 KB/s in the simulator): the short cut (plus up
+ * to one repl-timeout of reconnection) stays inside the 192 KB backlog; the long one lasts until
+ * 300 KB went by, past the backlog and the 16 KB replication buffer block real Redis may keep
+ * beyond it.
  */
 const PARTITION_MATRIX_PARAMS: Readonly<Record<string, string>> = {
   'short-cut-ms': '7000',
-  'long-cut-ms': '120000',
-  'long-cut-bytes': '200000',
-  backlog: '131072',
+  'long-cut-ms': '200000',
+  'long-cut-bytes': '300000',
+  backlog: '196608',
   'write-interval-ms': '1',
   'ping-period': '1',
 };
@@ -80,7 +81,7 @@ const CASES: readonly Case[] = [
           scenario: replicaPartition,
           seeds: [1],
           params: PARTITION_MATRIX_PARAMS,
-          timeoutMs: 180_000,
+          timeoutMs: 300_000,
           facts: (result: RunResult) => ({
             expectations: result.expectations.map((e) => e.ok),
             refusals: result.events.filter((e) => e.kind === 'psync-refused').length,
