@@ -8,7 +8,8 @@
  * with each server, with the same params, and compares the verdicts and the facts the story
  * predicts (who is master, which losses the ledger permits, which sync paths were taken).
  *
- * Bounded for CI: `failover` on two seeds per server (a run takes 10-20 s of real time). The
+ * Bounded for CI: `failover` on two seeds per server and `no-persistence-restart` on one (a run
+ * takes 5-20 s of real time). The
  * replica-partition story needs long cuts in real time (repl-timeout is 5 s, and the long cut must
  * overflow the backlog whatever the machine's write rate), about a minute per run, so it runs only
  * with REPLISIM_MATRIX_FULL=1:
@@ -20,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { ProcessBackend, type RunResult, runScenario, type Scenario } from '@replisim/harness';
-import { failover, replicaPartition } from '@replisim/scenarios';
+import { failover, noPersistenceRestart, replicaPartition } from '@replisim/scenarios';
 import { describe, expect, it } from 'vitest';
 
 const FULL = process.env['REPLISIM_MATRIX_FULL'] === '1';
@@ -73,6 +74,18 @@ const CASES: readonly Case[] = [
         .filter((f) => f.checker === 'lost-writes')
         .every((f) => f.severity !== 'violation'),
       promotedOnce: result.events.filter((e) => e.kind === 'failover').length,
+    }),
+  },
+  {
+    scenario: noPersistenceRestart,
+    seeds: [1],
+    params: {},
+    timeoutMs: 60_000,
+    facts: (result) => ({
+      expectations: result.expectations.map((e) => e.ok),
+      lossesAllPermitted: result.findings
+        .filter((f) => f.checker === 'lost-writes')
+        .every((f) => f.severity === 'permitted'),
     }),
   },
   ...(FULL
