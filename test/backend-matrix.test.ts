@@ -59,7 +59,7 @@ const PARTITION_MATRIX_PARAMS: Readonly<Record<string, string>> = {
   'long-cut-bytes': '300000',
   backlog: '196608',
   'write-interval-ms': '1',
-  'ping-period': '1',
+  'ping-period': '2',
 };
 
 const CASES: readonly Case[] = [

@@ -39,9 +39,9 @@ export const HARNESS_NODE_OPTIONS: readonly string[] = [
 export const CLIENTS = 'clients';
 
 /** How many times a final sample is taken before a disagreement is recorded as it is. */
-const FINAL_SAMPLE_ATTEMPTS_MAX = 5;
+const FINAL_SAMPLE_ATTEMPTS_MAX = 20;
 /** Ms between two attempts at a final sample. */
-const FINAL_SAMPLE_RETRY_MS = 50;
+const FINAL_SAMPLE_RETRY_MS = 100;
 
 interface SampleRow {
   readonly name: string;
