@@ -113,24 +113,27 @@ function describeRun(result: RunResult): string {
   return `${result.backend} ${result.verdict}${why.length > 0 ? `: ${why.slice(0, 3).join(' | ')}` : ''}`;
 }
 
-describe.each(CASES.filter((c) => c.seeds.length > 0))('$scenario.name on sim and real processes', (c) => {
-  for (const seed of c.seeds) {
-    for (const server of ['replisim', 'redis'] as const) {
-      it.skipIf(server === 'redis' && !REDIS)(
-        `seed ${seed}: process + ${server}-server gives the sim's verdict${server === 'redis' && !REDIS ? ' (skipped: no redis-server on PATH)' : ''}`,
-        { timeout: c.timeoutMs },
-        async () => {
-          const sim = await runScenario(c.scenario, { seed, params: c.params });
-          const real = await runScenario(c.scenario, {
-            seed,
-            params: c.params,
-            backend: new ProcessBackend({ seed, server }),
-          });
-          expect(describeRun(real)).toBe(describeRun({ ...sim, backend: 'process' }));
-          expect(c.facts(real)).toEqual(c.facts(sim));
-          expect(real.backend).toBe('process');
-        },
-      );
+describe.each(CASES.filter((c) => c.seeds.length > 0))(
+  '$scenario.name on sim and real processes',
+  (c) => {
+    for (const seed of c.seeds) {
+      for (const server of ['replisim', 'redis'] as const) {
+        it.skipIf(server === 'redis' && !REDIS)(
+          `seed ${seed}: process + ${server}-server gives the sim's verdict${server === 'redis' && !REDIS ? ' (skipped: no redis-server on PATH)' : ''}`,
+          { timeout: c.timeoutMs },
+          async () => {
+            const sim = await runScenario(c.scenario, { seed, params: c.params });
+            const real = await runScenario(c.scenario, {
+              seed,
+              params: c.params,
+              backend: new ProcessBackend({ seed, server }),
+            });
+            expect(describeRun(real)).toBe(describeRun({ ...sim, backend: 'process' }));
+            expect(c.facts(real)).toEqual(c.facts(sim));
+            expect(real.backend).toBe('process');
+          },
+        );
+      }
     }
-  }
-});
+  },
+);
