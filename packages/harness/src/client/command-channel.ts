@@ -11,6 +11,8 @@ export interface CommandChannel {
   readonly closed: boolean;
   /** Requests sent and not answered yet. */
   readonly inFlight: number;
+  /** Why the last `undefined` reply came (a timeout, say), if the channel knows better than "closed". */
+  readonly noReplyReason?: string | undefined;
   /** Sends one command; `onReply` runs with its reply, or undefined if none came. */
   send(argv: readonly string[], onReply: ReplyHandler): void;
   close(): void;

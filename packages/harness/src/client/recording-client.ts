@@ -68,7 +68,7 @@ export class RecordingClient {
           node: this.node,
           key,
           value,
-          error: 'no reply: the connection closed',
+          error: this.resp.noReplyReason ?? 'no reply: the connection closed',
         });
       } else if (reply.kind === 'error') {
         this.history.op({

@@ -27,6 +27,8 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 export class IoredisChannel implements CommandChannel {
   private readonly redis: Redis;
   private pending = 0;
+  /** Why the last command got no reply (ioredis's message: a timeout, a closed connection). */
+  noReplyReason: string | undefined;
 
   private constructor(redis: Redis) {
     this.redis = redis;
@@ -85,11 +87,12 @@ export class IoredisChannel implements CommandChannel {
       },
       (error: unknown) => {
         this.pending--;
-        onReply(
-          error instanceof Error && error.name === 'ReplyError'
-            ? { kind: 'error', value: error.message }
-            : undefined,
-        );
+        if (error instanceof Error && error.name === 'ReplyError') {
+          onReply({ kind: 'error', value: error.message });
+          return;
+        }
+        this.noReplyReason = `no reply: ${error instanceof Error ? error.message : String(error)}`;
+        onReply(undefined);
       },
     );
   }
