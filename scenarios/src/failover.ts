@@ -55,11 +55,8 @@ export const failover: Scenario = defineScenario({
     await cluster.failover('replica-a');
     await cluster.waitCaughtUp(['replica-b'], 'replica-a');
     await cluster.restart('master');
-    await cluster.call('master', [
-      'REPLICAOF',
-      cluster.backend.address('replica-a').host,
-      String(cluster.backend.address('replica-a').port),
-    ]);
+    const promoted = cluster.backend.address('replica-a', 'master');
+    await cluster.call('master', ['REPLICAOF', promoted.host, String(promoted.port)]);
     narrate('master', 'the old master comes back and follows replica-a');
     expect(
       cluster.state('replica-a')?.role === 'master',

@@ -40,11 +40,26 @@ export const replicaPartition: Scenario = defineScenario({
     'short-cut-ms': '8000',
     'long-cut-ms': '45000',
     'write-interval-ms': '5',
+    // Off by default (the story as told above). On real processes, where write rates vary with the
+    // machine's load, `long-cut-bytes` makes the long cut last until that many stream bytes went by
+    // (long-cut-ms is then its bound), and `ping-period` sets repl-ping-replica-period (seconds) so
+    // idle links (slow boots, the final reads) outlive repl-timeout 5.
+    'long-cut-bytes': '0',
+    'ping-period': '',
   },
   async run({ cluster, random, params, expect, narrate }) {
     const backlog = numberParam(params, 'backlog');
     const keys = numberParam(params, 'keys');
-    const common = ['--save', '', '--repl-timeout', '5', '--repl-backlog-size', String(backlog)];
+    const pingPeriod = params['ping-period'] ?? '';
+    const common = [
+      '--save',
+      '',
+      '--repl-timeout',
+      '5',
+      '--repl-backlog-size',
+      String(backlog),
+      ...(pingPeriod === '' ? [] : ['--repl-ping-replica-period', pingPeriod]),
+    ];
     cluster
       .node({ name: 'master', options: common })
       .node({ name: 'replica-a', options: common, replicaOf: 'master' })
@@ -89,16 +104,24 @@ export const replicaPartition: Scenario = defineScenario({
       'writer',
       `writes continuously (SET, INCR, DEL), WAIT 2 ${WAIT_TIMEOUT_MS} after every ${WAIT_EVERY}: ${writer.acked} acknowledged, ${describeWaits(writer.waits)}`,
     );
-    const cut = async (label: string, ms: number) => {
+    const cut = async (label: string, ms: number, untilBytes = 0) => {
       const mark = cluster.history.nextIndex;
       const ackedAtCut = writer.acked;
       const replicaOffset = cluster.state('replica-b')?.offset ?? 0;
       narrate(
         'faults',
-        `${label}: cuts replica-b off the master for ${ms / 1000} s (replica-b at offset ${replicaOffset})`,
+        `${label}: cuts replica-b off the master for ${untilBytes > 0 ? `${untilBytes} stream bytes (at most ${ms / 1000} s)` : `${ms / 1000} s`} (replica-b at offset ${replicaOffset})`,
       );
       const heal = cluster.partition('master', 'replica-b');
-      await cluster.runFor(ms);
+      if (untilBytes > 0) {
+        await cluster.waitFor(
+          `${untilBytes} stream bytes past replica-b`,
+          () => (cluster.state('master')?.offset ?? 0) - replicaOffset >= untilBytes,
+          ms,
+        );
+      } else {
+        await cluster.runFor(ms);
+      }
       const masterOffset = cluster.state('master')?.offset ?? 0;
       const waits = writer.waits.filter((wait) => wait.afterWrite > ackedAtCut);
       heal();
@@ -117,7 +140,11 @@ export const replicaPartition: Scenario = defineScenario({
     };
     const short = await cut('partition #1', numberParam(params, 'short-cut-ms'));
     await cluster.runFor(3000);
-    const long = await cut('partition #2', numberParam(params, 'long-cut-ms'));
+    const long = await cut(
+      'partition #2',
+      numberParam(params, 'long-cut-ms'),
+      numberParam(params, 'long-cut-bytes'),
+    );
 
     // 3. Quiet: the writer stops and every replica catches up.
     await cluster.runFor(3000);

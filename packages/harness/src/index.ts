@@ -6,7 +6,9 @@
  * read only histories.
  * - cluster/    Cluster (nodes, clients, waits, fault verbs), the Backend interface, NodeState
  *               from INFO, node events from log lines
- * - backends/   sim/: the deterministic simulator (later process/ and container/)
+ * - backends/   sim/: the deterministic simulator; process/: real replisim-server or redis-server
+ *               processes behind fault proxies (Toxiproxy's toxics), with ioredis clients;
+ *               container/: the Docker engine probe
  * - client/     RespClient (callbacks over an Env connection) and RecordingClient (every op recorded)
  * - workload/   RegisterWriter (acknowledged writes are the model), unique values from nanoid
  * - history/    ops (invoke/ok/fail/info) and node events on one index; JSON lines in and out
@@ -15,12 +17,21 @@
  * - report/     report.html: timeline, message diagram, offsets, ledger (pure: records in, HTML out)
  * - cli/        the `replisim` command (run folders need node:fs, so they live here)
  */
+export { type EngineProbe, probeContainerEngine } from './backends/container/engine-probe.js';
+export { FaultProxy } from './backends/process/fault-proxy.js';
+export {
+  ProcessBackend,
+  type ProcessBackendOptions,
+  type ServerKind,
+} from './backends/process/process-backend.js';
+export type { Toxic, ToxicDirection } from './backends/process/toxics.js';
 export { SimBackend } from './backends/sim/sim-backend.js';
 export { NODE_PORT, SimNode } from './backends/sim/sim-node.js';
 export type { Finding, Severity } from './checkers/finding.js';
 export { runCheckers } from './checkers/index.js';
 export { checkLostWrites, LOST_WRITES } from './checkers/lost-writes.js';
 export { checkSnapshotRecovery, SNAPSHOT_RECOVERY } from './checkers/snapshot-recovery.js';
+export type { CommandChannel } from './client/command-channel.js';
 export { RecordingClient } from './client/recording-client.js';
 export { infoField, RespClient, replyLine, replyText } from './client/resp-client.js';
 export {

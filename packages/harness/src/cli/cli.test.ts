@@ -3,6 +3,7 @@
  * report.html), the same seed gives the same trace hash, `report <run-dir>` rebuilds the same page
  * from the JSON files, and mistakes get exit code 2 with a message.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,15 @@ function capture(): CliIo & { text: () => string; errors: () => string } {
     text: () => out,
     errors: () => err,
   };
+}
+
+function hasRedis(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const dirs: string[] = [];
@@ -133,6 +143,36 @@ describe('replisim CLI', () => {
     await main(['report', empty], [tiny], 'tiny', io);
     expect(io.errors()).toContain('summary.json does not exist');
   });
+
+  it('refuses --server on the sim, and says in one line why the container backend cannot run', async () => {
+    const sim = capture();
+    expect(await main(['run', 'tiny', '--server', 'redis'], [tiny], 'tiny', sim)).toBe(2);
+    expect(sim.errors()).toMatch(/--server and --server-path need --backend process or container/);
+    const container = capture();
+    expect(await main(['run', 'tiny', '--backend', 'container'], [tiny], 'tiny', container)).toBe(
+      2,
+    );
+    expect(container.errors().trim().split('\n')).toHaveLength(1);
+    expect(container.errors()).toMatch(/^the container backend /);
+  });
+
+  it.skipIf(!hasRedis())(
+    'runs a scenario on real redis-server processes with --backend process',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'replisim-cli-process-'));
+      dirs.push(dir);
+      const io = capture();
+      const argv = ['run', 'tiny', '--backend', 'process', '--server', 'redis', '--out', dir];
+      expect(await main(argv, [tiny], 'tiny', io), io.errors()).toBe(0);
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      expect(summary).toMatchObject({ backend: 'process', verdict: 'held' });
+      expect(summary.replay).toBe(
+        'npx replisim run tiny --seed 1 --backend process --server redis',
+      );
+      expect(readFileSync(join(dir, 'logs', 'n1.log'), 'utf8')).toMatch(/DB saved on disk/);
+      expect(io.text()).toMatch(/process backend \(real redis-server processes/);
+    },
+  );
 
   it('lists scenarios as JSON', async () => {
     const io = capture();

@@ -4,6 +4,11 @@
  *   replisim list [--json]
  *   replisim run [scenario] [--seed N] [--set name=value]... [--out DIR] [--verbose] [--json]
  *   replisim report <run-dir>
+ *                [--backend sim|process|container] [--server replisim|redis] [--server-path PATH]
+ *
+ * `--backend process` runs every node as a real process (backends/process/); Ctrl-C stops and
+ * removes every process, proxy and temporary dir before the command exits (status 130).
+ * `--backend container` needs a Docker engine; without one it exits 2 with the reason in one line.
  *
  * Every run prints its seed and options first and ends with the one line that replays it. Exit
  * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
@@ -11,7 +16,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { probeContainerEngine } from '../backends/container/engine-probe.js';
+import { ProcessBackend, type ServerKind } from '../backends/process/process-backend.js';
 import type { Finding } from '../checkers/finding.js';
+import type { Backend } from '../cluster/backend.js';
 import { parseChaosCase } from '../properties/chaos-case.js';
 import { chaosScenario } from '../properties/chaos-scenario.js';
 import { type RunResult, runScenario } from '../run/run-scenario.js';
@@ -47,6 +55,11 @@ Options of run:
   --out DIR           write history.jsonl, events.jsonl, summary.json, node logs and report.html to DIR
   --verbose           every node event on the timeline, not only the milestones
   --json              print the summary as JSON instead of the timeline
+  --backend B         sim (default: virtual time, deterministic), process (real OS processes on
+                      loopback behind fault proxies) or container (Docker, via testcontainers)
+  --server S          with process or container: replisim (default) or redis (redis-server 7.0)
+  --server-path PATH  with process: the server executable (default: redis-server from PATH, or
+                      this repository's replisim-server)
   -h, --help          this text
 
 Exit status: 0 held, 1 violated, 2 undecided (a wait ran out, a crash) or a usage error.
@@ -121,21 +134,78 @@ export async function main(
     }
     params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const replay = replayCommand(scenario.name, seed, params);
+  const backendName = values.backend ?? 'sim';
+  const server = values.server ?? 'replisim';
+  if (backendName !== 'sim' && backendName !== 'process' && backendName !== 'container') {
+    io.err(`--backend must be sim, process or container, not ${backendName}\n`);
+    return 2;
+  }
+  if (server !== 'replisim' && server !== 'redis') {
+    io.err(`--server must be replisim or redis, not ${server}\n`);
+    return 2;
+  }
+  if (
+    backendName === 'sim' &&
+    (values.server !== undefined || values['server-path'] !== undefined)
+  ) {
+    io.err('--server and --server-path need --backend process or container\n');
+    return 2;
+  }
+  if (backendName === 'container') {
+    const engine = probeContainerEngine();
+    io.err(
+      engine.ok
+        ? `the container backend found ${engine.reason} but is not built in this version: use --backend process\n`
+        : `the container backend needs a Docker engine: ${engine.reason}\n`,
+    );
+    return 2;
+  }
+  const backendArgs =
+    backendName === 'sim'
+      ? []
+      : [
+          '--backend',
+          backendName,
+          '--server',
+          server,
+          ...(values['server-path'] === undefined ? [] : ['--server-path', values['server-path']]),
+        ];
+  const replay = replayCommand(scenario.name, seed, params, backendArgs);
+  const backend: Backend | undefined =
+    backendName === 'process'
+      ? new ProcessBackend({
+          seed,
+          server: server as ServerKind,
+          ...(values['server-path'] === undefined ? {} : { serverPath: values['server-path'] }),
+        })
+      : undefined;
   if (values.json !== true) {
     const shown = Object.entries({ ...(scenario.params ?? {}), ...params })
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     io.out(
-      `replisim · ${scenario.name} · seed ${seed} · sim backend (virtual time, deterministic)${shown === '' ? '' : ` · ${shown}`}\n\n${scenario.story}\n\n`,
+      `replisim · ${scenario.name} · seed ${seed} · ${describeBackend(backendName, server)}${shown === '' ? '' : ` · ${shown}`}\n\n${scenario.story}\n\n`,
     );
   }
   let result: RunResult;
+  // Ctrl-C during a process run: stop every process, proxy and dir, then exit 130 as a shell does.
+  const onInterrupt = (): void => {
+    io.err('\ninterrupted: stopping every node process\n');
+    void (backend?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  if (backend !== undefined) process.once('SIGINT', onInterrupt);
   try {
-    result = await runScenario(scenario, { seed, params });
+    result = await runScenario(scenario, {
+      seed,
+      params,
+      ...(backend === undefined ? {} : { backend }),
+    });
   } catch (error) {
+    await backend?.close();
     io.err(`${(error as Error).message}\n`);
     return 2;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
   if (values.out !== undefined) writeRunFolder(values.out, result, replay);
   if (values.json === true) {
@@ -144,7 +214,7 @@ export async function main(
   }
   io.out(`Timeline\n${renderTimeline(result.events, values.verbose === true)}\n\n`);
   io.out(renderVerdict(result));
-  io.out(`\nReplay exactly: ${replay}\n`);
+  io.out(`\n${backend === undefined ? 'Replay exactly' : 'Run again'}: ${replay}\n`);
   if (values.out !== undefined)
     io.out(
       `Run folder: ${values.out} (history.jsonl, events.jsonl, summary.json, logs/, report.html)\n`,
@@ -179,6 +249,9 @@ function parse(argv: readonly string[]) {
       set: { type: 'string', multiple: true },
       out: { type: 'string' },
       verbose: { type: 'boolean' },
+      backend: { type: 'string' },
+      server: { type: 'string' },
+      'server-path': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -189,11 +262,19 @@ export function replayCommand(
   name: string,
   seed: number,
   params: Readonly<Record<string, string>>,
+  backendArgs: readonly string[] = [],
 ): string {
   const sets = Object.entries(params)
     .map(([k, v]) => ` --set ${k}=${v}`)
     .join('');
-  return `npx replisim run ${name} --seed ${seed}${sets}`;
+  const backend = backendArgs.map((arg) => ` ${arg}`).join('');
+  return `npx replisim run ${name} --seed ${seed}${sets}${backend}`;
+}
+
+function describeBackend(backend: string, server: string): string {
+  if (backend === 'sim') return 'sim backend (virtual time, deterministic)';
+  const binary = server === 'redis' ? 'redis-server' : 'replisim-server';
+  return `process backend (real ${binary} processes on loopback, real time: a run does not replay exactly)`;
 }
 
 /** The verdict block: the scenario's own lines, then the checkers' findings, then the word. */

@@ -4,12 +4,14 @@
  * outcome is unknown). Workloads use `op` with a callback, so they run in the background of a
  * scenario; scenario steps use `call`, which lets time pass until the reply arrives.
  *
- * One client is one connection and one Jepsen process; its id is its `process`.
+ * One client is one connection and one Jepsen process; its id is its `process`. The connection is a
+ * CommandChannel: the harness's RespClient, or a backend's own (ioredis on real processes).
  */
 import type { RespValue } from '@replisim/protocol';
 import type { History } from '../history/history.js';
 import type { OpFunction, OpValue } from '../history/op.js';
-import { type ReplyHandler, type RespClient, replyLine } from './resp-client.js';
+import type { CommandChannel } from './command-channel.js';
+import { type ReplyHandler, replyLine } from './resp-client.js';
 
 /** Bulk arguments longer than this are abbreviated in the history. */
 const COMMAND_ARG_CHARS_MAX = 64;
@@ -25,10 +27,10 @@ export interface OpOptions {
 export class RecordingClient {
   readonly id: number;
   readonly node: string;
-  private readonly resp: RespClient;
+  private readonly resp: CommandChannel;
   private readonly history: History;
 
-  constructor(id: number, node: string, resp: RespClient, history: History) {
+  constructor(id: number, node: string, resp: CommandChannel, history: History) {
     this.id = id;
     this.node = node;
     this.resp = resp;
@@ -66,7 +68,7 @@ export class RecordingClient {
           node: this.node,
           key,
           value,
-          error: 'no reply: the connection closed',
+          error: this.resp.noReplyReason ?? 'no reply: the connection closed',
         });
       } else if (reply.kind === 'error') {
         this.history.op({

@@ -13,6 +13,7 @@
  *   they run in the background of both.
  */
 import type { Connection, Random, Timers } from '@replisim/base';
+import type { CommandChannel } from '../client/command-channel.js';
 import type { History } from '../history/history.js';
 import type { NodeState } from './node-state.js';
 
@@ -69,10 +70,18 @@ export interface Backend {
   addNode(spec: NodeSpec): void;
   /** Boots the node; it serves once loaded (see NodeState.serving). */
   start(name: string): void;
-  /** The node's address as other nodes reach it, for REPLICAOF. */
-  address(name: string): { readonly host: string; readonly port: number };
+  /**
+   * The node's address as node `from` reaches it, for REPLICAOF (default: as clients reach it). The
+   * sim has one address per node; the process backend has one fault-proxy port per link.
+   */
+  address(name: string, from?: string): { readonly host: string; readonly port: number };
   /** A client connection to the node, or undefined if refused. */
   connect(name: string, done: (connection: Connection | undefined) => void): void;
+  /**
+   * The backend's own client for the node, if it has one (the process backend's ioredis client);
+   * without it the cluster runs the harness's RespClient over `connect`.
+   */
+  openChannel?(name: string, done: (channel: CommandChannel | undefined) => void): void;
   /** Every log line the node wrote so far (all incarnations), for the run folder. */
   logs(name: string): readonly string[];
   /** What INFO says about the node right now; undefined while it is down. */

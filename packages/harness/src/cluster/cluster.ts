@@ -18,6 +18,7 @@
  */
 import { assert } from '@replisim/base';
 import type { RespValue } from '@replisim/protocol';
+import type { CommandChannel } from '../client/command-channel.js';
 import { RecordingClient } from '../client/recording-client.js';
 import { RespClient, replyText } from '../client/resp-client.js';
 import type { History } from '../history/history.js';
@@ -36,6 +37,25 @@ export const HARNESS_NODE_OPTIONS: readonly string[] = [
 
 /** The pseudo-node name for "every client" in link faults. */
 export const CLIENTS = 'clients';
+
+/** How many times a final sample is taken before a disagreement is recorded as it is. */
+const FINAL_SAMPLE_ATTEMPTS_MAX = 20;
+/** Ms between two attempts at a final sample. */
+const FINAL_SAMPLE_RETRY_MS = 100;
+
+interface SampleRow {
+  readonly name: string;
+  readonly role: NodeState['role'];
+  readonly replid: string;
+  readonly offset: number;
+  readonly serving: boolean;
+  readonly digest: string | undefined;
+}
+
+/** Every row names the same replid and offset. */
+function agree(rows: readonly SampleRow[]): boolean {
+  return rows.every((row) => row.replid === rows[0]?.replid && row.offset === rows[0]?.offset);
+}
 
 /** Batch size of the MGETs behind `readAll`. */
 const READ_BATCH = 500;
@@ -97,7 +117,7 @@ export class Cluster {
         }
         continue;
       }
-      const { host, port } = this.backend.address(upstream);
+      const { host, port } = this.backend.address(upstream, name);
       if (state.role === 'master' || state.masterHost !== host) {
         await this.call(name, ['REPLICAOF', host, String(port)]);
         changed++;
@@ -134,18 +154,20 @@ export class Cluster {
 
   /** Connects a recording client to `node` in the background; `done` gets it or undefined. */
   connectClient(node: string, done: (client: RecordingClient | undefined) => void): void {
-    this.backend.connect(node, (connection) => {
+    const opened = (channel: CommandChannel | undefined): void => {
       done(
-        connection === undefined
+        channel === undefined
           ? undefined
-          : new RecordingClient(
-              this.clientIdNext++,
-              node,
-              new RespClient(connection),
-              this.history,
-            ),
+          : new RecordingClient(this.clientIdNext++, node, channel, this.history),
       );
-    });
+    };
+    // A backend may bring its own client (the process backend's ioredis); else RESP over a socket.
+    if (this.backend.openChannel !== undefined) this.backend.openChannel(node, opened);
+    else {
+      this.backend.connect(node, (connection) =>
+        opened(connection === undefined ? undefined : new RespClient(connection)),
+      );
+    }
   }
 
   /** A new recording client connected to `node`. */
@@ -313,10 +335,43 @@ export class Cluster {
    * events, for the stream checkers. With digests each node is asked MULTI, INFO replication,
    * DEBUG DIGEST, EXEC, so its offset and digest describe the same instant of that node even while
    * writes go on (real Redis answers the same transaction).
+   *
+   * A `final` sample describes a converged cluster, but its nodes are asked one after another: on
+   * real processes a master's PING to its replicas (repl-ping-replica-period) can land between two
+   * of them. So a final sample whose nodes disagree on replid or offset is taken again, up to
+   * FINAL_SAMPLE_ATTEMPTS_MAX times, FINAL_SAMPLE_RETRY_MS apart; only the last one is recorded.
    */
   async sample(
     options: { readonly digests?: boolean; readonly final?: boolean } = {},
   ): Promise<void> {
+    let rows = await this.sampleRows(options.digests === true);
+    for (
+      let attempt = 1;
+      options.final === true && attempt < FINAL_SAMPLE_ATTEMPTS_MAX && !agree(rows);
+      attempt++
+    ) {
+      await this.backend.runFor(FINAL_SAMPLE_RETRY_MS);
+      rows = await this.sampleRows(options.digests === true);
+    }
+    for (const { name, role, replid, offset, serving, digest } of rows) {
+      this.history.event(
+        name,
+        'state',
+        `${role} ${replid.slice(0, 8)}:${offset}${digest === undefined ? '' : ` digest ${digest.slice(0, 12)}`}`,
+        {
+          role,
+          replid,
+          offset,
+          serving,
+          ...(digest === undefined ? {} : { digest }),
+          ...(options.final === true ? { final: true } : {}),
+        },
+      );
+    }
+  }
+
+  private async sampleRows(digests: boolean): Promise<SampleRow[]> {
+    const rows: SampleRow[] = [];
     for (const name of this.names) {
       const state = this.state(name);
       if (state === undefined) continue;
@@ -324,7 +379,7 @@ export class Cluster {
       let replid = state.replid;
       let offset = state.offset;
       let digest: string | undefined;
-      if (options.digests === true && state.serving) {
+      if (digests && state.serving) {
         const reply = await this.atomically(name, [
           ['INFO', 'replication'],
           ['DEBUG', 'DIGEST'],
@@ -338,20 +393,9 @@ export class Cluster {
           digest = replyText(reply?.[1]);
         }
       }
-      this.history.event(
-        name,
-        'state',
-        `${role} ${replid.slice(0, 8)}:${offset}${digest === undefined ? '' : ` digest ${digest.slice(0, 12)}`}`,
-        {
-          role,
-          replid,
-          offset,
-          serving: state.serving,
-          ...(digest === undefined ? {} : { digest }),
-          ...(options.final === true ? { final: true } : {}),
-        },
-      );
+      rows.push({ name, role, replid, offset, serving: state.serving, digest });
     }
+    return rows;
   }
 
   /** Runs `commands` in one MULTI/EXEC on the node's probe; their replies, or undefined. */
@@ -487,11 +531,11 @@ export class Cluster {
     return this.lasting(text, 'cluster', this.backend.latency(a, b, fault));
   }
 
-  /** A rate limit both ways between `a` and `b`, in KB/s (Toxiproxy bandwidth's unit). */
+  /** A rate limit both ways between `a` and `b`, in KB/s (Toxiproxy's unit: 1 KB = 1000 bytes). */
   bandwidth(a: string, b: string, kilobytesPerSec: number): Undo {
     const text = `bandwidth ${a} <-> ${b}: ${kilobytesPerSec} KB/s`;
     this.record('cluster', 'fault', text, { fault: 'bandwidth', a, b, kilobytesPerSec });
-    return this.lasting(text, 'cluster', this.backend.bandwidth(a, b, kilobytesPerSec * 1024));
+    return this.lasting(text, 'cluster', this.backend.bandwidth(a, b, kilobytesPerSec * 1000));
   }
 
   /** Disk faults on a node: full, EIO on write or fsync, slow fsync. */
@@ -541,9 +585,9 @@ export class Cluster {
     this.record(replica, 'failover', `promoted: REPLICAOF NO ONE; the others follow ${replica}`);
     for (const name of this.names) this.upstream.set(name, name === replica ? undefined : replica);
     await this.call(replica, ['REPLICAOF', 'NO', 'ONE']);
-    const { host, port } = this.backend.address(replica);
     for (const name of this.names) {
       if (name === replica || !this.serving(name) || this.paused.has(name)) continue;
+      const { host, port } = this.backend.address(replica, name);
       await this.call(name, ['REPLICAOF', host, String(port)]);
     }
   }
