@@ -58,7 +58,12 @@ export interface Connection {
   write(data: Uint8Array): void;
   /** Bytes written but not yet handed to the peer (the client's output buffer). */
   bufferedBytes(): number;
-  /** Sends what is queued, then closes (a FIN). `onClose` fires once both sides are done. */
+  /**
+   * Sends what is queued, then closes (a FIN), without waiting for the peer: as close(2) on a
+   * socket, this end is released once its bytes are handed over, and `onClose` fires then. The
+   * peer reads the bytes, then end of stream; what it sends afterwards is discarded. A server
+   * that ends a client keeps no descriptor for a peer that never closes its side.
+   */
   end(): void;
   /** Closes at once, dropping queued bytes (a RST to the peer). */
   destroy(): void;

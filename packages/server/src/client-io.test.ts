@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SimClient } from './testing/sim-client.js';
-import { startSimServer } from './testing/sim-server.js';
+import { runUntil, startSimServer } from './testing/sim-server.js';
 
 describe('input that arrives while the node is paused (issue 9 item 1)', () => {
   it('runs a bulk completed during DEBUG SLEEP and the requests fed after it', () => {
@@ -45,5 +45,33 @@ describe('input that arrives while the node is paused (issue 9 item 1)', () => {
     expect(replies).toEqual(['+OK\r\n', '+PONG\r\n', '+PONG\r\n']);
     expect(sleeper.read(1)[0]?.bytes.toString()).toBe('+OK\r\n');
     expect(writer.call('STRLEN', 'k')).toBe(':100000\r\n');
+  });
+});
+
+describe('closing after a protocol error (issue 9 item 5)', () => {
+  it('answers the error, then releases the connection while the peer keeps its side open', () => {
+    const { world, node } = startSimServer({ seed: 95 });
+    const clientHost = world.addHost('client', '10.0.0.2');
+    const bystander = SimClient.open(world, clientHost);
+    const baseline = world.network.openConnectionCount('server');
+    const peers: SimClient[] = [];
+    for (let i = 0; i < 20; i++) peers.push(SimClient.open(world, clientHost));
+    expect(world.network.openConnectionCount('server')).toBe(baseline + 20);
+    // Nothing the peers send reaches the server any more, their FIN included: to the server
+    // they are peers that stay connected after the error.
+    for (const peer of peers) peer.send('*1\r\nx\r\n');
+    // Hold as soon as the last error is answered, before any peer's FIN can come back.
+    runUntil(world, () => node.clients.size === 1, 100);
+    const hold = world.holdOneWay('client', 'server');
+    world.runFor(100);
+    for (const peer of peers) {
+      expect(peer.read(1)[0]?.bytes.toString()).toBe(
+        "-ERR Protocol error: expected '$', got 'x'\r\n",
+      );
+    }
+    expect(node.clients.size).toBe(1);
+    expect(world.network.openConnectionCount('server')).toBe(baseline);
+    hold.remove();
+    expect(bystander.call('PING')).toBe('+PONG\r\n');
   });
 });
