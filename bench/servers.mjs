@@ -120,10 +120,21 @@ export function freePort() {
 
 /**
  * The command line for `name` ('redis' or 'replisim'), serving `dir` on `port` with `--save ''`.
- * `options.replisimNodeArgs` are node's flags for replisim-server (for example --cpu-prof).
+ * `options.replisimNodeArgs` are node's flags for replisim-server (for example --cpu-prof);
+ * `options.serverArgs`, if any, are option words both servers take (appended last).
  */
 function serverCommand(name, port, dir, options) {
-  const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+  const common = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    ...(options.serverArgs ?? []),
+  ];
   if (name === 'redis') {
     return {
       command: 'redis-server',

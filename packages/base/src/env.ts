@@ -67,6 +67,14 @@ export interface Connection {
   end(): void;
   /** Closes at once, dropping queued bytes (a RST to the peer). */
   destroy(): void;
+  /**
+   * Stops delivering data until resumeReading(): the bytes wait in the network (the kernel's
+   * receive buffer, then the peer's send buffer), so a peer that keeps writing is slowed down by
+   * TCP flow control instead of growing this side's memory. Idempotent.
+   */
+  pauseReading(): void;
+  /** Delivers data again after pauseReading(). Idempotent. */
+  resumeReading(): void;
   /** Registers the single data handler. Chunks are delivered in order, each as its own event. */
   onData(handler: (chunk: Buffer) => void): void;
   /** Registers the single close handler; it runs exactly once, with an error if the stream broke. */

@@ -13,6 +13,8 @@
  * held one way to model a client that does not read.
  */
 import { describe, expect, it } from 'vitest';
+import { CLIENT_COMMANDS_PER_TURN_MAX } from './client-io.js';
+import { CLIENT_REPLY_BYTES_PER_TURN_MAX } from './client-output.js';
 import { SimClient } from './testing/sim-client.js';
 import { runUntil, startSimServer } from './testing/sim-server.js';
 
@@ -73,5 +75,101 @@ describe('closing after a protocol error (issue 9 item 5)', () => {
     expect(world.network.openConnectionCount('server')).toBe(baseline);
     hold.remove();
     expect(bystander.call('PING')).toBe('+PONG\r\n');
+  });
+});
+
+/** `count` pipelined GETs of `key`, as one write. */
+function gets(count: number, key: string): string[][] {
+  return Array.from({ length: count }, () => ['GET', key]);
+}
+
+describe('output limits and turns (issue 9 item 4)', () => {
+  /** One chunk per write, no fragmentation, 1 ms links: the pipeline arrives in one data event. */
+  const network = {
+    fragmentChance: 0,
+    chunkBytesMax: 64 * 1024 * 1024,
+    latencyMsMin: 1,
+    latencyMsMax: 1,
+  };
+
+  it('closes at the hard limit as replies are produced, not after the whole read', () => {
+    const { world, node, logs } = startSimServer({
+      seed: 41,
+      options: ['--client-output-buffer-limit', 'normal 100kb 50kb 10'],
+      network,
+    });
+    const client = SimClient.open(world, world.addHost('client', '10.0.0.2'));
+    expect(client.call('SET', 'k', 'v'.repeat(10_000))).toBe('+OK\r\n');
+    const before = node.stats.commandsProcessed;
+    client.pipeline(gets(500, 'k'));
+    expect(client.waitClosed()).toBe(true);
+    // Redis stops at the GET that crosses 100 kb (the 10th or 11th), and sends none of them.
+    expect(node.stats.commandsProcessed - before).toBeLessThanOrEqual(11);
+    expect(node.stats.commandsProcessed - before).toBeGreaterThanOrEqual(10);
+    expect(client.unread()).toEqual([]);
+    expect(
+      logs.filter((line) => line.includes('for overcoming of output buffer limits')),
+    ).toHaveLength(1);
+  });
+
+  it('runs at most CLIENT_COMMANDS_PER_TURN_MAX commands of one client before another client', () => {
+    const { world } = startSimServer({ seed: 42, network });
+    const clientHost = world.addHost('client', '10.0.0.2');
+    const greedy = SimClient.open(world, clientHost);
+    const other = SimClient.open(world, clientHost);
+    greedy.pipeline(Array.from({ length: 3000 }, () => ['INCR', 'n']));
+    other.pipeline([['INCR', 'n']]);
+    // Both arrive in the same millisecond, the greedy pipeline first: it gets one turn, then the
+    // other client runs, then the greedy client's remaining turns.
+    expect(other.read(1)[0]?.bytes.toString()).toBe(`:${CLIENT_COMMANDS_PER_TURN_MAX + 1}\r\n`);
+    const replies = greedy.read(3000, 5000);
+    expect(replies[CLIENT_COMMANDS_PER_TURN_MAX]?.bytes.toString()).toBe(
+      `:${CLIENT_COMMANDS_PER_TURN_MAX + 2}\r\n`,
+    );
+    expect(replies[2999]?.bytes.toString()).toBe(':3001\r\n');
+  });
+
+  it('stops running and reading a client whose unsent replies are over its soft limit', () => {
+    const { world, node } = startSimServer({
+      seed: 43,
+      options: ['--client-output-buffer-limit', 'normal 0 1mb 60'],
+      network,
+    });
+    const clientHost = world.addHost('client', '10.0.0.2');
+    const reader = SimClient.open(world, clientHost);
+    const value = Buffer.alloc(100_000, 0x61);
+    expect(reader.call('SET', 'k', value)).toBe('+OK\r\n');
+    const hold = world.holdOneWay('server', 'client');
+    const before = node.stats.commandsProcessed;
+    reader.pipeline(gets(300, 'k'));
+    world.runFor(2000);
+    // One turn's worth of replies (CLIENT_REPLY_BYTES_PER_TURN_MAX), then nothing until it drains.
+    const ran = node.stats.commandsProcessed - before;
+    expect(ran).toBeLessThanOrEqual(Math.ceil(CLIENT_REPLY_BYTES_PER_TURN_MAX / 100_000) + 1);
+    expect(node.clients.size).toBe(1);
+    // The client reads again: every reply arrives, in order, and the client stays.
+    hold.remove();
+    const replies = reader.read(300, 20_000);
+    const expected = Buffer.concat([Buffer.from('$100000\r\n'), value, Buffer.from('\r\n')]);
+    expect(replies.every((reply) => reply.bytes.equals(expected))).toBe(true);
+    expect(reader.closed).toBe(false);
+    expect(reader.call('PING')).toBe('+PONG\r\n');
+  });
+
+  it('closes a paused client that stays over its soft limit for soft-seconds', () => {
+    const { world, node } = startSimServer({
+      seed: 44,
+      options: ['--client-output-buffer-limit', 'normal 0 1mb 3'],
+      network,
+    });
+    const clientHost = world.addHost('client', '10.0.0.2');
+    const reader = SimClient.open(world, clientHost);
+    expect(reader.call('SET', 'k', 'x'.repeat(100_000))).toBe('+OK\r\n');
+    world.holdOneWay('server', 'client');
+    reader.pipeline(gets(1000, 'k'));
+    world.runFor(2500);
+    expect(node.clients.size).toBe(1);
+    world.runFor(1000);
+    expect(node.clients.size).toBe(0);
   });
 });

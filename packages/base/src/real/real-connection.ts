@@ -112,6 +112,14 @@ export class RealConnection implements Connection {
     socket.uncork();
   }
 
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   onData(handler: (chunk: Buffer) => void): void {
     assert(!this.dataHandlerSet, 'onData registers the single data handler');
     this.dataHandlerSet = true;

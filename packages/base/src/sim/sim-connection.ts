@@ -52,6 +52,8 @@ export class SimConnection implements Connection, PipeReceiver {
   private writeEnded = false;
   private finReceived = false;
   private dataHandler: ((chunk: Buffer) => void) | undefined;
+  /** False between pauseReading() and resumeReading(): data waits in the peer's pipe. */
+  private reading = true;
   private closeHandler: ((error: NetError | undefined) => void) | undefined;
 
   /** Builds both ends of a new stream; `local` is the connecting side. */
@@ -119,6 +121,16 @@ export class SimConnection implements Connection, PipeReceiver {
     this.close(undefined);
   }
 
+  pauseReading(): void {
+    this.reading = false;
+  }
+
+  resumeReading(): void {
+    if (this.reading) return;
+    this.reading = true;
+    this.peer.out.kick();
+  }
+
   onData(handler: (chunk: Buffer) => void): void {
     assert(this.dataHandler === undefined, 'onData registers the single data handler');
     this.dataHandler = handler;
@@ -137,8 +149,8 @@ export class SimConnection implements Connection, PipeReceiver {
     return this.state.kind === 'closed';
   }
 
-  hasDataHandler(): boolean {
-    return this.dataHandler !== undefined;
+  isReading(): boolean {
+    return this.dataHandler !== undefined && this.reading;
   }
 
   receiveData(chunk: Buffer): void {
