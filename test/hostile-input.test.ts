@@ -52,6 +52,12 @@ afterAll(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `predicate` every 20 ms for up to 2 s. */
+async function waitFor(predicate: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!predicate() && Date.now() < deadline) await sleep(20);
+}
+
 function openDescriptors(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
@@ -121,12 +127,13 @@ describe('peers that stay connected after a protocol error (issue 9 item 5)', ()
       const peers: StubbornPeer[] = [];
       try {
         for (let i = 0; i < 50; i++) peers.push(await stubbornPeer(target.port));
+        // The server accepts asynchronously: wait until it holds all 50.
+        await waitFor(() => openDescriptors(target.pid) >= before + 50);
         expect(openDescriptors(target.pid)).toBeGreaterThanOrEqual(before + 50);
         for (const peer of peers) peer.socket.write('*1\r\nx\r\n');
         await Promise.all(peers.map((peer) => peer.ended));
         // The server closed: its descriptors are back to what they were, the peers still open.
-        const deadline = Date.now() + 2000;
-        while (openDescriptors(target.pid) > before && Date.now() < deadline) await sleep(20);
+        await waitFor(() => openDescriptors(target.pid) <= before);
         expect(openDescriptors(target.pid), target.name).toBeLessThanOrEqual(before);
         expect(peers.every((peer) => !peer.socket.destroyed)).toBe(true);
         replies.set(target.name, [...new Set(peers.map((peer) => peer.received()))]);
