@@ -50,6 +50,47 @@ describe('input that arrives while the node is paused (issue 9 item 1)', () => {
   });
 });
 
+describe('client-query-buffer-limit while requests are not run', () => {
+  const pings = (count: number): Buffer => Buffer.from('*1\r\n$4\r\nPING\r\n'.repeat(count));
+
+  it('does not read a client during DEBUG SLEEP, so a long pipeline then is not over the limit', () => {
+    // Redis reads nothing while it sleeps: the pipeline waits in the network, not the query buffer.
+    const { world, node } = startSimServer({
+      seed: 92,
+      options: ['--enable-debug-command', 'yes', '--client-query-buffer-limit', '1mb'],
+    });
+    const clientHost = world.addHost('client', '10.0.0.2');
+    const writer = SimClient.open(world, clientHost);
+    const sleeper = SimClient.open(world, clientHost);
+    sleeper.send('*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n1\r\n');
+    world.runFor(20);
+    expect(node.paused).toBe(true);
+    const count = 80_000;
+    writer.send(pings(count));
+    world.runFor(500);
+    expect(writer.closed).toBe(false);
+    expect(writer.connection.bufferedBytes()).toBeGreaterThan(1024 * 1024);
+    const replies = writer.read(count, 10_000);
+    expect(replies.every((reply) => reply.bytes.toString() === '+PONG\r\n')).toBe(true);
+  });
+
+  it('closes a blocked client whose unread requests pass the limit, as readQueryFromClient does', () => {
+    const { world, node, logs } = startSimServer({
+      seed: 93,
+      options: ['--client-query-buffer-limit', '1mb'],
+    });
+    const blocked = SimClient.open(world, world.addHost('client', '10.0.0.2'));
+    blocked.pipeline([['BLPOP', 'nothing', '0']]);
+    world.runFor(20);
+    blocked.send(pings(80_000));
+    expect(blocked.waitClosed(2000)).toBe(true);
+    expect(node.clients.size).toBe(0);
+    expect(logs.some((line) => line.includes('Closing client that reached max query buffer'))).toBe(
+      true,
+    );
+  });
+});
+
 describe('closing after a protocol error (issue 9 item 5)', () => {
   it('answers the error, then releases the connection while the peer keeps its side open', () => {
     const { world, node } = startSimServer({ seed: 95 });

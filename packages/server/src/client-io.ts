@@ -7,7 +7,8 @@
  * reply budget (client-output.ts). A client with requests left after its turn gets the next one
  * through a 0 ms Env timer, after the events already queued (other clients' data, timers): one
  * client cannot hold the event loop, and the simulator stays deterministic. Reading stops while a
- * continuation is pending, so the requests not run yet wait in the network, not in the parser.
+ * continuation is pending, so the requests not run yet wait in the network, not in the parser; and
+ * while the node is paused (DEBUG SLEEP, a blocking SAVE), as Redis reads nothing then.
  *
  * Limits, as Redis applies them: client-query-buffer-limit on every read and on a pending request;
  * client-output-buffer-limit normal after every command (client-output.ts), so a pipeline cannot
@@ -61,6 +62,12 @@ function onClientData(node: ServerNode, client: Client, chunk: Buffer): void {
   // paused) cannot queue more than the limit either.
   if (client.parser.bufferedBytes() > node.config.clientQueryBufferLimit) {
     closeForQueryBuffer(node, client);
+    return;
+  }
+  if (node.paused) {
+    // Redis reads nothing while it sleeps or saves: the next bytes wait in the network, and the
+    // node's resume (resumeInput -> processClientInput) reads the client again.
+    updateReading(node, client);
     return;
   }
   processClientInput(node, client);
@@ -142,7 +149,7 @@ function scheduleNextTurn(
       processClientInput(node, client);
     });
   }
-  updateReading(client);
+  updateReading(node, client);
 }
 
 /**
@@ -162,15 +169,16 @@ function startOutputPause(node: ServerNode, client: Client): void {
       client.outputPauseTimer = node.env.timers.after(OUTPUT_DRAIN_POLL_MS, poll);
       return;
     }
-    updateReading(client);
+    updateReading(node, client);
     processClientInput(node, client);
   };
   client.outputPauseTimer = node.env.timers.after(OUTPUT_DRAIN_POLL_MS, poll);
 }
 
-/** Reads from the connection unless a turn is pending or the output is paused. */
-function updateReading(client: Client): void {
-  const wanted = client.turnTimer === undefined && client.outputPauseTimer === undefined;
+/** Reads from the connection unless the node is paused, a turn is pending or the output is paused. */
+function updateReading(node: ServerNode, client: Client): void {
+  const wanted =
+    !node.paused && client.turnTimer === undefined && client.outputPauseTimer === undefined;
   if (wanted && client.readingPaused) {
     client.readingPaused = false;
     client.connection.resumeReading();
