@@ -70,6 +70,11 @@ export function outputPendingBytes(client: Client): number {
  */
 export function outputLimitReached(node: ServerNode, client: Client): boolean {
   const limit = node.config.clientOutputBufferLimit.normal;
+  // The default `normal 0 0 0`: nothing to measure (this runs after every command).
+  if (limit.hardBytes === 0 && limit.softBytes === 0) {
+    client.softLimitSinceMs = -1;
+    return false;
+  }
   const pending = outputPendingBytes(client);
   if (limit.hardBytes > 0 && pending >= limit.hardBytes) return true;
   if (limit.softBytes === 0 || pending < limit.softBytes) {
