@@ -52,9 +52,9 @@ afterAll(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `predicate` every 20 ms for up to 2 s. */
+/** Polls `predicate` every 20 ms for up to 5 s. */
 async function waitFor(predicate: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 5000;
   while (!predicate() && Date.now() < deadline) await sleep(20);
 }
 
