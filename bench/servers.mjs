@@ -120,13 +120,15 @@ export function freePort() {
 
 /**
  * The command line for `name` ('redis' or 'replisim'), serving `dir` on `port` with `--save ''`.
- * `options.replisimNodeArgs` are node's flags for replisim-server (for example --cpu-prof).
+ * `options.replisimNodeArgs` are node's flags for replisim-server (for example --cpu-prof);
+ * `options.serverArgs`, if any, are option words both servers take (appended last).
  */
 function serverCommand(name, port, dir, options) {
   // Both refuse DEBUG by default; the benches fill and compare datasets with DEBUG POPULATE/DIGEST.
   const common = [
     ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
     ...['--enable-debug-command', 'local'],
+    ...(options.serverArgs ?? []),
   ];
   if (name === 'redis') {
     return { command: 'redis-server', args: [...common, '--appendonly', 'no'] };

@@ -58,10 +58,23 @@ export interface Connection {
   write(data: Uint8Array): void;
   /** Bytes written but not yet handed to the peer (the client's output buffer). */
   bufferedBytes(): number;
-  /** Sends what is queued, then closes (a FIN). `onClose` fires once both sides are done. */
+  /**
+   * Sends what is queued, then closes (a FIN), without waiting for the peer: as close(2) on a
+   * socket, this end is released once its bytes are handed over, and `onClose` fires then. The
+   * peer reads the bytes, then end of stream; what it sends afterwards is discarded. A server
+   * that ends a client keeps no descriptor for a peer that never closes its side.
+   */
   end(): void;
   /** Closes at once, dropping queued bytes (a RST to the peer). */
   destroy(): void;
+  /**
+   * Stops delivering data until resumeReading(): the bytes wait in the network (the kernel's
+   * receive buffer, then the peer's send buffer), so a peer that keeps writing is slowed down by
+   * TCP flow control instead of growing this side's memory. Idempotent.
+   */
+  pauseReading(): void;
+  /** Delivers data again after pauseReading(). Idempotent. */
+  resumeReading(): void;
   /** Registers the single data handler. Chunks are delivered in order, each as its own event. */
   onData(handler: (chunk: Buffer) => void): void;
   /** Registers the single close handler; it runs exactly once, with an error if the stream broke. */

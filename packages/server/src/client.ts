@@ -3,7 +3,7 @@
  * name, authentication, protocol version). The node owns the list of clients; client-io.ts moves
  * bytes between the connection and the dispatcher.
  */
-import type { Connection } from '@replisim/base';
+import type { Connection, TimerId } from '@replisim/base';
 import { ReplyWriter, type RequestParser } from '@replisim/protocol';
 import type { Transaction } from './commands/transactions/transaction.js';
 
@@ -32,6 +32,12 @@ export class Client {
   transaction: Transaction | undefined = undefined;
   /** When the output buffer first passed the soft limit (monotonic ms), or -1 while below it. */
   softLimitSinceMs = -1;
+  /** The next turn, scheduled when this client used up its turn with requests left (client-io.ts). */
+  turnTimer: TimerId | undefined = undefined;
+  /** The drain poll while this client is paused for unsent output (client-io.ts). */
+  outputPauseTimer: TimerId | undefined = undefined;
+  /** Whether reading from the connection is paused (for a pending turn or unsent output). */
+  readingPaused = false;
   /** Lists engineer: true while a blocking command waits (keyspace/blocking.ts sets and clears
    * it); client-io.ts runs none of the client's further requests meanwhile. */
   blocked = false;

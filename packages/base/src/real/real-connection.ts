@@ -17,7 +17,9 @@
  * written, as Redis counts its reply list before writing it.
  *
  * Close is reported once, from the socket's 'close' event, with the error the socket saw ('error'
- * always precedes 'close'), except after our own `destroy()`, which is not a failure. `destroy()`
+ * always precedes 'close'), except after our own `destroy()`, which is not a failure. `end()` is
+ * destroySoon(): the FIN goes out after the bytes and the descriptor is released as soon as they
+ * are in the kernel, as Redis's close() does, instead of waiting for a peer that may never close. `destroy()`
  * sends a RST (resetAndDestroy), matching the Env contract and the simulator.
  */
 import type { Socket } from 'node:net';
@@ -80,7 +82,9 @@ export class RealConnection implements Connection {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return;
     this.flush();
-    socket.end();
+    // end() then destroy() once the bytes are in the kernel ('finish'): the descriptor is released
+    // without waiting for the peer's FIN, which a peer that stays connected never sends.
+    socket.destroySoon();
   }
 
   destroy(): void {
@@ -106,6 +110,14 @@ export class RealConnection implements Connection {
     socket.cork();
     for (const chunk of waiting) socket.write(chunk);
     socket.uncork();
+  }
+
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
   }
 
   onData(handler: (chunk: Buffer) => void): void {

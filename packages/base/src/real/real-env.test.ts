@@ -119,6 +119,33 @@ describe('real network', () => {
     expect(Buffer.concat(received).toString()).toBe('one two three');
   });
 
+  it('delivers nothing while reading is paused, then everything on resume', async () => {
+    let accepted: ((connection: Connection) => void) | undefined;
+    const serverSide = new Promise<Connection>((resolve) => (accepted = resolve));
+    const received: Buffer[] = [];
+    const listening = await listen(0, (connection) => {
+      connection.onData((chunk) => received.push(chunk));
+      connection.onClose(() => {});
+      connection.pauseReading();
+      accepted?.(connection);
+    });
+    assert(listening.ok, 'listen');
+    const result = await connect(listening.value.port);
+    assert(result.ok, 'connect');
+    const client = result.value;
+    client.onClose(() => {});
+    const server = await serverSide;
+    client.write(Buffer.from('held back'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual([]);
+    server.resumeReading();
+    for (let i = 0; i < 100 && Buffer.concat(received).length < 9; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(Buffer.concat(received).toString()).toBe('held back');
+    client.destroy();
+  });
+
   it('reports EADDRINUSE as a value', async () => {
     const { port } = await echoServer();
     const again = await listen(port, () => {});

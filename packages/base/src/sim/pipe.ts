@@ -15,7 +15,8 @@
  * - FIN and RST travel as segments too, so a close arrives after the data written before it; a RST
  *   replaces whatever was still queued, as a reset does.
  * - Bytes still queued count in `bytes`, which the sender's `bufferedBytes()` reports.
- * - Data waits while the receiver has no data handler, as a paused Node socket does.
+ * - Data waits while the receiver has no data handler or has paused reading, as a paused Node
+ *   socket does; it keeps counting in the sender's `bufferedBytes()` (TCP flow control).
  */
 import { assert } from '../assert.js';
 import type { Random } from '../env.js';
@@ -40,7 +41,8 @@ export interface PipeContext {
 export interface PipeReceiver {
   readonly life: Life;
   isClosed(): boolean;
-  hasDataHandler(): boolean;
+  /** A data handler is registered and reading is not paused. */
+  isReading(): boolean;
   receiveData(chunk: Buffer): void;
   receiveFin(): void;
   receiveReset(): void;
@@ -136,7 +138,7 @@ export class Pipe {
     this.schedule();
   }
 
-  /** The receiver registered its data handler: deliver what waited for it. */
+  /** The receiver registered its data handler or resumed reading: deliver what waited for it. */
   kick(): void {
     this.schedule();
   }
@@ -181,7 +183,7 @@ export class Pipe {
     if (this.deliverEvent !== undefined || this.stalled) return;
     const head = this.head();
     if (head === undefined) return;
-    if (head.kind === 'data' && !this.receiver.hasDataHandler()) return;
+    if (head.kind === 'data' && !this.receiver.isReading()) return;
     const delayMs = Math.max(0, head.arriveAtMs - this.context.scheduler.now());
     this.deliverEvent = this.receiver.life.schedule(delayMs, this.label, () => this.deliver());
   }
@@ -208,7 +210,7 @@ export class Pipe {
       this.receiver.receiveFin();
       return;
     }
-    if (!this.receiver.hasDataHandler()) return;
+    if (!this.receiver.isReading()) return;
     const chunk = this.takeChunk(nowMs);
     this.receiver.receiveData(chunk);
     this.schedule();

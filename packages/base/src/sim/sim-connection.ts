@@ -3,9 +3,11 @@
  *
  * Two SimConnections make a stream; each owns the pipe carrying its writes to the other (pipe.ts).
  * Close semantics follow a Node socket with `allowHalfOpen: false`:
- * - `end()` queues a FIN after the written bytes. The peer, on reading it, ends its own side (its
- *   later writes are ignored); once each side has received the other's FIN, both `onClose` handlers run
- *   with no error.
+ * - `end()` queues a FIN after the written bytes and releases this end at once, as close(2) does
+ *   once the bytes are in the kernel: its `onClose` runs with no error, nothing more is delivered to
+ *   it, and the bytes and the FIN still travel to the peer. The peer, on reading the FIN, ends its
+ *   own side and closes with no error (it does not wait for a FIN from an end that is gone). A peer
+ *   that never reads the FIN, or never closes, no longer holds anything on this side.
  * - `destroy()` drops what is queued and sends a RST: the local `onClose` runs with no error, the
  *   peer's with ECONNRESET when the RST arrives (a partition holds it like any other segment).
  * - A crash of the host resets its connections silently on its side (its software is gone) and sends
@@ -50,6 +52,8 @@ export class SimConnection implements Connection, PipeReceiver {
   private writeEnded = false;
   private finReceived = false;
   private dataHandler: ((chunk: Buffer) => void) | undefined;
+  /** False between pauseReading() and resumeReading(): data waits in the peer's pipe. */
+  private reading = true;
   private closeHandler: ((error: NetError | undefined) => void) | undefined;
 
   /** Builds both ends of a new stream; `local` is the connecting side. */
@@ -107,12 +111,24 @@ export class SimConnection implements Connection, PipeReceiver {
     if (this.state.kind === 'closed' || this.writeEnded) return;
     this.writeEnded = true;
     this.out.pushFin();
+    // The pipe keeps carrying what was written; this end is released now (see the module doc).
+    this.close(undefined);
   }
 
   destroy(): void {
     if (this.state.kind === 'closed') return;
     this.out.pushReset();
     this.close(undefined);
+  }
+
+  pauseReading(): void {
+    this.reading = false;
+  }
+
+  resumeReading(): void {
+    if (this.reading) return;
+    this.reading = true;
+    this.peer.out.kick();
   }
 
   onData(handler: (chunk: Buffer) => void): void {
@@ -133,8 +149,8 @@ export class SimConnection implements Connection, PipeReceiver {
     return this.state.kind === 'closed';
   }
 
-  hasDataHandler(): boolean {
-    return this.dataHandler !== undefined;
+  isReading(): boolean {
+    return this.dataHandler !== undefined && this.reading;
   }
 
   receiveData(chunk: Buffer): void {
@@ -152,7 +168,8 @@ export class SimConnection implements Connection, PipeReceiver {
       this.out.pushFin();
     }
     const peer = this.peer;
-    if (peer.finReceived) {
+    // Both FINs are through, or the peer ended and released its end without waiting for ours.
+    if (peer.finReceived || peer.isClosed()) {
       this.close(undefined);
       peer.close(undefined);
     }

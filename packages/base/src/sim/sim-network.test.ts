@@ -221,6 +221,64 @@ describe('byte streams', () => {
   });
 });
 
+describe('flow control', () => {
+  it('keeps data in the sender while the receiver has paused reading, and delivers it on resume', () => {
+    const { world, server, client } = setup(8);
+    const received = serve(world, server);
+    const connection = connect(world, client);
+    connection.write(Buffer.from('one '));
+    world.runFor(50);
+    const accepted = received.connections[0];
+    assert(accepted !== undefined, 'the server accepted');
+    accepted.pauseReading();
+    accepted.pauseReading();
+    connection.write(Buffer.from('two '));
+    connection.write(Buffer.from('three'));
+    world.runFor(500);
+    expect(received.bytes().toString()).toBe('one ');
+    expect(connection.bufferedBytes()).toBe(9);
+    accepted.resumeReading();
+    world.runFor(50);
+    expect(received.bytes().toString()).toBe('one two three');
+    expect(connection.bufferedBytes()).toBe(0);
+  });
+
+  it('delivers a FIN queued behind paused data only after the data, once reading resumes', () => {
+    const { world, server, client } = setup(9);
+    const received = serve(world, server);
+    const connection = connect(world, client);
+    world.runFor(50);
+    const accepted = received.connections[0];
+    assert(accepted !== undefined, 'the server accepted');
+    accepted.pauseReading();
+    connection.write(Buffer.from('last words'));
+    connection.end();
+    world.runFor(500);
+    expect(received.closes).toEqual([]);
+    accepted.resumeReading();
+    world.runFor(50);
+    expect(received.bytes().toString()).toBe('last words');
+    expect(received.closes).toEqual([undefined]);
+  });
+
+  it('end() releases the local end at once, even if the peer never answers with its FIN', () => {
+    const { world, server, client } = setup(10);
+    const received = serve(world, server);
+    const connection = connect(world, client);
+    const back = track(connection);
+    world.runFor(50);
+    const hold = world.holdOneWay('server', 'client');
+    connection.write(Buffer.from('bye'));
+    connection.end();
+    world.runFor(500);
+    expect(back.closes).toEqual([undefined]);
+    expect(world.network.openConnectionCount('client')).toBe(0);
+    expect(received.bytes().toString()).toBe('bye');
+    expect(received.closes).toEqual([undefined]);
+    hold.remove();
+  });
+});
+
 describe('connection set-up', () => {
   it('refuses after one latency when nobody listens', () => {
     const { world, client } = setup(7, { latencyMsMin: 7, latencyMsMax: 7 });

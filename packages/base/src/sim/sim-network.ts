@@ -217,6 +217,11 @@ export class SimNetwork implements PipeContext {
     this.stalledPipes.add(pipe);
   }
 
+  /** Connection ends open on a host: what a real host would count as socket descriptors. */
+  openConnectionCount(hostName: string): number {
+    return this.host(hostName).endpoints.size;
+  }
+
   // --- Internals ----------------------------------------------------------------------------------
 
   private host(name: string): NetHost {

@@ -11,8 +11,9 @@
  * - A bulk body longer than the window goes to a "fill": a buffer that later chunks are copied
  *   into (Redis's big-argument path), so a value arriving in many chunks is not re-concatenated.
  *   The fill grows geometrically up to the declared length instead of being allocated at once, so
- *   a 20-byte `$536870912\r\n` does not cost 512 MiB before any data arrives. While a fill is open
- *   the window is empty.
+ *   a 20-byte `$536870912\r\n` does not cost 512 MiB before any data arrives. While a fill is
+ *   missing bytes the window is empty; once complete, it waits for fillTake() and later chunks
+ *   queue in the window behind it (the caller may feed several chunks between two parses).
  */
 import { assert } from '@replisim/base';
 
@@ -68,8 +69,10 @@ export class InputBuffer {
   /** Appends a chunk. The caller must not modify it afterwards: views of it are handed out. */
   feed(chunk: Buffer): void {
     let rest = chunk;
-    if (this.fill !== null) {
-      assert(this.start === this.end, 'window must be empty during a fill');
+    // Only a fill still missing bytes takes them. A complete fill waits for fillTake() while later
+    // chunks queue in the window behind it: the parser may not run between feeds (a paused node).
+    if (this.fill !== null && this.fillOffset < this.fillLength) {
+      assert(this.start === this.end, 'window must be empty while a fill is missing bytes');
       const count = Math.min(rest.length, this.fillLength - this.fillOffset);
       const fill = this.fillReserve(this.fillOffset + count);
       rest.copy(fill, this.fillOffset, 0, count);

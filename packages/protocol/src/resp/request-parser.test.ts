@@ -174,6 +174,24 @@ describe('RequestParser multibulk', () => {
     expect(parser.bufferedBytes()).toBe(0);
   });
 
+  it('takes chunks fed after a bulk completes without being parsed (the node was paused)', () => {
+    // Issue 9 item 1: a client's big bulk was half sent when another client's DEBUG SLEEP paused
+    // the node; the rest of the bulk, then two more chunks arrived before the parser ran again.
+    // The second chunk used to trip "window must be empty during a fill" and end the process.
+    const parser = new RequestParser();
+    parser.feed(Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000\r\n'));
+    parser.feed(Buffer.alloc(1000, 0x61));
+    expect(parser.next().kind).toBe('incomplete');
+    parser.feed(Buffer.concat([Buffer.alloc(99_000, 0x61), Buffer.from('\r\nPING\r\n')]));
+    parser.feed(Buffer.from('PING\r\n'));
+    const set = parser.next();
+    expect(set.kind === 'command' && set.argv.map((arg) => arg.length)).toEqual([3, 1, 100_000]);
+    expect(parser.next()).toEqual({ kind: 'command', argv: [Buffer.from('PING')] });
+    expect(parser.next()).toEqual({ kind: 'command', argv: [Buffer.from('PING')] });
+    expect(parser.next().kind).toBe('incomplete');
+    expect(parser.bufferedBytes()).toBe(0);
+  });
+
   it('refuses a bulk longer than bulkBytesMax and a count above multibulkLengthMax', () => {
     expect(parse('*1\r\n$11\r\n', { bulkBytesMax: 10 }).end).toBe(
       PROTOCOL_ERROR.INVALID_BULK_LENGTH,

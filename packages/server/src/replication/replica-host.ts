@@ -410,6 +410,10 @@ class MasterLinkConnection implements Connection {
     this.drop();
   }
 
+  pauseReading(): void {}
+
+  resumeReading(): void {}
+
   onData(_handler: (chunk: Buffer) => void): void {}
 
   onClose(_handler: (error: NetError | undefined) => void): void {}
