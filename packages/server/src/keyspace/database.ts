@@ -288,5 +288,8 @@ function collectionBytes(value: RedisValue): number {
     case 'zset':
       for (const { member } of value.value) bytes += member.length + 8 + ELEMENT_OVERHEAD_BYTES;
       return bytes;
+    case 'stream':
+      for (const node of value.value.nodes) bytes += node.bytes + ELEMENT_OVERHEAD_BYTES;
+      return bytes;
   }
 }

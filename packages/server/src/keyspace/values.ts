@@ -9,6 +9,7 @@
  */
 import type { Deque } from './deque.js';
 import type { SortedSet } from './sorted-set.js';
+import type { Stream } from './stream.js';
 
 export interface StringValue {
   readonly type: 'string';
@@ -44,7 +45,14 @@ export interface ZSetValue {
   encoding: 'listpack' | 'skiplist';
 }
 
-export type RedisValue = StringValue | ListValue | HashValue | SetValue | ZSetValue;
+/** Streams have one encoding, "stream" (a rax of listpacks in Redis; see stream.ts). */
+export interface StreamValue {
+  readonly type: 'stream';
+  readonly value: Stream;
+  readonly encoding: 'stream';
+}
+
+export type RedisValue = StringValue | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
 
 export type RedisType = RedisValue['type'];
 
@@ -55,4 +63,5 @@ export const OBJ_TYPE: Readonly<Record<RedisType, number>> = {
   set: 2,
   zset: 3,
   hash: 4,
+  stream: 6,
 };
