@@ -18,6 +18,6 @@ export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
 export { type DumpPayloadResult, decodeDumpPayload, encodeDumpPayload } from './dump-payload.js';
 export { RdbReader, type RdbReaderOptions } from './reader.js';
-export * from './types.js';
 export * from './stream-listpack.js';
+export * from './types.js';
 export { encodeKeyRecord, RdbWriter, type RdbWriterOptions } from './writer.js';

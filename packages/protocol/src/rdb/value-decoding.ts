@@ -300,7 +300,9 @@ function readStream(cursor: RdbCursor, version2: boolean): RdbValueOut {
       node = decodeStreamNode(blob, masterId);
     } catch (error) {
       const empty = error instanceof Error && error.message === 'Empty listpack inside stream';
-      throw cursor.corrupt(empty ? 'Empty listpack inside stream' : 'Stream listpack integrity check failed.');
+      throw cursor.corrupt(
+        empty ? 'Empty listpack inside stream' : 'Stream listpack integrity check failed.',
+      );
     }
     if (keys.has(masterId)) throw cursor.corrupt('Listpack re-added with existing key');
     keys.add(masterId);
@@ -360,7 +362,8 @@ function readStream(cursor: RdbCursor, version2: boolean): RdbValueOut {
       for (let i = 0; i < pendingCount; i++) {
         const id = decodeStreamIdKey(cursor.readView(STREAM_ID_BYTES));
         const owned = owner.get(id);
-        if (owned === undefined) throw cursor.corrupt('Consumer entry not found in group global PEL');
+        if (owned === undefined)
+          throw cursor.corrupt('Consumer entry not found in group global PEL');
         if (seen.has(id)) {
           throw cursor.corrupt('Duplicated consumer PEL entry  loading a stream consumer group');
         }

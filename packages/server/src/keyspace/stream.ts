@@ -164,7 +164,8 @@ export class Stream {
     let tail = this.nodes[this.nodes.length - 1];
     if (tail !== undefined) {
       let maxBytes = limits.streamNodeMaxBytes;
-      if (maxBytes === 0 || maxBytes > STREAM_LISTPACK_MAX_SIZE) maxBytes = STREAM_LISTPACK_MAX_SIZE;
+      if (maxBytes === 0 || maxBytes > STREAM_LISTPACK_MAX_SIZE)
+        maxBytes = STREAM_LISTPACK_MAX_SIZE;
       if (tail.bytes + fieldBytes >= maxBytes) tail = undefined;
       else if (
         limits.streamNodeMaxEntries > 0 &&
@@ -212,6 +213,12 @@ export class Stream {
 
   has(id: bigint): boolean {
     return this.find(id) !== undefined;
+  }
+
+  /** The live entry with this ID. */
+  entry(id: bigint): StreamEntry | undefined {
+    const found = this.find(id);
+    return found === undefined ? undefined : found.node.entries[found.index];
   }
 
   /** Entries with start <= id <= end, ascending (or descending with `rev`), live only by default. */
