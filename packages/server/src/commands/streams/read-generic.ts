@@ -46,6 +46,7 @@ import {
   createConsumerCounted,
   deliverHistory,
   deliverNew,
+  errorText,
   lookupConsumer,
   type PropagationNames,
   propagateConsumerCreation,
@@ -145,7 +146,7 @@ function parseRead(argv: readonly Buffer[], group: boolean, name: string): ReadA
 
 function nogroup(key: string, group: string): ErrorReply {
   return new ErrorReply(
-    `NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`,
+    `NOGROUP No such key '${errorText(key)}' or consumer group '${errorText(group)}' in XREADGROUP with GROUP option`,
   );
 }
 

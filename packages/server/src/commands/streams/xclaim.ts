@@ -22,6 +22,7 @@ import { type Command, defineCommand, ErrorReply } from '../types.js';
 import {
   addDirty,
   createConsumerCounted,
+  errorText,
   lookupConsumer,
   noKeyOrGroup,
   propagateGroupId,
@@ -103,7 +104,7 @@ export const xclaim: Command = defineCommand<XclaimArgs>({
         lastId = value;
       } else {
         return new ErrorReply(
-          `ERR Unrecognized XCLAIM option '${(opt ?? Buffer.alloc(0)).toString('latin1')}'`,
+          `ERR Unrecognized XCLAIM option '${errorText((opt ?? Buffer.alloc(0)).toString('latin1'))}'`,
         );
       }
     }

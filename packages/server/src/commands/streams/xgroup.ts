@@ -32,7 +32,12 @@ import {
   defineContainer,
   ErrorReply,
 } from '../types.js';
-import { addDirty, createConsumerCounted, noGroupForKey } from './stream-common.js';
+import {
+  addDirty,
+  createConsumerCounted,
+  noGroupForKey,
+  subcommandSyntaxError,
+} from './stream-common.js';
 import { INVALID_STREAM_ID, parseStreamIdText } from './stream-id.js';
 
 const KEY_REQUIRED = new ErrorReply(
@@ -42,12 +47,6 @@ const ENTRIES_READ_RANGE = new ErrorReply('ERR value for ENTRIESREAD must be pos
 const BUSYGROUP = new ErrorReply('BUSYGROUP Consumer Group name already exists');
 const STREAM_ACL = ['@write', '@stream', '@slow'] as const;
 const KEY_AT_2 = { first: 2, last: 2, step: 1 } as const;
-
-function subcommandSyntax(argv: readonly Buffer[]): ErrorReply {
-  return new ErrorReply(
-    `ERR unknown subcommand or wrong number of arguments for '${(argv[1] ?? Buffer.alloc(0)).toString('latin1').slice(0, 128)}'. Try ${(argv[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase()} HELP.`,
-  );
-}
 
 interface Common {
   readonly key: string;
@@ -74,7 +73,7 @@ function parseOptions(argv: readonly Buffer[], subcommand: string): Common | Err
       entriesRead = Number(value);
       i += 2;
     } else {
-      return subcommandSyntax(argv);
+      return subcommandSyntaxError(argv);
     }
   }
   return { key: keyOf(argv[2]), group: keyOf(argv[3]), mkstream, entriesRead };
@@ -122,7 +121,7 @@ const create = defineCommand<IdArgs>({
   execute(ctx, args) {
     const target = lookupTarget(ctx, args, false);
     if (target instanceof ErrorReply) return target;
-    if (args.argv.length > 8) return subcommandSyntax(args.argv);
+    if (args.argv.length > 8) return subcommandSyntaxError(args.argv);
     let stream = target.stream;
     let id: bigint;
     if (args.idArg.toString('latin1') === '$') {
@@ -167,7 +166,7 @@ const setid = defineCommand<IdArgs>({
     if (target instanceof ErrorReply) return target;
     const { stream, group } = target;
     if (stream === undefined || group === undefined) throw new Error('SETID found its group');
-    if (args.argv.length !== 5 && args.argv.length !== 7) return subcommandSyntax(args.argv);
+    if (args.argv.length !== 5 && args.argv.length !== 7) return subcommandSyntaxError(args.argv);
     let id: bigint;
     if (args.idArg.toString('latin1') === '$') {
       id = stream.lastId;

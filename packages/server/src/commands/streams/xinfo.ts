@@ -35,7 +35,14 @@ import {
   defineContainer,
   ErrorReply,
 } from '../types.js';
-import { collectRange, latin1, NO_SUCH_KEY, noGroupForKey, replyEntry } from './stream-common.js';
+import {
+  collectRange,
+  latin1,
+  NO_SUCH_KEY,
+  noGroupForKey,
+  replyEntry,
+  subcommandSyntaxError,
+} from './stream-common.js';
 
 const READ_ACL = ['@read', '@stream', '@slow'] as const;
 const KEY_AT_2 = { first: 2, last: 2, step: 1 } as const;
@@ -47,12 +54,6 @@ function streamAt(ctx: CommandContext, key: string): Stream | ErrorReply {
   if (found === undefined) return NO_SUCH_KEY;
   if (found instanceof ErrorReply) return found;
   return found.value;
-}
-
-function subcommandSyntax(argv: readonly Buffer[]): ErrorReply {
-  return new ErrorReply(
-    `ERR unknown subcommand or wrong number of arguments for '${(argv[1] ?? Buffer.alloc(0)).toString('latin1').slice(0, 128)}'. Try XINFO HELP.`,
-  );
 }
 
 function replyLag(reply: ReplyWriter, stream: Stream, group: StreamGroup): void {
@@ -165,10 +166,10 @@ const stream = defineCommand<readonly Buffer[]>({
     let full = false;
     let count = FULL_COUNT_DEFAULT;
     if (options.length > 0) {
-      if (options.length !== 1 && options.length !== 3) return subcommandSyntax(argv);
-      if (!isKeyword(options[0], 'full')) return subcommandSyntax(argv);
+      if (options.length !== 1 && options.length !== 3) return subcommandSyntaxError(argv);
+      if (!isKeyword(options[0], 'full')) return subcommandSyntaxError(argv);
       if (options.length === 3) {
-        if (!isKeyword(options[1], 'count')) return subcommandSyntax(argv);
+        if (!isKeyword(options[1], 'count')) return subcommandSyntaxError(argv);
         const value = parseInt64(options[2]);
         if (value === undefined) return NOT_INTEGER;
         count = value < 0n ? FULL_COUNT_DEFAULT : Number(value);
