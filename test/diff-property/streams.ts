@@ -13,8 +13,8 @@ import { command, count, entry, type Family, key, SHAPE, value } from './model.j
 
 /** IDs over a few milliseconds, the extremes, and malformed ones. */
 const id: fc.Arbitrary<string> = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.nat(6), fc.nat(3)).map(([ms, seq]) => `${ms}-${seq}`) },
-  { weight: 2, arbitrary: fc.nat(6).map(String) },
+  { weight: 16, arbitrary: fc.tuple(fc.nat(6), fc.nat(3)).map(([ms, seq]) => `${ms}-${seq}`) },
+  { weight: 4, arbitrary: fc.nat(6).map(String) },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -41,7 +41,12 @@ const bound: fc.Arbitrary<string> = fc.oneof(
 
 const field = fc.constantFrom('f', 'g', 'h', '1', '');
 const pairs = fc.array(fc.tuple(field, value), { minLength: 1, maxLength: 3 });
-const group = fc.constantFrom('g1', 'g2', 'nogroup');
+const group = fc.constantFrom('g1', 'g1', 'g2', 'nogroup');
+/** Stream commands mostly use two of the keys, so streams grow and groups exist on them. */
+const streamKey: fc.Arbitrary<string> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom('a', 'b') },
+  { weight: 1, arbitrary: key },
+);
 const consumer = fc.constantFrom('c1', 'c2', 'c3');
 
 const xaddId: fc.Arbitrary<string> = fc.oneof(
@@ -89,26 +94,36 @@ export const STREAMS: Family = {
   name: 'streams',
   core: ['xadd', 'xrange', 'xlen', 'xdel', 'xtrim'],
   entries: [
-    entry('xadd', 10, fc.tuple(key, fc.boolean(), trim, xaddId, pairs), ([k, nomk, t, i, ps]) =>
-      command(['XADD', k, ...(nomk ? ['NOMKSTREAM'] : []), ...t, i, ...ps.flat()]),
+    entry(
+      'xadd',
+      10,
+      fc.tuple(streamKey, fc.boolean(), trim, xaddId, pairs),
+      ([k, nomk, t, i, ps]) =>
+        command(['XADD', k, ...(nomk ? ['NOMKSTREAM'] : []), ...t, i, ...ps.flat()]),
     ),
-    entry('xrange', 3, fc.tuple(key, bound, bound, readCount), ([k, s, e, c]) =>
+    entry('xrange', 3, fc.tuple(streamKey, bound, bound, readCount), ([k, s, e, c]) =>
       command(['XRANGE', k, s, e, ...c]),
     ),
-    entry('xrevrange', 2, fc.tuple(key, bound, bound, readCount), ([k, e, s, c]) =>
+    entry('xrevrange', 2, fc.tuple(streamKey, bound, bound, readCount), ([k, e, s, c]) =>
       command(['XREVRANGE', k, e, s, ...c]),
     ),
-    entry('xlen', 1, key, (k) => command(['XLEN', k])),
-    entry('xdel', 3, fc.tuple(key, fc.array(id, { minLength: 1, maxLength: 3 })), ([k, ids]) =>
-      command(['XDEL', k, ...ids]),
+    entry('xlen', 1, streamKey, (k) => command(['XLEN', k])),
+    entry(
+      'xdel',
+      3,
+      fc.tuple(streamKey, fc.array(id, { minLength: 1, maxLength: 3 })),
+      ([k, ids]) => command(['XDEL', k, ...ids]),
     ),
-    entry('xtrim', 3, fc.tuple(key, trim), ([k, t]) => command(['XTRIM', k, ...t])),
+    entry('xtrim', 3, fc.tuple(streamKey, trim), ([k, t]) => command(['XTRIM', k, ...t])),
     entry(
       'xread',
       2,
       fc.tuple(
         readCount,
-        fc.array(fc.tuple(key, fc.oneof(id, fc.constant('$'))), { minLength: 1, maxLength: 2 }),
+        fc.array(fc.tuple(streamKey, fc.oneof(id, fc.constant('$'))), {
+          minLength: 1,
+          maxLength: 2,
+        }),
       ),
       ([c, streams]) =>
         command([
@@ -125,16 +140,21 @@ export const STREAMS: Family = {
       fc.oneof(
         fc
           .tuple(
-            key,
+            streamKey,
             group,
             fc.oneof(id, fc.constant('$')),
             fc.constantFrom([], ['MKSTREAM'], ['ENTRIESREAD', '2']),
           )
           .map(([k, g, i, o]) => ['CREATE', k, g, i, ...o]),
-        fc.tuple(key, group, fc.oneof(id, fc.constant('$'))).map(([k, g, i]) => ['SETID', k, g, i]),
-        fc.tuple(key, group).map(([k, g]) => ['DESTROY', k, g]),
-        fc.tuple(key, group, consumer).map(([k, g, c]) => ['CREATECONSUMER', k, g, c]),
-        fc.tuple(key, group, consumer).map(([k, g, c]) => ['DELCONSUMER', k, g, c]),
+        fc
+          .tuple(streamKey, group, fc.constantFrom('0', '$', '2-0'))
+          .map(([k, g, i]) => ['CREATE', k, g, i, 'MKSTREAM']),
+        fc
+          .tuple(streamKey, group, fc.oneof(id, fc.constant('$')))
+          .map(([k, g, i]) => ['SETID', k, g, i]),
+        fc.tuple(streamKey, group).map(([k, g]) => ['DESTROY', k, g]),
+        fc.tuple(streamKey, group, consumer).map(([k, g, c]) => ['CREATECONSUMER', k, g, c]),
+        fc.tuple(streamKey, group, consumer).map(([k, g, c]) => ['DELCONSUMER', k, g, c]),
       ),
       (argv) => command(['XGROUP', ...argv]),
     ),
@@ -146,7 +166,7 @@ export const STREAMS: Family = {
         consumer,
         readCount,
         fc.boolean(),
-        key,
+        streamKey,
         fc.oneof(fc.constant('>'), fc.constant('>'), id),
       ),
       ([g, c, n, noack, k, i]) =>
@@ -155,13 +175,13 @@ export const STREAMS: Family = {
     entry(
       'xack',
       2,
-      fc.tuple(key, group, fc.array(id, { minLength: 1, maxLength: 3 })),
+      fc.tuple(streamKey, group, fc.array(id, { minLength: 1, maxLength: 3 })),
       ([k, g, ids]) => command(['XACK', k, g, ...ids]),
     ),
     entry(
       'xpending',
       2,
-      fc.tuple(key, group, fc.boolean(), bound, bound, count),
+      fc.tuple(streamKey, group, fc.boolean(), bound, bound, count),
       ([k, g, full, s, e, n]) =>
         full ? command(['XPENDING', k, g, s, e, n], SHAPE) : command(['XPENDING', k, g]),
     ),
@@ -169,7 +189,7 @@ export const STREAMS: Family = {
       'xclaim',
       2,
       fc.tuple(
-        key,
+        streamKey,
         group,
         consumer,
         fc.array(id, { minLength: 1, maxLength: 2 }),
@@ -181,7 +201,7 @@ export const STREAMS: Family = {
       'xautoclaim',
       2,
       fc.tuple(
-        key,
+        streamKey,
         group,
         consumer,
         bound,
@@ -192,7 +212,7 @@ export const STREAMS: Family = {
     entry(
       'xinfo',
       2,
-      fc.tuple(fc.constantFrom('STREAM', 'GROUPS', 'CONSUMERS'), key, group),
+      fc.tuple(fc.constantFrom('STREAM', 'GROUPS', 'CONSUMERS'), streamKey, group),
       ([sub, k, g]) =>
         sub === 'STREAM'
           ? command(['XINFO', 'STREAM', k])
@@ -203,7 +223,7 @@ export const STREAMS: Family = {
     entry(
       'xsetid',
       1,
-      fc.tuple(key, id, fc.constantFrom([], ['ENTRIESADDED', '50'], ['MAXDELETEDID', '1-0'])),
+      fc.tuple(streamKey, id, fc.constantFrom([], ['ENTRIESADDED', '50'], ['MAXDELETEDID', '1-0'])),
       ([k, i, o]) => command(['XSETID', k, i, ...o]),
     ),
   ],

@@ -61,6 +61,10 @@ const NEW_ENTRIES = STREAM_ID_MAX;
 
 const TIMEOUT_NOT_INTEGER = new ErrorReply('ERR timeout is not an integer or out of range');
 const TIMEOUT_NEGATIVE = new ErrorReply('ERR timeout is negative');
+/** 7.0.15 words it the same for XREADGROUP. */
+const UNBALANCED = new ErrorReply(
+  "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+);
 const MISSING_GROUP = new ErrorReply('ERR Missing GROUP option for XREADGROUP');
 const DOLLAR_IN_GROUP = new ErrorReply(
   'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
@@ -113,9 +117,7 @@ function parseRead(argv: readonly Buffer[], group: boolean, name: string): ReadA
       streamsAt = i + 1;
       streamCount = argv.length - streamsAt;
       if (streamCount % 2 !== 0) {
-        return new ErrorReply(
-          `ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${group ? '>' : '$'}' must be specified.`,
-        );
+        return UNBALANCED;
       }
       streamCount /= 2;
       break;

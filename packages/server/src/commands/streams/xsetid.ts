@@ -4,7 +4,8 @@
  * Sets the stream's last ID (and its entries-added counter and max deleted ID), as a replica or an
  * AOF needs after trims and deletes. Checks in Redis 7.0's order: the strict ID, the options
  * (ENTRIESADDED >= 0; MAXDELETEDID not above the ID), "no such key", WRONGTYPE, then the ID against
- * the current max deleted ID, the last live entry, and ENTRIESADDED against the length.
+ * the last live entry and ENTRIESADDED against the length. 7.0.15 does not compare the ID with
+ * the stream's current max deleted ID (later versions do), so neither does this.
  * Propagated as received; WATCH is not touched (no signalModifiedKey in 7.0).
  */
 import { isKeyword, NOT_INTEGER, parseInt64, SYNTAX_ERROR } from '../errors.js';
@@ -16,9 +17,6 @@ import { parseStrictId } from './stream-id.js';
 const ENTRIES_ADDED_NEGATIVE = new ErrorReply('ERR entries_added must be positive');
 const BELOW_GIVEN_MAX_DELETED = new ErrorReply(
   'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
-);
-const BELOW_MAX_DELETED = new ErrorReply(
-  'ERR The ID specified in XSETID is smaller than current max_deleted_entry_id',
 );
 const BELOW_TOP = new ErrorReply(
   'ERR The ID specified in XSETID is smaller than the target stream top item',
@@ -76,7 +74,6 @@ export const xsetid: Command = defineCommand<XsetidArgs>({
     if (found === undefined) return NO_SUCH_KEY;
     if (found instanceof ErrorReply) return found;
     const stream = found.value;
-    if (args.id < stream.maxDeletedId) return BELOW_MAX_DELETED;
     if (stream.length > 0) {
       if (args.id < stream.lastValidId()) return BELOW_TOP;
       if (args.entriesAdded !== -1 && stream.length > args.entriesAdded)
