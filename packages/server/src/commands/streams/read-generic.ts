@@ -91,7 +91,7 @@ function optionOnlyForGroup(option: string): ErrorReply {
   );
 }
 
-function parseRead(argv: readonly Buffer[], group: boolean, name: string): ReadArgs | ErrorReply {
+function parseRead(argv: readonly Buffer[], group: boolean): ReadArgs | ErrorReply {
   let timeoutMs = -1;
   let count = 0;
   let noack = false;
@@ -219,7 +219,7 @@ export function defineRead(name: string, group: boolean, doc: CommandDoc): Comma
       : ['@read', '@stream', '@slow', '@blocking'],
     keys: { first: 0, last: 0, step: 0 },
     doc,
-    parse: (argv) => parseRead(argv, group, name),
+    parse: (argv) => parseRead(argv, group),
     execute(ctx, args) {
       const resolved = resolve(ctx, args);
       if (resolved instanceof ErrorReply) return resolved;
