@@ -36,7 +36,7 @@ function maskedText(value: RespValue): string {
     if (typeof item === 'bigint') return /^\d{13}$/.test(String(item)) ? '<time>' : String(item);
     if (Buffer.isBuffer(item)) return item.toString('latin1');
     if (item !== null && typeof item === 'object' && 'type' in item && item.type === 'Buffer') {
-      return Buffer.from((item as { data: number[] }).data).toString('latin1');
+      return Buffer.from((item as unknown as { data: number[] }).data).toString('latin1');
     }
     if (typeof item === 'string' && /^\d{13}(-\d+)?$/.test(item)) return '<time>';
     return item;

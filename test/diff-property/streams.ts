@@ -55,7 +55,7 @@ const xaddId: fc.Arbitrary<string> = fc.oneof(
 );
 
 const trim: fc.Arbitrary<string[]> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant([]) },
+  { weight: 3, arbitrary: fc.constant<string[]>([]) },
   {
     weight: 2,
     arbitrary: fc
