@@ -187,9 +187,9 @@ export function serializedLength(value: RedisValue, config: ServerConfig): numbe
       return bytes;
     }
     case 'stream':
-      // Encoded for real (without LZF): the type byte and the DUMP footer are not part of it.
+      // Encoded for real (LZF as rdbcompression says): the type byte and the DUMP footer are not part of it.
       return (
-        encodeDumpPayload(toRdbValue(value), { compression: false }).length -
+        encodeDumpPayload(toRdbValue(value), { compression: config.rdbcompression }).length -
         DUMP_TYPE_AND_FOOTER_BYTES
       );
   }
