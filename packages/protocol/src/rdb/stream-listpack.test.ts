@@ -21,6 +21,8 @@ import {
 
 const U64_MAX = (1n << 64n) - 1n;
 const b = (text: string): Buffer => Buffer.from(text, 'latin1');
+/** More random cases on demand: REPLISIM_PROPERTY_RUNS=10000. */
+const RUNS_VARIABLE = 'REPLISIM_PROPERTY_RUNS';
 
 describe('stream node listpacks', () => {
   it('lays out the master entry and delta-encoded entries as Redis does', () => {
@@ -84,7 +86,7 @@ describe('stream node listpacks', () => {
           entries.map((e) => e.fields.map((f) => f.toString('latin1'))),
         );
       }),
-      { numRuns: Number(process.env.REPLISIM_PROPERTY_RUNS ?? 200) },
+      { numRuns: Number(process.env[RUNS_VARIABLE] ?? 200) },
     );
   });
 

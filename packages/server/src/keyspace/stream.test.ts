@@ -15,6 +15,8 @@ import { STREAM_ID_MAX, Stream } from './stream.js';
 
 const id = (ms: number, seq = 0): bigint => makeStreamId(BigInt(ms), BigInt(seq));
 const b = (text: string): Buffer => Buffer.from(text, 'latin1');
+/** More random cases on demand: REPLISIM_PROPERTY_RUNS=10000. */
+const RUNS_VARIABLE = 'REPLISIM_PROPERTY_RUNS';
 const LIMITS = { streamNodeMaxBytes: 4096, streamNodeMaxEntries: 3 };
 
 function filled(count: number, limits = LIMITS): Stream {
@@ -115,7 +117,7 @@ describe('stream nodes', () => {
           }
         },
       ),
-      { numRuns: Number(process.env.REPLISIM_PROPERTY_RUNS ?? 100) },
+      { numRuns: Number(process.env[RUNS_VARIABLE] ?? 100) },
     );
   });
 });
