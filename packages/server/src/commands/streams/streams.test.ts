@@ -2,8 +2,7 @@
  * Streams in the simulator: `*` IDs come from the node's wall clock (the Env's, so a simulated
  * clock skew shows in them) and never go back when that clock does; XREAD BLOCK and XREADGROUP
  * BLOCK wait in virtual time, time out at exactly the time asked for, and are served by an XADD
- * from another client with the XADD propagated before the XCLAIM of the delivery; a BGSAVE taken
- * while XREADGROUP changes a group holds the group as it was at the snapshot point. Reply bytes
+ * from another client with the XADD propagated before the XCLAIM of the delivery. Reply bytes
  * and propagation forms are compared with Redis in test/diff-streams*.test.ts; this file checks
  * what only the simulator can: the clock and virtual time.
  */
