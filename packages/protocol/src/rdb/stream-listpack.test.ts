@@ -13,6 +13,7 @@ import {
   decodeStreamNode,
   encodeStreamNode,
   LISTPACK_EMPTY_BYTES,
+  listpackIntegerSize,
   makeStreamId,
   type StreamNodeEntry,
   streamEntryBytes,
@@ -144,3 +145,59 @@ function encodeRaw(items: readonly string[]): Buffer {
   for (const item of items) builder.push(item);
   return builder.finish();
 }
+
+describe('listpackIntegerSize', () => {
+  it('equals the size of the integer entry the listpack writer produces', () => {
+    const boundaries = [
+      0,
+      127,
+      128,
+      -1,
+      -4096,
+      4095,
+      4096,
+      -4097,
+      32767,
+      -32768,
+      32768,
+      8388607,
+      -8388608,
+      8388608,
+      2147483647,
+      -2147483648,
+      2147483648,
+      2 ** 53 - 1,
+    ];
+    const values: (number | bigint)[] = [
+      ...boundaries,
+      9223372036854775807n,
+      -9223372036854775808n,
+    ];
+    for (const value of values) {
+      const builder = new ListpackBuilder();
+      builder.push(String(value));
+      expect(listpackIntegerSize(value), String(value)).toBe(builder.finish().length - 7);
+    }
+  });
+});
+
+describe('ListpackBuilder.pushInteger', () => {
+  it('writes the bytes push() writes for the same integer as text', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+          fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+        ),
+        (value) => {
+          const asText = new ListpackBuilder();
+          asText.push(String(value));
+          const asInteger = new ListpackBuilder();
+          asInteger.pushInteger(value);
+          expect(asInteger.finish().toString('hex')).toBe(asText.finish().toString('hex'));
+        },
+      ),
+      { numRuns: Number(process.env[RUNS_VARIABLE] ?? 200) },
+    );
+  });
+});

@@ -87,9 +87,28 @@ export function streamIdDeltas(id: bigint, masterId: bigint): [bigint, bigint] {
   ];
 }
 
-/** Bytes an integer item adds to a listpack. */
+/**
+ * Bytes an integer item adds to a listpack: its encoding and data (lpEncodeIntegerGetType: 1 byte
+ * up to 127, 2 bytes within 13 bits, then int16, int24, int32, int64 with a type byte) plus a
+ * one-byte backlen (every integer entry is at most 9 bytes). Computed from the value, with no
+ * text round trip: the XADD path sizes several integers per entry.
+ */
 export function listpackIntegerSize(value: number | bigint): number {
-  return listpackEntrySize(String(value));
+  const n = typeof value === 'bigint' ? bigintToSafe(value) : value;
+  if (n === undefined) return 10;
+  if (n >= 0 && n <= 127) return 2;
+  if (n >= -4096 && n <= 4095) return 3;
+  if (n >= -32768 && n <= 32767) return 4;
+  if (n >= -8388608 && n <= 8388607) return 5;
+  if (n >= -2147483648 && n <= 2147483647) return 6;
+  return 10;
+}
+
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The bigint as a number when it is within the safe range (else undefined: an int64 item). */
+function bigintToSafe(value: bigint): number | undefined {
+  return value >= -SAFE_BIG && value <= SAFE_BIG ? Number(value) : undefined;
 }
 
 function bytesEqual(a: RdbBytes, b: RdbBytes): boolean {
@@ -159,25 +178,25 @@ export function encodeStreamNode(node: StreamNodeContents): Buffer {
   const builder = new ListpackBuilder();
   let live = 0;
   for (const entry of node.entries) if (!entry.deleted) live++;
-  builder.push(String(live));
-  builder.push(String(node.entries.length - live));
-  builder.push(String(node.masterFields.length));
+  builder.pushInteger(live);
+  builder.pushInteger(node.entries.length - live);
+  builder.pushInteger(node.masterFields.length);
   for (const field of node.masterFields) builder.push(field);
-  builder.push('0');
+  builder.pushInteger(0);
   for (const entry of node.entries) {
     assert(entry.fields.length % 2 === 0, 'stream entries hold field/value pairs');
     const same = hasSameFields(entry.fields, node.masterFields);
     const [msDelta, seqDelta] = streamIdDeltas(entry.id, node.masterId);
-    builder.push(String(flagsOf(entry.deleted, same)));
-    builder.push(String(msDelta));
-    builder.push(String(seqDelta));
+    builder.pushInteger(flagsOf(entry.deleted, same));
+    builder.pushInteger(msDelta);
+    builder.pushInteger(seqDelta);
     const pairs = entry.fields.length / 2;
-    if (!same) builder.push(String(pairs));
+    if (!same) builder.pushInteger(pairs);
     for (let i = 0; i < entry.fields.length; i++) {
       if (same && i % 2 === 0) continue;
       builder.push(entry.fields[i] as RdbBytes);
     }
-    builder.push(String(lpCount(pairs, same)));
+    builder.pushInteger(lpCount(pairs, same));
   }
   return builder.finish();
 }
