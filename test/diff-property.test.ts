@@ -7,7 +7,7 @@
  *
  * Method: fast-check generates sequences of steps over six keys and two databases from one
  * generator per command family (test/diff-property/: strings, keys and expiry, lists, hashes, sets,
- * sorted sets, transactions, refused requests), including wrong-type access, bad integers and
+ * sorted sets, streams, transactions, refused requests), including wrong-type access, bad integers and
  * floats, conflicting options, short PX/PEXPIRE TTLs and pauses so keys expire mid-sequence. At
  * startup the test looks at replisim's command table (COMMAND_LIST) and switches a family on only
  * when all its core commands are registered; each other command of the family joins when it is
@@ -45,6 +45,7 @@ import {
   runSequence,
 } from './diff-property/runner.js';
 import { SETS } from './diff-property/sets.js';
+import { STREAMS } from './diff-property/streams.js';
 import { STRINGS } from './diff-property/strings.js';
 import { TRANSACTIONS } from './diff-property/transactions.js';
 import { ZSETS } from './diff-property/zsets.js';
@@ -58,6 +59,7 @@ const FAMILIES: readonly Family[] = [
   HASHES,
   SETS,
   ZSETS,
+  STREAMS,
   TRANSACTIONS,
   ERRORS,
 ];
@@ -141,7 +143,10 @@ function failureReport(details: fc.RunDetails<[Step[]]>, protocol: Protocol): st
 }
 
 describe('replisim against redis-server 7.0.15, random sequences', () => {
-  const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
+  // Small stream nodes, so approximate trimming (whole nodes only) happens in short sequences.
+  const servers = useServerPair({
+    both: ['--enable-debug-command', 'yes', '--stream-node-max-entries', '4'],
+  });
   const selection = selectGenerators();
 
   beforeAll(async () => {

@@ -2,7 +2,8 @@
  * The dataset the interop tests against real redis-server 7.0.15 build through commands: every
  * type and encoding a snapshot or a full sync must carry (int, embstr, raw and LZF-compressible
  * strings, small and multi-node lists, intset and hashtable sets, listpack and hashtable hashes,
- * listpack and skiplist sorted sets with an infinite score, TTLs on a string and on a hash) across
+ * listpack and skiplist sorted sets with an infinite score, streams over several nodes with
+ * tombstones and a consumer group with pending entries, TTLs on a string and on a hash) across
  * three databases. persistence-interop (a dump both ways), replication-master-interop (Redis
  * replicating from replisim) and replication-replica-interop (replisim replicating from Redis) all
  * build this one, so each direction is judged on the same data.
@@ -43,6 +44,18 @@ export function interopDataset(): Map<number, string[][]> {
   const bigHash = ['HSET', 'hash:big'];
   for (let i = 0; i < 600; i++) bigHash.push(`field-${i}`, String(i));
   db0.push(bigList, bigSet, bigZset, bigHash);
+  // Streams: 250 entries span three nodes; a deleted entry stays as a tombstone; the group's
+  // pending entries and consumer travel with the stream (DEBUG DIGEST covers only the entries).
+  for (let i = 1; i <= 250; i++) {
+    db0.push(['XADD', 'stream:big', `${i}-${i % 2}`, 'field', `value-${i}`, 'n', String(i)]);
+  }
+  db0.push(
+    ['XDEL', 'stream:big', '7-1'],
+    ['XADD', 'stream:small', '1-0', 'f', 'v', 'bin', '\u0000\u00ff'],
+    ['XGROUP', 'CREATE', 'stream:small', 'group', '0'],
+    ['XREADGROUP', 'GROUP', 'group', 'consumer', 'STREAMS', 'stream:small', '>'],
+    ['XGROUP', 'CREATE', 'stream:empty', 'group', '$', 'MKSTREAM'],
+  );
   return new Map([
     [0, db0],
     [

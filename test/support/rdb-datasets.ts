@@ -328,7 +328,8 @@ export type NormalizedValue =
   | { type: 'list'; elements: string[] }
   | { type: 'set'; members: string[] }
   | { type: 'hash'; entries: [string, string][] }
-  | { type: 'zset'; entries: [string, number][] };
+  | { type: 'zset'; entries: [string, number][] }
+  | { type: 'stream'; entries: [string, string[]][]; groups: string[] };
 
 const hex = (bytes: string | Uint8Array): string =>
   (typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes)).toString('hex');
@@ -357,12 +358,22 @@ export function normalized(value: RdbValueIn | RdbValueOut): NormalizedValue {
           .map((entry): [string, number] => [hex(entry.member), entry.score])
           .sort(byKey),
       };
+    case 'stream':
+      return {
+        type: 'stream',
+        entries: value.nodes.flatMap((node) =>
+          node.entries
+            .filter((entry) => !entry.deleted)
+            .map((entry): [string, string[]] => [String(entry.id), entry.fields.map(hex)]),
+        ),
+        groups: value.meta.groups.map((group) => hex(group.name)),
+      };
   }
 }
 
 /** True when a value holds nothing (the reader skips such keys, as Redis does). */
 export function isEmptyValue(value: RdbValueIn): boolean {
-  return value.type !== 'string' && value.size === 0;
+  return value.type !== 'string' && value.type !== 'stream' && value.size === 0;
 }
 
 /** db -> key -> normalized value and expiry, for whole-keyspace comparisons. */

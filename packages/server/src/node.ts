@@ -335,9 +335,11 @@ export class ServerNode {
     // Whether the key is still stored decides if an already-expired watched key really changed.
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
-    // Any path that leaves a list at `key` (a push, RENAME, MOVE, COPY...) wakes clients blocked on
-    // it, as Redis's dbAdd does; the registry ignores keys nobody waits on.
-    if (this.blocking.blockedCount > 0 && db.peek(key)?.type === 'list') {
+    // Any path that leaves a list or stream at `key` (a push, XADD, RENAME, MOVE, COPY...) wakes
+    // clients blocked on it, as Redis's dbAdd and XADD do; the registry ignores keys nobody waits
+    // on, and a woken stream reader that finds nothing new stays blocked.
+    const type = this.blocking.blockedCount > 0 ? db.peek(key)?.type : undefined;
+    if (type === 'list' || type === 'stream') {
       this.blocking.signalKeyAsReady(db.index, key);
     }
   }

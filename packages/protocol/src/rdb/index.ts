@@ -10,6 +10,7 @@
  * - check.ts          checkRdb, a redis-check-rdb style report
  * - value-encoding.ts / value-decoding.ts   each type's value, shared by files and payloads
  * - rdb-output.ts / rdb-cursor.ts           lengths, strings (int, LZF), integers, doubles
+ * - stream-listpack.ts  a stream node's listpack (master entry, delta IDs, tombstones)
  * - crc64.ts, lzf.ts, listpack.ts, intset.ts, ziplist.ts   the byte primitives
  */
 export { checkRdb, type RdbCheckOptions, type RdbCheckReport } from './check.js';
@@ -17,5 +18,6 @@ export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
 export { type DumpPayloadResult, decodeDumpPayload, encodeDumpPayload } from './dump-payload.js';
 export { RdbReader, type RdbReaderOptions } from './reader.js';
+export * from './stream-listpack.js';
 export * from './types.js';
 export { encodeKeyRecord, RdbWriter, type RdbWriterOptions } from './writer.js';

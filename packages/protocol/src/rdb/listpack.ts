@@ -37,6 +37,8 @@ const ENC_INT16 = 0xf1; // then 0xf2 int24
 const ENC_INT32 = 0xf3;
 const ENC_INT64 = 0xf4;
 const ENC_STR32 = 0xf0;
+/** Integers within this magnitude are handled as numbers (exact in a double). */
+const SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Bytes of the backlen that follows an encoding+data of `size` bytes (lpEncodeBacklen). */
 function backlenSize(size: number): number {
@@ -89,6 +91,22 @@ export class ListpackBuilder {
     this.reserve(size + 5);
     if (value === undefined) this.writeString(item);
     else this.writeInteger(value, size);
+    this.writeBacklen(size);
+    this.entries++;
+  }
+
+  /**
+   * Appends an integer item: the bytes push(String(value)) would store, without the text round
+   * trip (stream nodes hold several integers per entry).
+   */
+  pushInteger(value: number | bigint): void {
+    const narrowed =
+      typeof value === 'bigint' && value >= -SAFE_BIGINT && value <= SAFE_BIGINT
+        ? Number(value)
+        : value;
+    const size = integerSize(narrowed);
+    this.reserve(size + 5);
+    this.writeInteger(narrowed, size);
     this.writeBacklen(size);
     this.entries++;
   }

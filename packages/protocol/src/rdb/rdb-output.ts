@@ -106,6 +106,19 @@ export class RdbOutput {
     }
   }
 
+  /** rdbSaveLen of a full uint64 (stream IDs, counters); -1 is written as 2^64 - 1, as in C. */
+  writeLengthBig(value: bigint): void {
+    const unsigned = value < 0n ? value + (1n << 64n) : value;
+    if (unsigned <= 0xffffffffn) {
+      this.writeLength(Number(unsigned));
+      return;
+    }
+    this.reserve(9);
+    this.buffer[this.length++] = RDB_64BITLEN;
+    this.buffer.writeBigUInt64BE(unsigned, this.length);
+    this.length += 8;
+  }
+
   /** An int64 in 8 little-endian bytes (EXPIRETIME_MS). */
   writeInt64LE(value: number): void {
     this.reserve(8);

@@ -9,6 +9,8 @@
  * form the server stores, so loading a snapshot converts nothing twice.
  */
 
+import type { StreamNodeContents } from './stream-listpack.js';
+
 /** A byte string: a Buffer, or a latin1 string with one char per byte. */
 export type RdbBytes = Buffer | string;
 
@@ -16,6 +18,45 @@ export type RdbBytes = Buffer | string;
 export type RdbSetEncoding = 'intset' | 'hashtable';
 export type RdbHashEncoding = 'listpack' | 'hashtable';
 export type RdbZSetEncoding = 'listpack' | 'skiplist';
+
+/** A consumer group's pending entry (NACK) as the file stores it. */
+export interface RdbStreamNack {
+  readonly id: bigint;
+  readonly deliveryTimeMs: number;
+  readonly deliveryCount: number;
+}
+
+export interface RdbStreamConsumer {
+  readonly name: RdbBytes;
+  readonly seenTimeMs: number;
+  /** The IDs this consumer owns, ascending; each is in the group's PEL. */
+  readonly pending: readonly bigint[];
+}
+
+export interface RdbStreamGroup {
+  readonly name: RdbBytes;
+  readonly lastId: bigint;
+  /**
+   * -1 when invalid (SCG_INVALID_ENTRIES_READ). A v1 file (type 15) has no counter: the reader
+   * gives -2, meaning "estimate it after load" (streamEstimateDistanceFromFirstEverEntry).
+   */
+  readonly entriesRead: number;
+  /** Ascending by ID. */
+  readonly pel: readonly RdbStreamNack[];
+  /** Ascending by name (rax order). */
+  readonly consumers: readonly RdbStreamConsumer[];
+}
+
+/** Stream metadata saved after the nodes (RDB_TYPE_STREAM_LISTPACKS_2). */
+export interface RdbStreamMeta {
+  readonly length: number;
+  readonly lastId: bigint;
+  readonly firstId: bigint;
+  readonly maxDeletedId: bigint;
+  readonly entriesAdded: number;
+  /** Ascending by name (rax order). */
+  readonly groups: readonly RdbStreamGroup[];
+}
 
 /** A value to write. Counts are given up front because the format writes them before the items. */
 export type RdbValueIn =
@@ -39,6 +80,12 @@ export type RdbValueIn =
       readonly size: number;
       /** Ascending by (score, member), as ZRANGE returns them. */
       readonly entries: Iterable<{ readonly member: RdbBytes; readonly score: number }>;
+    }
+  | {
+      readonly type: 'stream';
+      /** Ascending by master ID; each node's listpack is built by stream-listpack.ts. */
+      readonly nodes: readonly StreamNodeContents[];
+      readonly meta: RdbStreamMeta;
     };
 
 /**
@@ -59,7 +106,18 @@ export type RdbValueOut =
       readonly encoding: RdbZSetEncoding;
       /** In file order; not necessarily sorted (ZSET_2 is written from highest to lowest). */
       readonly entries: { member: string; score: number }[];
+    }
+  | {
+      readonly type: 'stream';
+      readonly nodes: { masterId: bigint; masterFields: Buffer[]; entries: StreamNodeOut[] }[];
+      readonly meta: RdbStreamMeta;
     };
+
+export interface StreamNodeOut {
+  readonly id: bigint;
+  readonly fields: Buffer[];
+  readonly deleted: boolean;
+}
 
 /** Replication state a snapshot carries in its AUX fields (rdbSaveInfoAuxFields, §2.4). */
 export interface RdbReplicationInfo {

@@ -8,8 +8,11 @@
  * listpack, intset, ziplist and zipmap is fully decoded, and a duplicate member or field in a set,
  * hash or zset is corruption. A collection that decodes to nothing returns undefined: Redis skips
  * such keys when loading a file ("rdbLoadObject skipping empty key") and refuses them in RESTORE.
- * Module values throw as in a Redis without that module; stream values are not supported
- * (replisim has no streams) and throw too.
+ * Module values throw as in a Redis without that module. Streams (15 and 19) are read as
+ * rdbLoadObject reads them: every node key must be 16 bytes and every listpack a valid stream node
+ * (stream-listpack.ts), node keys unique, group names unique, each consumer's pending IDs present in
+ * its group's PEL, and every PEL entry owned by a consumer. A stream is never "empty": an empty
+ * stream (no entries, maybe groups) is a real value.
  */
 
 import {
@@ -40,7 +43,8 @@ import { parseDouble, strtod } from './double-text.js';
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import type { RdbCursor } from './rdb-cursor.js';
-import type { RdbValueOut } from './types.js';
+import { decodeStreamIdKey, decodeStreamNode, makeStreamId } from './stream-listpack.js';
+import type { RdbStreamGroup, RdbStreamNack, RdbValueOut, StreamNodeOut } from './types.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
 type ZsetEntry = { member: string; score: number };
@@ -83,7 +87,7 @@ export function readRdbValue(cursor: RdbCursor, type: number): RdbValueOut | und
     }
     case RDB_TYPE_STREAM_LISTPACKS:
     case RDB_TYPE_STREAM_LISTPACKS_2:
-      throw cursor.corrupt('stream data not supported');
+      return readStream(cursor, type === RDB_TYPE_STREAM_LISTPACKS_2);
     default:
       throw cursor.corrupt(`Unknown RDB encoding type ${type}`);
   }
@@ -263,4 +267,128 @@ function readQuicklist(cursor: RdbCursor, version2: boolean): RdbValueOut | unde
     for (const item of items) elements.push(item);
   }
   return listOrEmpty(elements);
+}
+
+const STREAM_ID_BYTES = 16;
+
+function readStreamIdPair(cursor: RdbCursor): bigint {
+  const ms = cursor.readLength64();
+  const seq = cursor.readLength64();
+  return makeStreamId(ms, seq);
+}
+
+/** Reads a uint64 length as C's long long would hold it (2^64 - 1 is -1). */
+function readSignedLength(cursor: RdbCursor): number {
+  const value = cursor.readLength64();
+  return Number(value >= 1n << 63n ? value - (1n << 64n) : value);
+}
+
+/** STREAM_LISTPACKS (v1, 5.0-6.2) and STREAM_LISTPACKS_2 (7.0). */
+function readStream(cursor: RdbCursor, version2: boolean): RdbValueOut {
+  const nodeCount = cursor.readLength();
+  const nodes: { masterId: bigint; masterFields: Buffer[]; entries: StreamNodeOut[] }[] = [];
+  const keys = new Set<bigint>();
+  for (let index = 0; index < nodeCount; index++) {
+    const key = cursor.readBuffer();
+    if (key.length !== STREAM_ID_BYTES) {
+      throw cursor.corrupt('Stream node key entry is not the size of a stream ID');
+    }
+    const masterId = decodeStreamIdKey(key);
+    const blob = cursor.readBuffer();
+    let node: ReturnType<typeof decodeStreamNode>;
+    try {
+      node = decodeStreamNode(blob, masterId);
+    } catch (error) {
+      const empty = error instanceof Error && error.message === 'Empty listpack inside stream';
+      throw cursor.corrupt(
+        empty ? 'Empty listpack inside stream' : 'Stream listpack integrity check failed.',
+      );
+    }
+    if (keys.has(masterId)) throw cursor.corrupt('Listpack re-added with existing key');
+    keys.add(masterId);
+    nodes.push({ masterId, masterFields: node.masterFields, entries: node.entries });
+  }
+  nodes.sort((a, b) => (a.masterId < b.masterId ? -1 : a.masterId > b.masterId ? 1 : 0));
+  const length = Number(cursor.readLength64());
+  const lastId = readStreamIdPair(cursor);
+  let firstId = 0n;
+  let maxDeletedId = 0n;
+  let entriesAdded = length;
+  if (version2) {
+    firstId = readStreamIdPair(cursor);
+    maxDeletedId = readStreamIdPair(cursor);
+    entriesAdded = Number(cursor.readLength64());
+  } else {
+    firstId = firstLiveId(nodes) ?? (1n << 128n) - 1n;
+  }
+  if (length > 0 && nodes.length === 0) {
+    throw cursor.corrupt('Stream length inconsistent with rax entries');
+  }
+  const groupCount = cursor.readLength();
+  const groups: RdbStreamGroup[] = [];
+  const groupNames = new Set<string>();
+  for (let g = 0; g < groupCount; g++) {
+    const name = cursor.readLatin1();
+    const lastDelivered = readStreamIdPair(cursor);
+    const entriesRead = version2 ? readSignedLength(cursor) : -2;
+    if (groupNames.has(name)) throw cursor.corrupt(`Duplicated consumer group name ${name}`);
+    groupNames.add(name);
+    const pelSize = cursor.readLength();
+    const pel: RdbStreamNack[] = [];
+    const owner = new Map<bigint, boolean>();
+    for (let i = 0; i < pelSize; i++) {
+      const id = decodeStreamIdKey(cursor.readView(STREAM_ID_BYTES));
+      const deliveryTimeMs = cursor.readInt64LE();
+      const deliveryCount = Number(cursor.readLength64());
+      if (owner.has(id)) {
+        throw cursor.corrupt('Duplicated global PEL entry loading stream consumer group');
+      }
+      owner.set(id, false);
+      pel.push({ id, deliveryTimeMs, deliveryCount });
+    }
+    const consumerCount = cursor.readLength();
+    const consumers: { name: string; seenTimeMs: number; pending: bigint[] }[] = [];
+    const consumerNames = new Set<string>();
+    for (let c = 0; c < consumerCount; c++) {
+      const consumerName = cursor.readLatin1();
+      if (consumerNames.has(consumerName)) {
+        throw cursor.corrupt('Duplicate stream consumer detected.');
+      }
+      consumerNames.add(consumerName);
+      const seenTimeMs = cursor.readInt64LE();
+      const pendingCount = cursor.readLength();
+      const pending: bigint[] = [];
+      const seen = new Set<bigint>();
+      for (let i = 0; i < pendingCount; i++) {
+        const id = decodeStreamIdKey(cursor.readView(STREAM_ID_BYTES));
+        const owned = owner.get(id);
+        if (owned === undefined)
+          throw cursor.corrupt('Consumer entry not found in group global PEL');
+        if (seen.has(id)) {
+          throw cursor.corrupt('Duplicated consumer PEL entry  loading a stream consumer group');
+        }
+        owner.set(id, true);
+        seen.add(id);
+        pending.push(id);
+      }
+      consumers.push({ name: consumerName, seenTimeMs, pending });
+    }
+    for (const owned of owner.values()) {
+      if (!owned) throw cursor.corrupt('Stream CG PEL entry without consumer');
+    }
+    pel.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    groups.push({ name, lastId: lastDelivered, entriesRead, pel, consumers });
+  }
+  return {
+    type: 'stream',
+    nodes,
+    meta: { length, lastId, firstId, maxDeletedId, entriesAdded, groups },
+  };
+}
+
+function firstLiveId(nodes: readonly { entries: StreamNodeOut[] }[]): bigint | undefined {
+  for (const node of nodes) {
+    for (const entry of node.entries) if (!entry.deleted) return entry.id;
+  }
+  return undefined;
 }

@@ -14,6 +14,11 @@
  *   from the highest score to the lowest with 8-byte little-endian doubles, as rdbSaveObject walks the
  *   skiplist from its tail.
  *
+ * - stream: type 19 (STREAM_LISTPACKS_2): the node count, each node's 16-byte key and listpack
+ *   (stream-listpack.ts), then length, last ID, first ID, max deleted ID, entries added, and the
+ *   consumer groups (name, last ID, entries read, the PEL with delivery times and counts, and the
+ *   consumers with their seen time and the IDs they own), as rdbSaveObject writes them.
+ *
  * Blobs (listpacks, intsets) go through the string rule like any string, so they may be LZF'd.
  * The counts given with a collection are asserted against what its iterable yields: a wrong count
  * would make the file unreadable.
@@ -31,6 +36,7 @@ import {
   RDB_TYPE_LIST_QUICKLIST_2,
   RDB_TYPE_SET,
   RDB_TYPE_SET_INTSET,
+  RDB_TYPE_STREAM_LISTPACKS_2,
   RDB_TYPE_STRING,
   RDB_TYPE_ZSET_2,
   RDB_TYPE_ZSET_LISTPACK,
@@ -38,6 +44,7 @@ import {
 import { encodeIntset } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import type { RdbOutput } from './rdb-output.js';
+import { encodeStreamIdKey, encodeStreamNode, streamIdMs, streamIdSeq } from './stream-listpack.js';
 import type { RdbBytes, RdbValueIn } from './types.js';
 
 /** The type byte Redis 7.0 writes for a value (rdbSaveObjectType). */
@@ -53,6 +60,8 @@ export function rdbTypeOf(value: RdbValueIn): number {
       return value.encoding === 'listpack' ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
     case 'zset':
       return value.encoding === 'listpack' ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
+    case 'stream':
+      return RDB_TYPE_STREAM_LISTPACKS_2;
   }
 }
 
@@ -74,6 +83,55 @@ export function writeRdbValue(out: RdbOutput, value: RdbValueIn, compression: bo
     case 'zset':
       writeZset(out, value, compression);
       return;
+    case 'stream':
+      writeStream(out, value, compression);
+      return;
+  }
+}
+
+function writeStreamId(out: RdbOutput, id: bigint): void {
+  out.writeLengthBig(streamIdMs(id));
+  out.writeLengthBig(streamIdSeq(id));
+}
+
+function writeStream(
+  out: RdbOutput,
+  value: Extract<RdbValueIn, { type: 'stream' }>,
+  compression: boolean,
+): void {
+  out.writeLength(value.nodes.length);
+  let length = 0;
+  for (const node of value.nodes) {
+    assert(node.entries.length > 0, 'a stream node holds at least one entry');
+    out.writeString(encodeStreamIdKey(node.masterId), compression);
+    out.writeString(encodeStreamNode(node), compression);
+    for (const entry of node.entries) if (!entry.deleted) length++;
+  }
+  const meta = value.meta;
+  assert(length === meta.length, `stream length ${meta.length} but ${length} live entries`);
+  out.writeLength(meta.length);
+  writeStreamId(out, meta.lastId);
+  writeStreamId(out, meta.firstId);
+  writeStreamId(out, meta.maxDeletedId);
+  out.writeLengthBig(BigInt(meta.entriesAdded));
+  out.writeLength(meta.groups.length);
+  for (const group of meta.groups) {
+    out.writeString(group.name, compression);
+    writeStreamId(out, group.lastId);
+    out.writeLengthBig(BigInt(group.entriesRead));
+    out.writeLength(group.pel.length);
+    for (const nack of group.pel) {
+      out.writeBytes(encodeStreamIdKey(nack.id));
+      out.writeInt64LE(nack.deliveryTimeMs);
+      out.writeLength(nack.deliveryCount);
+    }
+    out.writeLength(group.consumers.length);
+    for (const consumer of group.consumers) {
+      out.writeString(consumer.name, compression);
+      out.writeInt64LE(consumer.seenTimeMs);
+      out.writeLength(consumer.pending.length);
+      for (const id of consumer.pending) out.writeBytes(encodeStreamIdKey(id));
+    }
   }
 }
 

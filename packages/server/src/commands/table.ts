@@ -29,6 +29,7 @@ import { save } from './server/save.js';
 import { shutdown } from './server/shutdown.js';
 import { time } from './server/time.js';
 import { SETS_COMMANDS } from './sets/index.js';
+import { STREAMS_COMMANDS } from './streams/index.js';
 import { STRINGS_COMMANDS } from './strings/index.js';
 import { TRANSACTIONS_COMMANDS } from './transactions/index.js';
 import type { Command } from './types.js';
@@ -65,6 +66,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...HASHES_COMMANDS,
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
+  ...STREAMS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
   ...MASTER_REPLICATION_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

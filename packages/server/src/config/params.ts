@@ -432,6 +432,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     aliases: ['list-max-ziplist-size'],
   }),
   intParam('set-max-intset-entries', 'setMaxIntsetEntries', 0n, LONG_MAX, {}, true),
+  intParam('stream-node-max-bytes', 'streamNodeMaxBytes', 0n, LONG_MAX, {}, true),
+  intParam('stream-node-max-entries', 'streamNodeMaxEntries', 0n, LONG_MAX),
   intParam(
     'zset-max-listpack-entries',
     'zsetMaxListpackEntries',

@@ -77,6 +77,9 @@ export interface ServerConfig {
   zsetMaxListpackValue: number;
   listMaxListpackSize: number;
   listCompressDepth: number;
+  /** Stream nodes (listpacks) close at this many bytes or entries (0 = no limit). */
+  streamNodeMaxBytes: number;
+  streamNodeMaxEntries: number;
   /** Effort of the active expiry cycle, 1 to 10 (Redis's active-expire-effort). */
   activeExpireEffort: number;
   loglevel: LogLevel;
@@ -185,6 +188,8 @@ export function defaultServerConfig(): ServerConfig {
     zsetMaxListpackValue: 64,
     listMaxListpackSize: -2,
     listCompressDepth: 0,
+    streamNodeMaxBytes: 4096,
+    streamNodeMaxEntries: 100,
     activeExpireEffort: 1,
     loglevel: 'notice',
     logfile: '',

@@ -8,12 +8,14 @@
  *   mixDigest(d, data):  d ^= SHA1(data); d = SHA1(d)
  * Per key: d = 0; mixDigest(d, key); mixDigest(d, htonl(type)); then the value (strings and list
  * elements mixed in order; set members xor'ed, so order does not matter; hash pairs and zset entries
- * each digested on their own and xor'ed in); "!!expire!!" xor'ed if the key has a TTL. Per database
+ * each digested on their own and xor'ed in; stream entries mixed in order as "<ms>.<seq>" and their
+ * fields and values); "!!expire!!" xor'ed if the key has a TTL. Per database
  * with keys: mixDigest(final, htonl(db)), then final ^= SHA1(d) for every key.
  */
 import { createHash } from 'node:crypto';
 import { formatDouble } from '@replisim/protocol';
 import type { Database } from './database.js';
+import { formatStreamId, STREAM_ID_MAX } from './stream.js';
 import { OBJ_TYPE, type RedisValue } from './values.js';
 
 const DIGEST_BYTES = 20;
@@ -67,6 +69,13 @@ function xorValueDigest(digest: Buffer, value: RedisValue, hasExpiry: boolean): 
         mixDigest(element, latin1(field));
         mixDigest(element, fieldValue);
         xorDigest(digest, element);
+      }
+      break;
+    case 'stream':
+      // Entries in order as "<ms>.<seq>" then each field and value; groups are not digested.
+      for (const entry of value.value.range(0n, STREAM_ID_MAX)) {
+        mixDigest(digest, latin1(formatStreamId(entry.id).replace('-', '.')));
+        for (const item of entry.fields) mixDigest(digest, item);
       }
       break;
   }

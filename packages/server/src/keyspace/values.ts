@@ -9,6 +9,7 @@
  */
 import type { Deque } from './deque.js';
 import type { SortedSet } from './sorted-set.js';
+import type { Stream } from './stream.js';
 
 export interface StringValue {
   /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
@@ -54,7 +55,16 @@ export interface ZSetValue {
   encoding: 'listpack' | 'skiplist';
 }
 
-export type RedisValue = StringValue | ListValue | HashValue | SetValue | ZSetValue;
+/** Streams have one encoding, "stream" (a rax of listpacks in Redis; see stream.ts). */
+export interface StreamValue {
+  readonly type: 'stream';
+  readonly value: Stream;
+  readonly encoding: 'stream';
+  /** Redis's robj lru field: LRU clock or LFU counter, kept by Database (memory/access.ts). */
+  lru?: number;
+}
+
+export type RedisValue = StringValue | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
 
 export type RedisType = RedisValue['type'];
 
@@ -65,4 +75,5 @@ export const OBJ_TYPE: Readonly<Record<RedisType, number>> = {
   set: 2,
   zset: 3,
   hash: 4,
+  stream: 6,
 };

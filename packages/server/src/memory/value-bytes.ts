@@ -127,6 +127,11 @@ export function stringValueBytes(value: Extract<RedisValue, { type: 'string' }>)
 
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 
+/** sizeof(stream) with its rax (t_stream.c streamNew), rounded to jemalloc's classes. */
+const STREAM_BYTES = 96;
+/** A rax node holding one 16-byte stream ID key and its child pointer, per listpack node. */
+const STREAM_RAX_NODE_BYTES = 48;
+
 function listpackBytes(entryBytes: number): number {
   return jemallocSize(LISTPACK_EMPTY_BYTES + entryBytes);
 }
@@ -189,6 +194,13 @@ export function valueBytes(value: RedisValue): number {
       }
       return bytes;
     }
+    case 'stream': {
+      // A stream struct and its rax, then one rax entry (the node's 16-byte master ID key) and one
+      // listpack per node, as Redis allocates them (t_stream.c); consumer groups are not counted.
+      let bytes = ROBJ_BYTES + STREAM_BYTES;
+      for (const node of value.value.nodes) bytes += STREAM_RAX_NODE_BYTES + jemallocSize(node.bytes);
+      return bytes;
+    }
   }
 }
 
@@ -198,6 +210,8 @@ export function elementCount(value: RedisValue): number {
     case 'string':
       return 0;
     case 'list':
+      return value.value.length;
+    case 'stream':
       return value.value.length;
     default:
       return value.value.size;

@@ -446,6 +446,8 @@ function isEmptyCollection(value: Extract<RdbRecord, { kind: 'key' }>['value']):
     case 'hash':
     case 'zset':
       return value.entries.length === 0;
+    case 'stream':
+      return false;
   }
 }
 

@@ -10,7 +10,8 @@
  * key in place outside any command call. BGSAVE is started with slices of 1-3 keys, and the
  * dataset is captured (deep-copied from the keyspace) at that instant by wrapping startBgsave.
  * Then a random script runs while the BGSAVE does: writes, deletes, in-place collection changes
- * (RPUSH/LPOP, HSET/HDEL, SADD/SREM, ZADD/ZINCRBY, APPEND), EXPIRE/PERSIST, jumps of the wall
+ * (RPUSH/LPOP, HSET/HDEL, SADD/SREM, ZADD/ZINCRBY, APPEND, XADD/XDEL/XTRIM, and XREADGROUP, XACK and
+ * XCLAIM changing a stream's consumer group), EXPIRE/PERSIST, jumps of the wall
  * clock (keys expire, lazily on access or by the cron), RENAME, MOVE, COPY ... DB, FLUSHDB, SELECT,
  * a push that wakes the blocked BLMOVE, and rarely FLUSHALL. The network has zero latency and the
  * script steps the world a random number of events between requests, so requests and slices
@@ -23,13 +24,14 @@
  * path; REPLISIM_PIT_SEED=<seed> REPLISIM_PIT_PATH=<path> replays it exactly (the simulated
  * world is seeded from the case too).
  */
-import { RdbReader, type RdbRecord, type RdbValueOut } from '@replisim/protocol';
+import { encodeDumpPayload, RdbReader, type RdbRecord, type RdbValueOut } from '@replisim/protocol';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../keyspace/database.js';
 import type { RedisValue } from '../keyspace/values.js';
 import { SimClient } from '../testing/sim-client.js';
 import { runUntil, startSimServer } from '../testing/sim-server.js';
+import { toRdbValue } from './rdb-values.js';
 
 const RUNS_VARIABLE = 'REPLISIM_PIT_RUNS';
 /** Replay one failure: the seed and path fast-check printed. */
@@ -39,7 +41,7 @@ const RUNS = Number(process.env[RUNS_VARIABLE] ?? '100');
 const DB_COUNT = 3;
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'];
 const MEMBERS = ['a', 'b', 'c', '1', '2', 'long-member-'.repeat(3)];
-const TYPES = ['string', 'list', 'hash', 'set', 'zset'] as const;
+const TYPES = ['string', 'list', 'hash', 'set', 'zset', 'stream'] as const;
 /** The BLMOVE source nobody creates in the dataset. */
 const BLOCK_SOURCE = 'bsrc';
 
@@ -67,6 +69,9 @@ function canonicalFromKeyspace(value: RedisValue): unknown {
       return [...value.value].sort();
     case 'zset':
       return [...value.value].map(({ member, score }) => [member, score]).sort(compareFirst);
+    case 'stream':
+      // Nodes, tombstones, groups, PELs and consumers: the value's whole encoding, as hex.
+      return encodeDumpPayload(toRdbValue(value), { compression: false }).toString('hex');
   }
 }
 
@@ -84,6 +89,11 @@ function canonicalFromFile(value: RdbValueOut): unknown {
       return [...value.members].sort();
     case 'zset':
       return value.entries.map(({ member, score }) => [member, score]).sort(compareFirst);
+    case 'stream':
+      return encodeDumpPayload(
+        { type: 'stream', nodes: value.nodes, meta: value.meta },
+        { compression: false },
+      ).toString('hex');
   }
 }
 
@@ -171,6 +181,11 @@ function createCommands(entry: Entry): string[][] {
     case 'zset':
       commands.push(['ZADD', key, ...items.flatMap((item, i) => [String(i * 1.5), item])]);
       break;
+    case 'stream':
+      for (const [i, item] of items.entries())
+        commands.push(['XADD', key, `${i + 1}-0`, 'f', item]);
+      commands.push(['XGROUP', 'CREATE', key, 'g', '0']);
+      break;
   }
   if (entry.ttlMs !== undefined) commands.push(['PEXPIRE', key, String(entry.ttlMs)]);
   return commands;
@@ -200,6 +215,29 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: command(word('ZADD'), keyArb, word('7'), memberArb) },
   { weight: 1, arbitrary: command(word('ZINCRBY'), keyArb, word('2'), memberArb) },
   { weight: 1, arbitrary: command(word('APPEND'), keyArb, memberArb) },
+  // Streams: XREADGROUP and XCLAIM change a group in place; XREADGROUP names no key positions.
+  { weight: 2, arbitrary: command(word('XADD'), keyArb, word('*'), word('f'), memberArb) },
+  {
+    weight: 2,
+    arbitrary: command(
+      word('XREADGROUP'),
+      word('GROUP'),
+      word('g'),
+      fc.constantFrom('c1', 'c2'),
+      word('COUNT'),
+      word('1'),
+      word('STREAMS'),
+      keyArb,
+      word('>'),
+    ),
+  },
+  { weight: 1, arbitrary: command(word('XACK'), keyArb, word('g'), fc.constantFrom('1-0', '2-0')) },
+  {
+    weight: 1,
+    arbitrary: command(word('XCLAIM'), keyArb, word('g'), word('c3'), word('0'), word('1-0')),
+  },
+  { weight: 1, arbitrary: command(word('XDEL'), keyArb, fc.constantFrom('1-0', '2-0')) },
+  { weight: 1, arbitrary: command(word('XTRIM'), keyArb, word('MAXLEN'), word('1')) },
   {
     weight: 2,
     arbitrary: command(word('PEXPIRE'), keyArb, fc.integer({ min: 1, max: 2000 }).map(String)),

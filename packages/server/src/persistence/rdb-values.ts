@@ -12,12 +12,22 @@
  * with a long element stays a listpack, as in Redis. So a dump written under other thresholds loads
  * the way this node's configuration says, as Redis does.
  */
-import type { RdbValueIn, RdbValueOut } from '@replisim/protocol';
+import type { RdbStreamGroup, RdbValueIn, RdbValueOut } from '@replisim/protocol';
 import { isIntsetMember } from '../commands/sets/set-value.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { Deque } from '../keyspace/deque.js';
 import { SortedSet } from '../keyspace/sorted-set.js';
+import {
+  createConsumer,
+  raxOrder,
+  Stream,
+  type StreamNack,
+  StreamNode,
+} from '../keyspace/stream.js';
 import type { RedisValue } from '../keyspace/values.js';
+
+/** The entries-read value a v1 (type 15) file gives: estimate it once the stream is loaded. */
+const ENTRIES_READ_ESTIMATE = -2;
 
 /** The codec's view of `value`; collections are iterated lazily by the writer, not copied. */
 export function toRdbValue(value: RedisValue): RdbValueIn {
@@ -47,7 +57,86 @@ export function toRdbValue(value: RedisValue): RdbValueIn {
         size: value.value.size,
         entries: value.value,
       };
+    case 'stream':
+      return streamToRdb(value.value);
   }
+}
+
+function streamToRdb(stream: Stream): RdbValueIn {
+  const groups: RdbStreamGroup[] = raxOrder(stream.groups).map(([name, group]) => ({
+    name,
+    lastId: group.lastId,
+    entriesRead: group.entriesRead,
+    pel: [...group.pel].map(([id, nack]) => ({
+      id,
+      deliveryTimeMs: nack.deliveryTimeMs,
+      deliveryCount: nack.deliveryCount,
+    })),
+    consumers: raxOrder(group.consumers).map(([consumerName, consumer]) => ({
+      name: consumerName,
+      seenTimeMs: consumer.seenTimeMs,
+      pending: [...consumer.pel].map(([id]) => id),
+    })),
+  }));
+  return {
+    type: 'stream',
+    nodes: stream.nodes,
+    meta: {
+      length: stream.length,
+      lastId: stream.lastId,
+      firstId: stream.firstId,
+      maxDeletedId: stream.maxDeletedId,
+      entriesAdded: stream.entriesAdded,
+      groups,
+    },
+  };
+}
+
+/** The stream a file describes: its nodes as they were, its groups with their owners resolved. */
+function streamFromRdb(value: Extract<RdbValueOut, { type: 'stream' }>): Stream {
+  const stream = new Stream();
+  for (const node of value.nodes) {
+    const next = new StreamNode(node.masterId, node.masterFields);
+    for (const entry of node.entries) next.push({ ...entry });
+    stream.nodes.push(next);
+  }
+  const meta = value.meta;
+  stream.length = meta.length;
+  stream.lastId = meta.lastId;
+  stream.firstId = meta.firstId;
+  stream.maxDeletedId = meta.maxDeletedId;
+  stream.entriesAdded = meta.entriesAdded;
+  for (const group of meta.groups) {
+    const name = typeof group.name === 'string' ? group.name : group.name.toString('latin1');
+    const entriesRead =
+      group.entriesRead === ENTRIES_READ_ESTIMATE
+        ? stream.estimateDistance(group.lastId)
+        : group.entriesRead;
+    const created = stream.createGroup(name, group.lastId, entriesRead);
+    if (created === undefined) throw new Error(`duplicate group ${name} passed the reader`);
+    const nacks = new Map<bigint, StreamNack>();
+    for (const nack of group.pel) {
+      const entry: StreamNack = {
+        deliveryTimeMs: nack.deliveryTimeMs,
+        deliveryCount: nack.deliveryCount,
+        consumer: undefined,
+      };
+      nacks.set(nack.id, entry);
+      created.pel.set(nack.id, entry);
+    }
+    for (const consumer of group.consumers) {
+      const consumerName =
+        typeof consumer.name === 'string' ? consumer.name : consumer.name.toString('latin1');
+      const owner = createConsumer(created, consumerName, consumer.seenTimeMs);
+      for (const id of consumer.pending) {
+        const nack = nacks.get(id);
+        if (nack === undefined) throw new Error('a consumer owns an ID outside its group PEL');
+        nack.consumer = owner;
+        owner.pel.set(id, nack);
+      }
+    }
+  }
+  return stream;
 }
 
 /** The keyspace value for a loaded `value`, with the encoding this node's thresholds give it. */
@@ -91,5 +180,7 @@ export function fromRdbValue(value: RdbValueOut, config: ServerConfig): RedisVal
         (value.encoding === 'listpack' || longest <= config.zsetMaxListpackValue);
       return { type: 'zset', value: set, encoding: listpack ? 'listpack' : 'skiplist' };
     }
+    case 'stream':
+      return { type: 'stream', value: streamFromRdb(value), encoding: 'stream' };
   }
 }

@@ -12,6 +12,7 @@
 import type { Database } from '../../keyspace/database.js';
 import { Deque } from '../../keyspace/deque.js';
 import { SortedSet } from '../../keyspace/sorted-set.js';
+import { cloneStream } from '../../keyspace/stream.js';
 import type { RedisValue } from '../../keyspace/values.js';
 import { isKeyword, SYNTAX_ERROR } from '../errors.js';
 import { keyOf } from '../lookup.js';
@@ -44,6 +45,8 @@ export function cloneValue(value: RedisValue): RedisValue {
       for (const { member, score } of value.value) copy.add(member, score);
       return { type: 'zset', value: copy, encoding: value.encoding };
     }
+    case 'stream':
+      return { type: 'stream', value: cloneStream(value.value), encoding: 'stream' };
   }
 }
 

@@ -12,12 +12,15 @@
  * longer than 20 bytes when rdbcompression is on), so it overstates compressible values. The
  * quicklist node count assumes nodes are filled in order up to list-max-listpack-size.
  */
-import { formatDouble } from '@replisim/protocol';
+import { encodeDumpPayload, formatDouble } from '@replisim/protocol';
 import type { ServerConfig } from '../../config/server-config.js';
 import type { RedisValue } from '../../keyspace/values.js';
+import { toRdbValue } from '../../persistence/rdb-values.js';
 import { parseInt64 } from '../errors.js';
 import { stringEncoding } from '../strings/encoding.js';
 
+/** A DUMP payload's type byte, RDB version (2 bytes) and CRC64 (8 bytes). */
+const DUMP_TYPE_AND_FOOTER_BYTES = 11;
 /** OBJ_SHARED_REFCOUNT in server.h. */
 const SHARED_REFCOUNT = 2147483647;
 /** OBJ_SHARED_INTEGERS in server.h: 0..9999 are shared objects. */
@@ -183,5 +186,11 @@ export function serializedLength(value: RedisValue, config: ServerConfig): numbe
       }
       return bytes;
     }
+    case 'stream':
+      // Encoded for real (LZF as rdbcompression says): the type byte and the DUMP footer are not part of it.
+      return (
+        encodeDumpPayload(toRdbValue(value), { compression: config.rdbcompression }).length -
+        DUMP_TYPE_AND_FOOTER_BYTES
+      );
   }
 }
