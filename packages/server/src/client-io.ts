@@ -18,6 +18,7 @@ export function serveClient(node: ServerNode, client: Client): void {
     node.watches.unwatchAll(client);
     // Lists engineer: a client that disconnects while blocked stops waiting (keyspace/blocking.ts).
     node.blocking.removeClient(client);
+    node.pubsub.removeClient(client);
     // Replication: a replica leaves the master's list, a WAIT caller stops waiting.
     node.master.clientGone(client);
   });
@@ -100,7 +101,9 @@ export function flushClient(node: ServerNode, client: Client): void {
 
 /** The hard limit closes at once; the soft limit only after being exceeded for softSeconds. */
 function outputLimitReached(node: ServerNode, client: Client): boolean {
-  const limit = node.config.clientOutputBufferLimit.normal;
+  // Redis's getClientType: a client with any Pub/Sub subscription is of the pubsub class.
+  const limits = node.config.clientOutputBufferLimit;
+  const limit = client.subscriptions.total > 0 ? limits.pubsub : limits.normal;
   const pending = client.connection.bufferedBytes();
   if (limit.hardBytes > 0 && pending >= limit.hardBytes) return true;
   if (limit.softBytes === 0 || pending < limit.softBytes) {

@@ -12,7 +12,7 @@ import type { Connection, Env, Listener, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
-import { processClientInput, serveClient } from './client-io.js';
+import { flushClient, processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
 import { ActiveExpiry } from './keyspace/active-expiry.js';
 import { BlockingRegistry } from './keyspace/blocking.js';
@@ -22,6 +22,7 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
+import { PubSub } from './pubsub/pubsub.js';
 import { ReplicationMaster } from './replication/master.js';
 import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
@@ -83,6 +84,8 @@ export class ServerNode {
   readonly watches: WatchRegistry = new WatchRegistry();
   /** Lists engineer: clients blocked on keys (BLPOP...), served after each command. */
   readonly blocking: BlockingRegistry;
+  /** Pub/Sub subscriptions and message delivery (pubsub/pubsub.ts). */
+  readonly pubsub: PubSub = new PubSub((client) => flushClient(this, client));
   /**
    * The link to this node's master while it is a replica (REPLICAOF, `replicaof`); undefined on a
    * master. replication/replica-host.ts creates and stops it; INFO and ROLE read `status()`.
@@ -293,6 +296,7 @@ export class ServerNode {
     this.clients.delete(client.id);
     // Lists engineer: a killed client stops waiting at once (freeClient -> unblockClient).
     this.blocking.removeClient(client);
+    this.pubsub.removeClient(client);
     client.connection.destroy();
   }
 

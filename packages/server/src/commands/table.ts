@@ -15,6 +15,7 @@ import { select } from './connection/select.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
+import { PUBSUB_COMMANDS } from './pubsub/index.js';
 import { MASTER_REPLICATION_COMMANDS } from './replication/index.js';
 import { bgsave } from './server/bgsave.js';
 import { commandCommand } from './server/command.js';
@@ -66,6 +67,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
+  ...PUBSUB_COMMANDS,
   ...MASTER_REPLICATION_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
