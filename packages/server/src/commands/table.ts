@@ -5,6 +5,7 @@
  * directly (what clients send), and the dispatcher lower-cases anything else.
  */
 import { assert } from '@replisim/base';
+import { BITMAPS_COMMANDS } from './bitmaps/index.js';
 import { auth } from './connection/auth.js';
 import { client } from './connection/client.js';
 import { echo } from './connection/echo.js';
@@ -61,6 +62,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
 export const COMMAND_LIST: readonly Command[] = [
   ...SERVER_AND_CONNECTION,
   ...STRINGS_COMMANDS,
+  ...BITMAPS_COMMANDS,
   ...KEYS_COMMANDS,
   ...LISTS_COMMANDS,
   ...HASHES_COMMANDS,
