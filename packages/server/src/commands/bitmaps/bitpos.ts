@@ -72,42 +72,58 @@ export const bitpos: Command = defineCommand<readonly Buffer[]>({
   },
 });
 
+/** Where the search stopped: the position found, relative to byte `start`, and bytes left. */
+interface Found {
+  readonly pos: number;
+  readonly start: number;
+  readonly count: number;
+}
+
 /** The body of bitposCommand after the range is known, step for step. */
 function findInRange(
   bytes: Buffer,
-  startIn: number,
+  start: number,
   end: number,
   firstMask: number,
   lastMask: number,
   bit: 0 | 1,
   endGiven: boolean,
 ): number {
-  if (startIn > end) return -1;
-  let start = startIn;
-  let count = end - start + 1;
-  let pos: number;
-  found: {
-    if (firstMask !== 0) {
-      let edge = bit === 1 ? (bytes[start] ?? 0) & ~firstMask : (bytes[start] ?? 0) | firstMask;
-      // Only one byte: mask its other edge too.
-      if (lastMask !== 0 && count === 1) edge = bit === 1 ? edge & ~lastMask : edge | lastMask;
-      pos = findBit([edge & 0xff], 0, 1, bit);
-      if (count === 1 || (pos !== -1 && pos !== 8)) break found;
-      start++;
-      count--;
-    }
-    // The last byte, when it has bits outside the range, is looked at on its own.
-    const middle = count - (lastMask !== 0 ? 1 : 0);
-    if (middle > 0) {
-      pos = findBit(bytes, start, middle, bit);
-      if (count === middle || (pos !== -1 && pos !== middle * 8)) break found;
-      start += middle;
-      count -= middle;
-    }
-    const edge = bit === 1 ? (bytes[end] ?? 0) & ~lastMask : (bytes[end] ?? 0) | lastMask;
-    pos = findBit([edge & 0xff], 0, 1, bit);
-  }
+  if (start > end) return -1;
+  const { pos, start: base, count } = search(bytes, start, end, firstMask, lastMask, bit);
   // Looking for a 0 in an explicit range: "the first bit past the range" means none in it.
   if (endGiven && bit === 0 && pos === count * 8) return -1;
-  return pos === -1 ? -1 : pos + start * 8;
+  return pos === -1 ? -1 : pos + base * 8;
+}
+
+/** The first byte (masked), the whole bytes, then the last byte (masked), stopping at a hit. */
+function search(
+  bytes: Buffer,
+  startIn: number,
+  end: number,
+  firstMask: number,
+  lastMask: number,
+  bit: 0 | 1,
+): Found {
+  let start = startIn;
+  let count = end - start + 1;
+  if (firstMask !== 0) {
+    let edge = bit === 1 ? (bytes[start] ?? 0) & ~firstMask : (bytes[start] ?? 0) | firstMask;
+    // Only one byte: mask its other edge too.
+    if (lastMask !== 0 && count === 1) edge = bit === 1 ? edge & ~lastMask : edge | lastMask;
+    const pos = findBit([edge & 0xff], 0, 1, bit);
+    if (count === 1 || (pos !== -1 && pos !== 8)) return { pos, start, count };
+    start++;
+    count--;
+  }
+  // The last byte, when it has bits outside the range, is looked at on its own.
+  const middle = count - (lastMask !== 0 ? 1 : 0);
+  if (middle > 0) {
+    const pos = findBit(bytes, start, middle, bit);
+    if (count === middle || (pos !== -1 && pos !== middle * 8)) return { pos, start, count };
+    start += middle;
+    count -= middle;
+  }
+  const edge = bit === 1 ? (bytes[end] ?? 0) & ~lastMask : (bytes[end] ?? 0) | lastMask;
+  return { pos: findBit([edge & 0xff], 0, 1, bit), start, count };
 }
