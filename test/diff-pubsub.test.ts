@@ -17,53 +17,17 @@
  * PUBLISH and SPUBLISH are propagated to replicas as Redis does (even with no receiver, inside
  * MULTI/EXEC when queued): compared with Redis's replication stream.
  */
-import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
-import { RawClient, type RawReply } from './support/raw-client.js';
+import {
+  channels,
+  many,
+  on,
+  runMultiClientScript,
+  type Script,
+  unordered,
+} from './support/multi-client-diff.js';
 import { expectSamePropagation } from './support/replication-stream.js';
 import { flushBoth, useServerPair } from './support/server-pair.js';
-
-type Protocol = 2 | 3;
-
-interface Step {
-  /** Which connection sends (0, 1 or 2). */
-  readonly conn: number;
-  readonly argv: readonly string[];
-  /** Replies the sender reads (default 1). */
-  readonly replies: number;
-  /** Compare the sender's replies as a sorted set of reply byte strings (hash-ordered walks). */
-  readonly sorted: boolean;
-  /** The reply carries a client id (HELLO): compare its type only. */
-  readonly ignored?: boolean;
-}
-
-interface Script {
-  readonly name: string;
-  readonly steps: readonly Step[];
-}
-
-const on = (conn: number, ...argv: string[]): Step => ({ conn, argv, replies: 1, sorted: false });
-const many = (conn: number, replies: number, ...argv: string[]): Step => ({
-  conn,
-  argv,
-  replies,
-  sorted: false,
-});
-const unordered = (conn: number, replies: number, ...argv: string[]): Step => ({
-  conn,
-  argv,
-  replies,
-  sorted: true,
-});
-/** PUBSUB CHANNELS-like replies: an array in Redis's dict order, compared sorted. */
-const channels = (conn: number, ...argv: string[]): Step => ({
-  conn,
-  argv,
-  replies: 1,
-  sorted: true,
-});
-
-const CONNECTIONS = 3;
 
 const SCRIPTS: readonly Script[] = [
   {
@@ -241,135 +205,6 @@ const RESP3_SCRIPTS: readonly Script[] = [
   },
 ];
 
-/** One connection per index on each server. */
-interface Side {
-  readonly clients: RawClient[];
-  /** Connections inside MULTI are not synchronised (a PING there would be queued). */
-  readonly inMulti: Set<number>;
-}
-
-async function openSide(port: number, protocol: Protocol): Promise<Side> {
-  const clients: RawClient[] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const client = await RawClient.connect(port);
-    if (protocol === 3) await client.call('HELLO', '3');
-    clients.push(client);
-  }
-  return { clients, inMulti: new Set() };
-}
-
-function printable(replies: readonly RawReply[]): string {
-  return JSON.stringify(Buffer.concat(replies.map((reply) => reply.bytes)).toString('latin1'));
-}
-
-function itemText(item: RespValue): string {
-  return item.kind === 'bulk' ? item.value.toString('latin1') : item.kind;
-}
-
-/**
- * An array reply (PUBSUB CHANNELS) as its sorted items. Several confirmations (UNSUBSCRIBE
- * without arguments) as their shape, the sorted names, and the counts in order (they count down
- * whatever the order of the names).
- */
-function sortedOf(replies: readonly RawReply[]): string[] {
-  if (replies.length === 1 && replies[0]?.value.kind === 'array') {
-    const value = replies[0].value as Extract<RespValue, { kind: 'array' }>;
-    return value.items.map(itemText).sort();
-  }
-  const parts = replies.map((reply) => {
-    const value = reply.value;
-    if (value.kind !== 'array' && value.kind !== 'push') return [reply.bytes.toString('latin1')];
-    return value.items.map(itemText);
-  });
-  return [
-    ...replies.map((reply) => String.fromCharCode(reply.bytes[0] ?? 0)),
-    ...parts.map((part) => part[1] ?? '').sort(),
-    ...parts.map((part) => `${part[0]} ${part[2] ?? ''}`),
-  ];
-}
-
-let syncCounter = 0;
-
-/** Everything `client` received before and including the answer to `PING <marker>`. */
-async function drain(client: RawClient, marker: string): Promise<RawReply[]> {
-  client.command('PING', marker);
-  const received: RawReply[] = [];
-  for (let i = 0; i < 100; i++) {
-    const [reply] = await client.read(1, 5000);
-    if (reply === undefined) throw new Error('no reply');
-    received.push(reply);
-    if (reply.bytes.includes(marker)) return received;
-  }
-  throw new Error('the sync PING never came back');
-}
-
-function track(side: Side, step: Step): void {
-  const name = step.argv[0]?.toUpperCase();
-  if (name === 'MULTI') side.inMulti.add(step.conn);
-  if (name === 'EXEC' || name === 'DISCARD') side.inMulti.delete(step.conn);
-}
-
-async function runScript(
-  script: Script,
-  ports: { redis: number; replisim: number },
-  protocol: Protocol,
-) {
-  const redis = await openSide(ports.redis, protocol);
-  const ours = await openSide(ports.replisim, protocol);
-  try {
-    for (const [index, step] of script.steps.entries()) {
-      const label = `step ${index} (conn ${step.conn}: ${step.argv.join(' ')})`;
-      const results: RawReply[][] = [];
-      for (const side of [redis, ours]) {
-        const client = side.clients[step.conn];
-        if (client === undefined) throw new Error('no such connection');
-        client.command(...step.argv);
-        results.push(await client.read(step.replies, 5000));
-        track(side, step);
-      }
-      const [expected = [], actual = []] = results;
-      if (step.ignored) {
-        // A reply that differs by nature (a client id): only its type byte must agree.
-        expect(actual[0]?.bytes[0], label).toBe(expected[0]?.bytes[0]);
-      } else if (step.sorted) expect(sortedOf(actual), label).toEqual(sortedOf(expected));
-      else expect(printable(actual), label).toBe(printable(expected));
-      if (step.argv[0]?.toUpperCase() === 'QUIT') {
-        expect(await redis.clients[step.conn]?.waitClosed()).toBe(true);
-        expect(await ours.clients[step.conn]?.waitClosed()).toBe(true);
-      }
-      // What every other open connection received meanwhile.
-      for (let conn = 0; conn < CONNECTIONS; conn++) {
-        const theirs = redis.clients[conn];
-        const mine = ours.clients[conn];
-        if (theirs === undefined || mine === undefined) continue;
-        if (theirs.closed || redis.inMulti.has(conn)) continue;
-        const marker = `sync-${++syncCounter}`;
-        const expectedOther = await drain(theirs, marker);
-        const actualOther = await drain(mine, marker);
-        expect(printable(actualOther), `${label}, then on conn ${conn}`).toBe(
-          printable(expectedOther),
-        );
-      }
-    }
-    const [expectedDigest, actualDigest] = await Promise.all([
-      digest(ports.redis),
-      digest(ports.replisim),
-    ]);
-    expect(actualDigest, 'DEBUG DIGEST').toBe(expectedDigest);
-  } finally {
-    for (const client of [...redis.clients, ...ours.clients]) client.close();
-  }
-}
-
-async function digest(port: number): Promise<string> {
-  const client = await RawClient.connect(port);
-  try {
-    return (await client.call('DEBUG', 'DIGEST')).bytes.toString('latin1');
-  } finally {
-    client.close();
-  }
-}
-
 describe('Pub/Sub against redis-server 7.0.15', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
 
@@ -379,7 +214,7 @@ describe('Pub/Sub against redis-server 7.0.15', () => {
       for (const script of scripts) {
         it(script.name, async () => {
           await flushBoth(servers().ports);
-          await runScript(script, servers().ports, protocol);
+          await runMultiClientScript(script, servers().ports, protocol);
         });
       }
     });

@@ -23,10 +23,10 @@ const index: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: integer },
 );
 
-const unit: fc.Arbitrary<string[]> = fc.constantFrom([], ['BYTE'], ['BIT'], ['bit'], ['FOO']);
+const unit: fc.Arbitrary<readonly string[]> = fc.constantFrom([], ['BYTE'], ['BIT'], ['bit'], ['FOO']);
 
 /** A range suffix: none, start only, start end, start end unit. */
-const range: fc.Arbitrary<string[]> = fc.oneof(
+const range: fc.Arbitrary<readonly string[]> = fc.oneof(
   fc.constant([]),
   index.map((s) => [s]),
   fc.tuple(index, index).map(([s, e]) => [s, e]),

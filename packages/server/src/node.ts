@@ -267,9 +267,10 @@ export class ServerNode {
     // Whether the key is still stored decides if an already-expired watched key really changed.
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
-    // Any path that leaves a list at `key` (a push, RENAME, MOVE, COPY...) wakes clients blocked on
-    // it, as Redis's dbAdd does; the registry ignores keys nobody waits on.
-    if (this.blocking.blockedCount > 0 && db.peek(key)?.type === 'list') {
+    // Any path that leaves a list or sorted set at `key` (a push, ZADD, RENAME, MOVE, COPY...)
+    // wakes clients blocked on it, as Redis's dbAdd does; the registry ignores keys nobody waits on.
+    const type = this.blocking.blockedCount > 0 ? db.peek(key)?.type : undefined;
+    if (type === 'list' || type === 'zset') {
       this.blocking.signalKeyAsReady(db.index, key);
     }
   }

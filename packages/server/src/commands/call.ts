@@ -89,6 +89,13 @@ export function call(
 
 /** The keys at `command`'s key positions (COMMAND INFO's first, last, step) in argv. */
 function* declaredKeys(command: Command, argv: readonly Buffer[]): Generator<string> {
+  if (command.keyIndexes !== undefined) {
+    for (const index of command.keyIndexes(argv)) {
+      const key = argv[index];
+      if (key !== undefined) yield key.toString('latin1');
+    }
+    return;
+  }
   const { first, last, step } = command.keys;
   if (first <= 0 || step <= 0) return;
   const end = last < 0 ? argv.length + last : Math.min(last, argv.length - 1);
