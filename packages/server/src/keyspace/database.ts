@@ -52,16 +52,16 @@ export interface ChangeObserver {
 
 export class Database {
   readonly index: number;
-  private readonly entries = new Map<string, RedisValue>();
+  private entries = new Map<string, RedisValue>();
   /** Absolute expiry instants in wall-clock ms, only for keys that have one. */
-  private readonly expiries = new Map<string, number>();
+  private expiries = new Map<string, number>();
   private readonly hooks: DatabaseHooks;
   /** Key and string bytes plus per-key overhead, kept up to date on every set and delete. */
   private stringBytes = 0;
   /** Keys holding collections, whose size INFO computes on demand. */
-  private readonly collectionKeys = new Set<string>();
+  private collectionKeys = new Set<string>();
   private slots: (string | undefined)[] = [];
-  private readonly slotOf = new Map<string, number>();
+  private slotOf = new Map<string, number>();
   private holes = 0;
   /** While > 0, slot compaction waits: a running snapshot walks the keys by slot (snapshot.ts). */
   private slotPins = 0;
@@ -201,6 +201,28 @@ export class Database {
 
   keys(): IterableIterator<string> {
     return this.entries.keys();
+  }
+
+  /**
+   * SWAPDB: this database and `other` exchange their keys, values and expiries; each keeps its
+   * index (clients, WATCH and blocked clients stay with the number). A running snapshot first
+   * takes what it still needs of both (as before FLUSHDB), and both SCAN epochs move past either,
+   * so no cursor from before the swap walks the other contents.
+   */
+  swapWith(other: Database): void {
+    if (other === this) return;
+    this.changeObserver?.beforeClear(this);
+    other.changeObserver?.beforeClear(other);
+    [this.entries, other.entries] = [other.entries, this.entries];
+    [this.expiries, other.expiries] = [other.expiries, this.expiries];
+    [this.collectionKeys, other.collectionKeys] = [other.collectionKeys, this.collectionKeys];
+    [this.stringBytes, other.stringBytes] = [other.stringBytes, this.stringBytes];
+    [this.slots, other.slots] = [other.slots, this.slots];
+    [this.slotOf, other.slotOf] = [other.slotOf, this.slotOf];
+    [this.holes, other.holes] = [other.holes, this.holes];
+    const epoch = Math.max(this.epoch, other.epoch) + 1;
+    this.epoch = epoch;
+    other.epoch = epoch;
   }
 
   /** Number of slots (live keys plus holes): the range SCAN cursors and RANDOMKEY draw from. */

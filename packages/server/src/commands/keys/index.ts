@@ -24,6 +24,7 @@ import { rename } from './rename.js';
 import { renamenx } from './renamenx.js';
 import { restore } from './restore.js';
 import { scan } from './scan.js';
+import { swapdb } from './swapdb.js';
 import { ttl } from './ttl.js';
 import { type } from './type.js';
 import { unlink } from './unlink.js';
@@ -50,6 +51,7 @@ export const KEYS_COMMANDS: readonly Command[] = [
   renamenx,
   restore,
   scan,
+  swapdb,
   ttl,
   type,
   unlink,
