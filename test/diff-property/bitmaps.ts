@@ -23,7 +23,13 @@ const index: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: integer },
 );
 
-const unit: fc.Arbitrary<readonly string[]> = fc.constantFrom([], ['BYTE'], ['BIT'], ['bit'], ['FOO']);
+const unit: fc.Arbitrary<readonly string[]> = fc.constantFrom(
+  [],
+  ['BYTE'],
+  ['BIT'],
+  ['bit'],
+  ['FOO'],
+);
 
 /** A range suffix: none, start only, start end, start end unit. */
 const range: fc.Arbitrary<readonly string[]> = fc.oneof(
