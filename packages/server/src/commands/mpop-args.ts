@@ -53,6 +53,22 @@ export function parseMpop<Where extends string>(
   return { keys: argv.slice(numkeysIndex + 1, at).map(keyOf), where, count: safeCount };
 }
 
+/** RW access delete: the key-spec flags of the keys a pop command takes from. */
+export const POP_KEY_FLAGS: readonly string[] = ['RW', 'access', 'delete'];
+
+/**
+ * A *STORE command's keys: the destination at 1, then the numkeys sources (none at all when
+ * numkeys is bad, as zunionInterDiffStoreGetKeys); the destination is OW update, sources RO.
+ */
+export function storeKeyIndexes(argv: readonly Buffer[]): number[] {
+  const sources = mpopKeyIndexes(argv, 2);
+  return sources.length === 0 ? [] : [1, ...sources];
+}
+
+export function storeKeyFlags(index: number): readonly string[] {
+  return index === 1 ? ['OW', 'update'] : ['RO', 'access'];
+}
+
 /** The key indexes of an mpop command's argv (COMMAND GETKEYS), or none if numkeys is bad. */
 export function mpopKeyIndexes(argv: readonly Buffer[], numkeysIndex: number): number[] {
   const numkeys = positiveLong(argv[numkeysIndex]);

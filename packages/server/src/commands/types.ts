@@ -74,6 +74,11 @@ export interface CommandMeta {
    * the argv indexes of the keys, for COMMAND GETKEYS and a running BGSAVE's copy-on-write.
    */
   readonly keyIndexes?: (argv: readonly Buffer[]) => number[];
+  /**
+   * The key-spec flags of the key at argv `index` (COMMAND GETKEYSANDFLAGS), where they differ
+   * from the default (RW access update for a write command, RO access for a read).
+   */
+  readonly keyFlags?: (index: number, argv: readonly Buffer[]) => readonly string[];
   readonly doc: CommandDoc;
 }
 
@@ -132,6 +137,7 @@ export function defineCommand<Args>(spec: CommandSpec<Args>): Command {
     aclCategories: spec.aclCategories,
     keys: spec.keys,
     ...(spec.keyIndexes === undefined ? {} : { keyIndexes: spec.keyIndexes }),
+    ...(spec.keyFlags === undefined ? {} : { keyFlags: spec.keyFlags }),
     doc: spec.doc,
     fullName: spec.name,
     subcommands: new Map(),

@@ -167,10 +167,15 @@ export function defineBitfield(name: 'bitfield' | 'bitfield_ro', doc: CommandDoc
     arity: -2,
     syntax: readOnly
       ? 'key [GET encoding offset [GET encoding offset ...]]'
-      : 'key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value:integer|INCRBY encoding offset increment:integer [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value:integer|INCRBY encoding offset increment:integer ...]]',
+      : 'key [GET encoding offset] [OVERFLOW WRAP|SAT|FAIL] [SET encoding offset value:integer] [INCRBY encoding offset increment:integer]',
     flags: readOnly ? ['readonly', 'fast'] : ['write', 'denyoom'],
     aclCategories: readOnly ? ['@read', '@bitmap', '@fast'] : ['@write', '@bitmap', '@slow'],
     keys: ONE_KEY,
+    // BITFIELD with only GETs reads (bitfieldGetKeys), with a SET or INCRBY writes.
+    keyFlags: (_index, argv) =>
+      argv.slice(2).some((arg) => isKeyword(arg, 'set') || isKeyword(arg, 'incrby'))
+        ? ['RW', 'access', 'update']
+        : ['RO', 'access'],
     doc,
     parse(argv, ctx) {
       const ops = parseOps(ctx, argv);

@@ -22,10 +22,11 @@ interface BitopArgs {
 export const bitop: Command = defineCommand<BitopArgs>({
   name: 'bitop',
   arity: -4,
-  syntax: 'AND|OR|XOR|NOT destkey:key key [key ...]',
+  syntax: '(AND|OR|XOR|NOT) destkey:key key [key ...]',
   flags: ['write', 'denyoom'],
   aclCategories: ['@write', '@bitmap', '@slow'],
   keys: { first: 2, last: -1, step: 1 },
+  keyFlags: (index) => (index === 2 ? ['OW', 'update'] : ['RO', 'access']),
   doc: {
     summary: 'Perform bitwise operations between strings',
     since: '2.6.0',

@@ -17,6 +17,7 @@ export const sort: Command = defineCommand<SortArgs>({
   aclCategories: ['@write', '@set', '@sortedset', '@list', '@slow', '@dangerous'],
   keys: { first: 1, last: 1, step: 1 },
   keyIndexes: sortKeyIndexes,
+  keyFlags: (index) => (index === 1 ? ['RO', 'access'] : ['OW', 'update']),
   doc: {
     summary: 'Sort the elements in a list, set or sorted set',
     since: '1.0.0',

@@ -13,7 +13,7 @@
  */
 import type { ListValue } from '../../keyspace/values.js';
 import { lookupWrite } from '../lookup.js';
-import { type MpopArgs, mpopKeyIndexes, parseMpop } from '../mpop-args.js';
+import { type MpopArgs, mpopKeyIndexes, POP_KEY_FLAGS, parseMpop } from '../mpop-args.js';
 import { parseTimeoutMs } from '../timeout.js';
 import {
   type Command,
@@ -44,13 +44,14 @@ export function defineLmpop(blocking: boolean, doc: CommandDoc): Command {
   return defineCommand<LmpopArgs>({
     name: blocking ? 'blmpop' : 'lmpop',
     arity: blocking ? -5 : -4,
-    syntax: `${blocking ? 'timeout:double ' : ''}numkeys:integer key [key ...] LEFT|RIGHT [COUNT count:integer]`,
+    syntax: `${blocking ? 'timeout:double ' : ''}numkeys:integer key [key ...] (LEFT|RIGHT) [COUNT count:integer]`,
     flags: blocking ? ['write', 'blocking', 'movablekeys'] : ['write', 'movablekeys'],
     aclCategories: blocking
       ? ['@write', '@list', '@slow', '@blocking']
       : ['@write', '@list', '@slow'],
     keys: NO_KEYS,
     keyIndexes: (argv) => mpopKeyIndexes(argv, numkeysIndex),
+    keyFlags: () => POP_KEY_FLAGS,
     doc,
     parse(argv) {
       const args = parseMpop(argv, numkeysIndex, ['left', 'right'] as const);

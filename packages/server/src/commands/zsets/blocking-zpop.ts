@@ -18,7 +18,7 @@ import type { ZSetValue } from '../../keyspace/values.js';
 import type { Argv } from '../../replication/propagation.js';
 import { argvOf, serveAsClient } from '../lists/list-ops.js';
 import { keyOf, lookupWrite } from '../lookup.js';
-import { mpopKeyIndexes, parseMpop } from '../mpop-args.js';
+import { mpopKeyIndexes, POP_KEY_FLAGS, parseMpop } from '../mpop-args.js';
 import { parseTimeoutMs } from '../timeout.js';
 import {
   type Command,
@@ -105,13 +105,14 @@ export function defineZmpop(blocking: boolean, doc: CommandDoc): Command {
   return defineCommand<BlockingZPopArgs>({
     name: blocking ? 'bzmpop' : 'zmpop',
     arity: blocking ? -5 : -4,
-    syntax: `${blocking ? 'timeout:double ' : ''}numkeys:integer key [key ...] MIN|MAX [COUNT count:integer]`,
+    syntax: `${blocking ? 'timeout:double ' : ''}numkeys:integer key [key ...] (MIN|MAX) [COUNT count:integer]`,
     flags: blocking ? ['write', 'blocking', 'movablekeys'] : ['write', 'movablekeys'],
     aclCategories: blocking
       ? ['@write', '@sortedset', '@slow', '@blocking']
       : ['@write', '@sortedset', '@slow'],
     keys: NO_KEYS,
     keyIndexes: (argv) => mpopKeyIndexes(argv, numkeysIndex),
+    keyFlags: () => POP_KEY_FLAGS,
     doc,
     parse(argv) {
       const args = parseMpop(argv, numkeysIndex, ['min', 'max'] as const);
@@ -134,6 +135,7 @@ export function defineBzpop(where: End, doc: CommandDoc): Command {
     flags: ['write', 'noscript', 'blocking', 'fast'],
     aclCategories: ['@write', '@sortedset', '@fast', '@blocking'],
     keys: { first: 1, last: -2, step: 1 },
+    keyFlags: () => POP_KEY_FLAGS,
     doc,
     parse(argv) {
       const timeoutMs = parseTimeoutMs(argv[argv.length - 1]);
