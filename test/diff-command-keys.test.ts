@@ -131,6 +131,7 @@ const NEW_COMMANDS = [
   'zdiffstore',
   'command|getkeys',
   'command|getkeysandflags',
+  'reset',
 ];
 
 function text(value: RespValue | undefined): string {
