@@ -6,7 +6,7 @@
  *   REPLISIM_DIFF_COMMANDS=1000000 npx vitest run test/diff-property.test.ts
  *
  * Method: fast-check generates sequences of steps over six keys and two databases from one
- * generator per command family (test/diff-property/: strings, bitmaps, keys and expiry, lists, hashes, sets,
+ * generator per command family (test/diff-property/: strings, bitmaps, keys and expiry, lists, hashes, sets, Pub/Sub,
  * sorted sets, transactions, refused requests), including wrong-type access, bad integers and
  * floats, conflicting options, short PX/PEXPIRE TTLs and pauses so keys expire mid-sequence. At
  * startup the test looks at replisim's command table (COMMAND_LIST) and switches a family on only
@@ -39,6 +39,7 @@ import { HASHES } from './diff-property/hashes.js';
 import { KEYS_FAMILY } from './diff-property/keys.js';
 import { LISTS } from './diff-property/lists.js';
 import { type Family, type Step, sleep } from './diff-property/model.js';
+import { PUBSUB } from './diff-property/pubsub.js';
 import {
   describeStep,
   type Protocol,
@@ -61,6 +62,7 @@ const FAMILIES: readonly Family[] = [
   SETS,
   ZSETS,
   TRANSACTIONS,
+  PUBSUB,
   ERRORS,
 ];
 
