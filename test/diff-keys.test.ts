@@ -23,7 +23,7 @@ import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 import { startRedisServer } from './support/redis-server.js';
-import { expectSamePropagation } from './support/replication-stream.js';
+import { capturePropagation, expectSamePropagation } from './support/replication-stream.js';
 import { startReplisimNode } from './support/replisim-node.js';
 import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
 
@@ -519,6 +519,45 @@ describe('key commands, OBJECT and DEBUG against redis-server 7.0.15', () => {
 
   it('propagates the same forms as Redis to replicas', async () => {
     await expectSamePropagation(servers(), PROPAGATION_SCRIPT);
+  });
+
+  it('propagates the keys RANDOMKEY and SCAN expire as bare DELs, not in MULTI/EXEC', async () => {
+    const { redis, replisim } = servers();
+    const clients = await Promise.all([
+      RawClient.connect(redis.port),
+      RawClient.connect(replisim.port),
+    ]);
+    const onBoth = async (...argv: string[]) => {
+      const [theirs, ours] = await Promise.all(clients.map((client) => client.call(...argv)));
+      expect(ours?.bytes.toString('latin1'), argv.join(' ')).toBe(theirs?.bytes.toString('latin1'));
+    };
+    try {
+      await flushBoth(pair());
+      await onBoth('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      const streams = await capturePropagation(servers(), '$4\r\ndone\r\n', async () => {
+        for (const round of ['RANDOMKEY', 'SCAN']) {
+          for (const key of ['a', 'b', 'c'])
+            await onBoth('SET', `${round}-${key}`, 'v', 'PX', '20');
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          if (round === 'RANDOMKEY') await onBoth('RANDOMKEY');
+          else await onBoth('SCAN', '0', 'COUNT', '100');
+        }
+        await onBoth('SET', 'done', '1');
+      });
+      // The order of the DELs is each server's own walk; what matters is that none is wrapped.
+      const deletes = (commands: string[][]) =>
+        commands
+          .filter((argv) => argv[0] === 'DEL')
+          .map((argv) => argv.join(' '))
+          .sort();
+      expect(streams.redis.some((argv) => argv[0] === 'MULTI')).toBe(false);
+      expect(streams.replisim.some((argv) => argv[0] === 'MULTI')).toBe(false);
+      expect(deletes(streams.replisim)).toEqual(deletes(streams.redis));
+      expect(deletes(streams.redis)).toHaveLength(6);
+    } finally {
+      await onBoth('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      for (const client of clients) client.close();
+    }
   });
 
   it('refuses DEBUG from loopback by default, as Redis does (enable-debug-command no)', async () => {

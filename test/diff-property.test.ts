@@ -6,7 +6,7 @@
  *   REPLISIM_DIFF_COMMANDS=1000000 npx vitest run test/diff-property.test.ts
  *
  * Method: fast-check generates sequences of steps over six keys and two databases from one
- * generator per command family (test/diff-property/: strings, keys and expiry, lists, hashes, sets,
+ * generator per command family (test/diff-property/: strings, bitmaps, keys and expiry, lists, hashes, sets, Pub/Sub,
  * sorted sets, streams, transactions, refused requests), including wrong-type access, bad integers and
  * floats, conflicting options, short PX/PEXPIRE TTLs and pauses so keys expire mid-sequence. At
  * startup the test looks at replisim's command table (COMMAND_LIST) and switches a family on only
@@ -33,11 +33,13 @@
 import { COMMAND_LIST } from '@replisim/server';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BITMAPS } from './diff-property/bitmaps.js';
 import { ERRORS } from './diff-property/errors.js';
 import { HASHES } from './diff-property/hashes.js';
 import { KEYS_FAMILY } from './diff-property/keys.js';
 import { LISTS } from './diff-property/lists.js';
 import { type Family, type Step, sleep } from './diff-property/model.js';
+import { PUBSUB } from './diff-property/pubsub.js';
 import {
   describeStep,
   type Protocol,
@@ -54,6 +56,7 @@ import { useServerPair } from './support/server-pair.js';
 
 const FAMILIES: readonly Family[] = [
   STRINGS,
+  BITMAPS,
   KEYS_FAMILY,
   LISTS,
   HASHES,
@@ -61,6 +64,7 @@ const FAMILIES: readonly Family[] = [
   ZSETS,
   STREAMS,
   TRANSACTIONS,
+  PUBSUB,
   ERRORS,
 ];
 

@@ -540,6 +540,12 @@ async function runScript(script: Script, pair: Ports, protocol: Protocol): Promi
 /** Writes whose propagated forms are compared: every write command, in every form it rewrites to. */
 const PROPAGATION_SCRIPT: readonly Argv[] = [
   ['SET', 'k', 'v'],
+  // An absolute PXAT is rewritten too: upper case, without NX/XX/GET.
+  ['SET', 'p1', 'v', 'pxat', '99999999999999'],
+  ['SET', 'p2', 'v', 'PXAT', '99999999999999', 'NX', 'GET'],
+  ['SET', 'p3', 'v', 'exat', '99999999999'],
+  ['SET', 'p4', 'v', 'pXaT', '99999999999999', 'XX'],
+  ['SET', 'p1', 'w', 'keepttl'],
   ['SETNX', 'k', 'w'],
   ['SETNX', 'k2', 'w'],
   ['SETEX', 'k', '100', 'v'],

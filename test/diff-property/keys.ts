@@ -20,6 +20,34 @@ import {
 
 const expireFlags = fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT'], ['NX', 'XX'], ['gt', 'LT']);
 const database = fc.constantFrom('0', '1', '0', '1', '2', '-1', 'x', '16');
+/**
+ * SORT's options. Numeric sorts are deterministic (ties go by the elements' bytes), so they are
+ * compared byte for byte; ALPHA without STORE compares with strcoll, under which elements that
+ * differ only after a NUL byte tie, and BY nosort walks a set in hash order: those replies are
+ * compared sorted (and take no LIMIT). ALPHA never goes with a BY pattern: every missing BY value ties, and Redis
+ * then orders (and LIMIT picks) by its hash-table walk.
+ */
+const sortBy = fc.constantFrom([], ['BY', '*'], ['BY', 'nosort'], ['BY', '*->m0'], ['BY', 'e*']);
+const sortLimit = fc.constantFrom(
+  [],
+  ['LIMIT', '0', '2'],
+  ['LIMIT', '1', '-1'],
+  ['LIMIT', '5', '1'],
+);
+const sortGet = fc.constantFrom([], ['GET', '#'], ['GET', '*', 'GET', '#'], ['GET', '*->m1']);
+const sortOrder = fc.constantFrom([], ['DESC'], ['ASC']);
+const sortArgs = fc
+  .tuple(key, sortBy, sortLimit, sortGet, sortOrder, fc.boolean())
+  .map(([k, by, limit, get, order, alphaWanted]) => {
+    const alpha = alphaWanted && (by.length === 0 || by[1] === 'nosort');
+    // A set under BY nosort is walked in hash order: LIMIT would pick different members.
+    const range = by[1] === 'nosort' ? [] : limit;
+    return {
+      argv: [k, ...by, ...range, ...get, ...order, ...(alpha ? ['ALPHA'] : [])],
+      hashOrdered: alpha || by[1] === 'nosort',
+    };
+  });
+
 const pattern = fc.constantFrom('*', 'a*', '[a-c]', '?', '*\xff*', 'nomatch', 'f\\r*');
 
 export const KEYS_FAMILY: Family = {
@@ -78,6 +106,15 @@ export const KEYS_FAMILY: Family = {
     ),
     entry('select', 2, database, (db) => command(['SELECT', db])),
     entry('swapdb', 1, fc.tuple(database, database), ([a, b]) => command(['SWAPDB', a, b])),
+    entry('sort', 2, sortArgs, (a) =>
+      command(['SORT', ...a.argv], a.hashOrdered ? SORTED : undefined),
+    ),
+    entry('sort_ro', 1, sortArgs, (a) =>
+      command(['SORT_RO', ...a.argv], a.hashOrdered ? SORTED : undefined),
+    ),
+    entry('sort', 1, fc.tuple(sortArgs, key), ([a, destination]) =>
+      command(['SORT', ...a.argv, 'STORE', destination]),
+    ),
     entry('dbsize', 1, fc.constant(null), () => command(['DBSIZE'])),
     entry('keys', 1, pattern, (p) => command(['KEYS', p], SORTED)),
     entry('randomkey', 1, fc.constant(null), () => ({

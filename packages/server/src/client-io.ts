@@ -46,6 +46,7 @@ export function serveClient(node: ServerNode, client: Client): void {
     node.watches.unwatchAll(client);
     // Lists engineer: a client that disconnects while blocked stops waiting (keyspace/blocking.ts).
     node.blocking.removeClient(client);
+    node.pubsub.removeClient(client);
     // Replication: a replica leaves the master's list, a WAIT caller stops waiting.
     node.master.clientGone(client);
   });

@@ -18,7 +18,9 @@
  * Replicas (their own class, replication/master.ts) and the master link client are not normal
  * clients: nothing here applies to them.
  */
+
 import type { Client } from './client.js';
+import type { ServerConfig } from './config/server-config.js';
 import type { ServerNode } from './node.js';
 
 /**
@@ -38,6 +40,18 @@ export const CLIENT_REPLY_BYTES_PER_TURN_MAX: number = 4 * 1024 * 1024;
 
 /** How often a paused client's unsent output is looked at, in ms. */
 export const OUTPUT_DRAIN_POLL_MS: number = 5;
+
+/**
+ * The limit class of a client: Redis's getClientType puts a client with any Pub/Sub subscription
+ * in the pubsub class (`client-output-buffer-limit pubsub 32mb 8mb 60`), any other in normal.
+ */
+function limitClassOf(
+  node: ServerNode,
+  client: Client,
+): ServerConfig['clientOutputBufferLimit']['normal'] {
+  const limits = node.config.clientOutputBufferLimit;
+  return client.subscriptions.total > 0 ? limits.pubsub : limits.normal;
+}
 
 /** Whether the normal-class limits and the output pause apply to `client`. */
 export function isNormalClient(node: ServerNode, client: Client): boolean {
@@ -69,7 +83,7 @@ export function outputPendingBytes(client: Client): number {
  * once; the soft limit after being exceeded for softSeconds without a break.
  */
 export function outputLimitReached(node: ServerNode, client: Client): boolean {
-  const limit = node.config.clientOutputBufferLimit.normal;
+  const limit = limitClassOf(node, client);
   // The default `normal 0 0 0`: nothing to measure (this runs after every command).
   if (limit.hardBytes === 0 && limit.softBytes === 0) {
     client.softLimitSinceMs = -1;

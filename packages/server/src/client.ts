@@ -6,6 +6,7 @@
 import type { Connection, TimerId } from '@replisim/base';
 import { ReplyWriter, type RequestParser } from '@replisim/protocol';
 import type { Transaction } from './commands/transactions/transaction.js';
+import { ClientSubscriptions } from './pubsub/pubsub.js';
 
 /** Initial reply buffer per client; it grows on demand and shrinks back after each flush. */
 const REPLY_BYTES_INITIAL = 1024;
@@ -54,6 +55,8 @@ export class Client {
   /** The replication link from this node's master (Redis's CLIENT_MASTER): created by
    * replication/replica-host.ts; it passes READONLY, MISCONF and auth, and gets no replies. */
   isMaster = false;
+  /** Pub/Sub channels, patterns and shard channels (pubsub/pubsub.ts); any puts it in pubsub mode. */
+  readonly subscriptions: ClientSubscriptions = new ClientSubscriptions();
 
   constructor(
     id: number,

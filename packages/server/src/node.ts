@@ -12,21 +12,22 @@ import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replis
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
-import { processClientInput, serveClient } from './client-io.js';
+import { flushClient, processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
 import { ActiveExpiry } from './keyspace/active-expiry.js';
 import { BlockingRegistry } from './keyspace/blocking.js';
 import { Database } from './keyspace/database.js';
 import { WatchRegistry } from './keyspace/watch-registry.js';
 import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
-import { adjustOpenFilesLimit } from './open-files.js';
 import type { AccessPolicy } from './memory/access.js';
 import { Evictor } from './memory/eviction.js';
 import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
+import { adjustOpenFilesLimit } from './open-files.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
+import { PubSub } from './pubsub/pubsub.js';
 import { ReplicationMaster } from './replication/master.js';
 import { noteErrorToPeer } from './replication/peer-errors.js';
 import { PropagationLog } from './replication/propagation.js';
@@ -102,6 +103,8 @@ export class ServerNode {
   readonly watches: WatchRegistry = new WatchRegistry();
   /** Lists engineer: clients blocked on keys (BLPOP...), served after each command. */
   readonly blocking: BlockingRegistry;
+  /** Pub/Sub subscriptions and message delivery (pubsub/pubsub.ts). */
+  readonly pubsub: PubSub = new PubSub((client) => flushClient(this, client));
   /**
    * The link to this node's master while it is a replica (REPLICAOF, `replicaof`); undefined on a
    * master. replication/replica-host.ts creates and stops it; INFO and ROLE read `status()`.
@@ -335,11 +338,11 @@ export class ServerNode {
     // Whether the key is still stored decides if an already-expired watched key really changed.
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
-    // Any path that leaves a list or stream at `key` (a push, XADD, RENAME, MOVE, COPY...) wakes
-    // clients blocked on it, as Redis's dbAdd and XADD do; the registry ignores keys nobody waits
-    // on, and a woken stream reader that finds nothing new stays blocked.
+    // Any path that leaves a list, sorted set or stream at `key` (a push, ZADD, XADD, RENAME, MOVE,
+    // COPY...) wakes clients blocked on it, as Redis's dbAdd and XADD do; the registry ignores keys
+    // nobody waits on, and a woken stream reader that finds nothing new stays blocked.
     const type = this.blocking.blockedCount > 0 ? db.peek(key)?.type : undefined;
-    if (type === 'list' || type === 'stream') {
+    if (type === 'list' || type === 'zset' || type === 'stream') {
       this.blocking.signalKeyAsReady(db.index, key);
     }
   }
@@ -380,6 +383,7 @@ export class ServerNode {
     this.clients.delete(client.id);
     // Lists engineer: a killed client stops waiting at once (freeClient -> unblockClient).
     this.blocking.removeClient(client);
+    this.pubsub.removeClient(client);
     client.connection.destroy();
   }
 

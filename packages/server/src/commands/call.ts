@@ -10,6 +10,12 @@ import type { ServerNode } from '../node.js';
 import type { Argv } from '../replication/propagation.js';
 import type { Command, CommandContext } from './types.js';
 
+/**
+ * Commands that touch arbitrary keys (Redis 7.0.15's propagate_no_multi): the DELs of the expired
+ * keys they meet go out one by one, not in MULTI/EXEC. Inside EXEC they are wrapped as usual.
+ */
+const UNWRAPPED_COMMANDS: ReadonlySet<string> = new Set(['randomkey', 'scan']);
+
 class CallContext implements CommandContext {
   readonly node: ServerNode;
   readonly client: Client;
@@ -79,7 +85,7 @@ export function call(
   if (changed && !command.flags.includes('no_propagate')) {
     propagation.add(db.index, ctx.rewritten ?? argv);
   }
-  if (topLevel) propagation.endCall();
+  if (topLevel) propagation.endCall(!UNWRAPPED_COMMANDS.has(command.fullName));
   // WAIT waits for the offset right after the client's last propagated change (Redis's c->woff).
   if (topLevel && node.repl.masterReplOffset !== replOffsetBefore) {
     client.woff = node.repl.masterReplOffset;
@@ -89,6 +95,13 @@ export function call(
 
 /** The keys at `command`'s key positions (COMMAND INFO's first, last, step) in argv. */
 function* declaredKeys(command: Command, argv: readonly Buffer[]): Generator<string> {
+  if (command.keyIndexes !== undefined) {
+    for (const index of command.keyIndexes(argv)) {
+      const key = argv[index];
+      if (key !== undefined) yield key.toString('latin1');
+    }
+    return;
+  }
   const { first, last, step } = command.keys;
   if (first <= 0 || step <= 0) return;
   const end = last < 0 ? argv.length + last : Math.min(last, argv.length - 1);

@@ -163,6 +163,19 @@ function deniedWhileLoading(command: Command, client: Client): boolean {
   return client.transaction.commands.some((queued) => !queued.command.flags.includes('loading'));
 }
 
+/** What a subscribed RESP2 client may still run (processCommand's pubsub check). */
+const PUBSUB_CONTEXT_COMMANDS: ReadonlySet<string> = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
+
 /** Runs one request from `client`, writing its reply into the client's reply buffer. */
 export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer[]): void {
   const resolved = resolveCommand(argv);
@@ -224,6 +237,21 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   // A replica connected to us may only talk replication (REPLCONF, PING...), not keyspace.
   if (node.master.isReplicaClient(client) && touchesKeyspace(resolved, client)) {
     rejectCommand(node, client, argv, "ERR Replica can't interact with the keyspace");
+    return;
+  }
+  // Pub/Sub context (§5, check 9): a subscribed RESP2 client may only manage its subscriptions,
+  // PING, QUIT and RESET; in RESP3 replies and pushes can be told apart, so anything runs.
+  if (
+    client.subscriptions.total > 0 &&
+    client.protocol === 2 &&
+    !PUBSUB_CONTEXT_COMMANDS.has(resolved.fullName)
+  ) {
+    rejectCommand(
+      node,
+      client,
+      argv,
+      `ERR Can't execute '${resolved.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
     return;
   }
   // MASTERDOWN (§5, check 10): with replica-serve-stale-data no and the link not up, only

@@ -5,16 +5,19 @@
  * directly (what clients send), and the dispatcher lower-cases anything else.
  */
 import { assert } from '@replisim/base';
+import { BITMAPS_COMMANDS } from './bitmaps/index.js';
 import { auth } from './connection/auth.js';
 import { client } from './connection/client.js';
 import { echo } from './connection/echo.js';
 import { hello } from './connection/hello.js';
 import { ping } from './connection/ping.js';
 import { quit } from './connection/quit.js';
+import { reset } from './connection/reset.js';
 import { select } from './connection/select.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
+import { PUBSUB_COMMANDS } from './pubsub/index.js';
 import { MASTER_REPLICATION_COMMANDS } from './replication/index.js';
 import { bgsave } from './server/bgsave.js';
 import { commandCommand } from './server/command.js';
@@ -51,6 +54,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   ping,
   quit,
   replicaof,
+  reset,
   save,
   select,
   shutdown,
@@ -61,6 +65,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
 export const COMMAND_LIST: readonly Command[] = [
   ...SERVER_AND_CONNECTION,
   ...STRINGS_COMMANDS,
+  ...BITMAPS_COMMANDS,
   ...KEYS_COMMANDS,
   ...LISTS_COMMANDS,
   ...HASHES_COMMANDS,
@@ -68,6 +73,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...ZSETS_COMMANDS,
   ...STREAMS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
+  ...PUBSUB_COMMANDS,
   ...MASTER_REPLICATION_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 

@@ -32,6 +32,7 @@ export type CommandFlag =
   | 'no_mandatory_keys'
   | 'no_multi'
   | 'allow_busy'
+  | 'movablekeys'
   /** replisim: never propagate, even if the dirty counter moved (Redis's CMD_CALL_NOWRAP-like uses). */
   | 'no_propagate';
 
@@ -68,6 +69,16 @@ export interface CommandMeta {
   readonly flags: readonly CommandFlag[];
   readonly aclCategories: readonly string[];
   readonly keys: KeyPositions;
+  /**
+   * For commands whose keys are not at fixed positions (numkeys, STORE...; Redis's movablekeys):
+   * the argv indexes of the keys, for COMMAND GETKEYS and a running BGSAVE's copy-on-write.
+   */
+  readonly keyIndexes?: (argv: readonly Buffer[]) => number[];
+  /**
+   * The key-spec flags of the key at argv `index` (COMMAND GETKEYSANDFLAGS), where they differ
+   * from the default (RW access update for a write command, RO access for a read).
+   */
+  readonly keyFlags?: (index: number, argv: readonly Buffer[]) => readonly string[];
   readonly doc: CommandDoc;
 }
 
@@ -125,6 +136,8 @@ export function defineCommand<Args>(spec: CommandSpec<Args>): Command {
     flags: spec.flags,
     aclCategories: spec.aclCategories,
     keys: spec.keys,
+    ...(spec.keyIndexes === undefined ? {} : { keyIndexes: spec.keyIndexes }),
+    ...(spec.keyFlags === undefined ? {} : { keyFlags: spec.keyFlags }),
     doc: spec.doc,
     fullName: spec.name,
     subcommands: new Map(),

@@ -119,6 +119,19 @@ export class BlockingRegistry {
     this.readyKeys.push({ dbIndex, key });
   }
 
+  /**
+   * Every key of database `dbIndex` that a client waits on and that `exists` now becomes ready
+   * (Redis's scanDatabaseForReadyKeys, after SWAPDB).
+   */
+  signalDatabase(dbIndex: number, exists: (key: string) => boolean): void {
+    const prefix = slotOf(dbIndex, '');
+    for (const slot of [...this.byKey.keys()]) {
+      if (!slot.startsWith(prefix)) continue;
+      const key = slot.slice(prefix.length);
+      if (exists(key)) this.signalKeyAsReady(dbIndex, key);
+    }
+  }
+
   /** Serves the clients blocked on ready keys (handleClientsBlockedOnKeys). Cheap when none. */
   handleReadyKeys(): void {
     if (this.readyKeys.length === 0 || this.serving) return;

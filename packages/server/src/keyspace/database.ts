@@ -122,19 +122,19 @@ export interface ChangeObserver {
 
 export class Database {
   readonly index: number;
-  private readonly entries = new Map<string, RedisValue>();
+  private entries = new Map<string, RedisValue>();
   /** Absolute expiry instants in wall-clock ms, only for keys that have one. */
-  private readonly expiries = new Map<string, number>();
+  private expiries = new Map<string, number>();
   private readonly hooks: DatabaseHooks;
   /** Every key's and value's charge plus the expires dict's entries (not the bucket arrays). */
   private datasetBytes = 0;
   /** The charges of keys holding collections (strings are re-derived from their bytes). */
-  private readonly collectionCharges = new Map<string, CollectionCharge>();
-  private readonly mainTable = new DictTable();
-  private readonly expiresTable = new DictTable();
-  private readonly slots = new SlotTable();
+  private collectionCharges = new Map<string, CollectionCharge>();
+  private mainTable = new DictTable();
+  private expiresTable = new DictTable();
+  private slots = new SlotTable();
   /** The keys with a TTL, for volatile-* eviction sampling. */
-  private readonly volatileSlots = new SlotTable();
+  private volatileSlots = new SlotTable();
   /**
    * When false (a replica), lookup reports an expired key missing but does not delete it: the
    * master's DEL will arrive through the replication stream (Redis's expireIfNeeded).
@@ -356,6 +356,32 @@ export class Database {
 
   keys(): IterableIterator<string> {
     return this.entries.keys();
+  }
+
+  /**
+   * SWAPDB: this database and `other` exchange their keys, values and expiries; each keeps its
+   * index (clients, WATCH and blocked clients stay with the number). A running snapshot first
+   * takes what it still needs of both (as before FLUSHDB), and both SCAN epochs move past either,
+   * so no cursor from before the swap walks the other contents.
+   */
+  swapWith(other: Database): void {
+    if (other === this) return;
+    this.changeObserver?.beforeClear(this);
+    other.changeObserver?.beforeClear(other);
+    [this.entries, other.entries] = [other.entries, this.entries];
+    [this.expiries, other.expiries] = [other.expiries, this.expiries];
+    [this.datasetBytes, other.datasetBytes] = [other.datasetBytes, this.datasetBytes];
+    [this.collectionCharges, other.collectionCharges] = [
+      other.collectionCharges,
+      this.collectionCharges,
+    ];
+    [this.mainTable, other.mainTable] = [other.mainTable, this.mainTable];
+    [this.expiresTable, other.expiresTable] = [other.expiresTable, this.expiresTable];
+    [this.slots, other.slots] = [other.slots, this.slots];
+    [this.volatileSlots, other.volatileSlots] = [other.volatileSlots, this.volatileSlots];
+    const epoch = Math.max(this.epoch, other.epoch) + 1;
+    this.slots.epoch = epoch;
+    other.slots.epoch = epoch;
   }
 
   /** Number of slots (live keys plus holes): the range SCAN cursors and RANDOMKEY draw from. */

@@ -145,4 +145,28 @@ describe('Snapshot', () => {
     while (!snapshot.finished) snapshot.step(ONE_KEY);
     expect(keyValues(records(snapshot.take()))).toEqual(['0:a=1', '1:b=2', '1:c=3']);
   });
+
+  it('a SWAPDB in the middle leaves every key in its start database, at its start value', () => {
+    const dbs = databases(3);
+    for (const name of ['a', 'b', 'c']) dbs[0]?.set(name, str(`${name}0`));
+    dbs[1]?.set('x', str('x0'));
+    dbs[1]?.set('y', str('y0'));
+    dbs[2]?.set('z', str('z0'));
+    const snapshot = snapshotOf(dbs);
+    snapshot.step(ONE_KEY);
+    const [first, second] = dbs;
+    if (first === undefined || second === undefined) throw new Error('two databases');
+    first.swapWith(second);
+    // Changes after the swap, to both sides, must not reach the snapshot.
+    first.set('x', str('x1'));
+    first.delete('y');
+    second.set('b', str('b1'));
+    second.set('new', str('n1'));
+    while (!snapshot.finished) snapshot.step(ONE_KEY);
+    expect(keyValues(records(snapshot.take())).sort()).toEqual(
+      ['0:a=a0', '0:b=b0', '0:c=c0', '1:x=x0', '1:y=y0', '2:z=z0'].sort(),
+    );
+    expect(first.peek('x')).toEqual(str('x1'));
+    expect(second.peek('a')).toEqual(str('a0'));
+  });
 });

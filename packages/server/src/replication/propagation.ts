@@ -92,13 +92,19 @@ export class PropagationLog {
     return this.pending.length;
   }
 
-  endCall(): void {
+  /**
+   * Ends the call and emits its operations, wrapped in MULTI/EXEC when there are several. With
+   * `wrap` false each goes out on its own (Redis's propagate_no_multi: the DELs of keys that
+   * RANDOMKEY or SCAN found expired are not one atomic change).
+   */
+  endCall(wrap = true): void {
     assert(this.inCall, 'endCall without beginCall');
     this.inCall = false;
     const operations = this.pending;
     if (operations.length === 0) return;
     this.pending = [];
-    this.emit(operations);
+    if (wrap) this.emit(operations);
+    else for (const operation of operations) this.emit([operation]);
   }
 
   private emit(operations: readonly PropagatedOperation[]): void {

@@ -22,19 +22,26 @@ const doc = (summary: string, since: string) => ({
 });
 
 /**
- * CLIENT LIST's flags letters, in Redis's order: S a replica of ours, M our master, x in MULTI,
- * d a watched key changed; else N.
+ * CLIENT LIST's flags letters, in Redis's order (catClientInfoString): S a replica of ours, M our
+ * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP...), d a watched key changed;
+ * else N.
  */
 function clientFlags(node: ServerNode, client: Client): string {
   const role = node.master.isReplicaClient(client) ? 'S' : client.isMaster ? 'M' : '';
-  const flags = `${role}${client.transaction !== undefined ? 'x' : ''}${client.watchDirty ? 'd' : ''}`;
+  const flags =
+    role +
+    (client.subscriptions.total > 0 ? 'P' : '') +
+    (client.transaction !== undefined ? 'x' : '') +
+    (client.blocked ? 'b' : '') +
+    (client.watchDirty ? 'd' : '');
   return flags === '' ? 'N' : flags;
 }
 
-/** getClientType: pubsub is not tracked yet, so a client is our master, our replica or normal. */
+/** getClientType: our master, our replica, a Pub/Sub subscriber, or normal. */
 function clientTypeOf(node: ServerNode, client: Client): ClientType {
   if (client.isMaster) return 'master';
-  return node.master.isReplicaClient(client) ? 'replica' : 'normal';
+  if (node.master.isReplicaClient(client)) return 'replica';
+  return client.subscriptions.total > 0 ? 'pubsub' : 'normal';
 }
 
 /** One CLIENT LIST line for `client`, as Redis 7.0's catClientInfoString writes it. */
@@ -54,9 +61,9 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
     `idle=${idleSeconds}`,
     `flags=${clientFlags(node, client)}`,
     `db=${client.dbIndex}`,
-    'sub=0',
-    'psub=0',
-    'ssub=0',
+    `sub=${client.subscriptions.channels.size}`,
+    `psub=${client.subscriptions.patterns.size}`,
+    `ssub=${client.subscriptions.shardChannels.size}`,
     `multi=${client.transaction === undefined ? -1 : client.transaction.commands.length}`,
     `qbuf=${qbuf}`,
     'qbuf-free=0',

@@ -24,6 +24,9 @@ import { rename } from './rename.js';
 import { renamenx } from './renamenx.js';
 import { restore } from './restore.js';
 import { scan } from './scan.js';
+import { sort } from './sort.js';
+import { sortRo } from './sort-ro.js';
+import { swapdb } from './swapdb.js';
 import { ttl } from './ttl.js';
 import { type } from './type.js';
 import { unlink } from './unlink.js';
@@ -50,6 +53,9 @@ export const KEYS_COMMANDS: readonly Command[] = [
   renamenx,
   restore,
   scan,
+  sort,
+  sortRo,
+  swapdb,
   ttl,
   type,
   unlink,

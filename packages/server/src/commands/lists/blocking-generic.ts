@@ -23,6 +23,7 @@ import type { Client } from '../../client.js';
 import type { ServerNode } from '../../node.js';
 import type { Argv } from '../../replication/propagation.js';
 import { keyOf, lookupWrite } from '../lookup.js';
+import { POP_KEY_FLAGS } from '../mpop-args.js';
 import { parseTimeoutMs } from '../timeout.js';
 import {
   type Command,
@@ -59,6 +60,7 @@ export function defineBlockingPop(name: string, end: ListEnd, doc: CommandDoc): 
     flags: [...BLOCKING_FLAGS],
     aclCategories: [...BLOCKING_ACL],
     keys: { first: 1, last: -2, step: 1 },
+    keyFlags: () => POP_KEY_FLAGS,
     doc,
     parse(argv) {
       const timeoutMs = parseTimeoutMs(argv[argv.length - 1]);

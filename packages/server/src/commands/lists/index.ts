@@ -1,6 +1,7 @@
 /** The lists commands, listed for the table (commands/table.ts). */
 import type { Command } from '../types.js';
 import { blmove } from './blmove.js';
+import { blmpop } from './blmpop.js';
 import { blpop } from './blpop.js';
 import { brpop } from './brpop.js';
 import { brpoplpush } from './brpoplpush.js';
@@ -8,6 +9,7 @@ import { lindex } from './lindex.js';
 import { linsert } from './linsert.js';
 import { llen } from './llen.js';
 import { lmove } from './lmove.js';
+import { lmpop } from './lmpop.js';
 import { lpop } from './lpop.js';
 import { lpos } from './lpos.js';
 import { lpush } from './lpush.js';
@@ -23,6 +25,7 @@ import { rpushx } from './rpushx.js';
 
 export const LISTS_COMMANDS: readonly Command[] = [
   blmove,
+  blmpop,
   blpop,
   brpop,
   brpoplpush,
@@ -30,6 +33,7 @@ export const LISTS_COMMANDS: readonly Command[] = [
   linsert,
   llen,
   lmove,
+  lmpop,
   lpop,
   lpos,
   lpush,

@@ -1,5 +1,6 @@
 /**
- * COMMAND | COMMAND COUNT | COMMAND INFO [name ...] | COMMAND DOCS [name ...] | COMMAND LIST | HELP
+ * COMMAND | COMMAND COUNT | COMMAND INFO [name ...] | COMMAND DOCS [name ...] | COMMAND LIST |
+ * COMMAND GETKEYS | COMMAND GETKEYSANDFLAGS (command-getkeys.ts) | HELP
  *
  * Describes the command table: COMMAND INFO in Redis 7.0's ten-field shape (name, arity, flags, key
  * positions, ACL categories, tips, key specs, subcommands), COMMAND DOCS with summary, since, group,
@@ -9,6 +10,7 @@ import type { ReplyWriter } from '@replisim/protocol';
 import { type CommandArgument, parseSyntax } from '../syntax.js';
 import { COMMAND_LIST, COMMAND_TABLE } from '../table.js';
 import { type Command, defineCommand, defineContainer, NO_KEYS } from '../types.js';
+import { defaultKeyFlags, getkeys, getkeysandflags } from './command-getkeys.js';
 import { helpCommand } from './help.js';
 
 const SLOW = ['@slow', '@connection'] as const;
@@ -19,13 +21,12 @@ function writeKeySpecs(reply: ReplyWriter, command: Command): void {
     reply.arrayHeader(0);
     return;
   }
-  const write = command.flags.includes('write');
+  const flags = defaultKeyFlags(command);
   reply.arrayHeader(1);
   reply.mapHeader(3);
   reply.bulk('flags');
-  reply.setHeader(2);
-  reply.simple(write ? 'RW' : 'RO');
-  reply.simple(write ? 'UPDATE' : 'ACCESS');
+  reply.setHeader(flags.length);
+  for (const flag of flags) reply.simple(flag);
   reply.bulk('begin_search');
   reply.mapHeader(2);
   reply.bulk('type');
@@ -264,6 +265,8 @@ export const commandCommand: Command = defineContainer(
     infoSub,
     docs,
     list,
+    getkeys,
+    getkeysandflags,
     helpCommand('COMMAND', [
       '(no subcommand)',
       '    Return details about all Redis commands.',
@@ -279,6 +282,10 @@ export const commandCommand: Command = defineContainer(
       '    Return documentation details about multiple Redis commands.',
       '    If no command names are given, documentation details for all',
       '    commands are returned.',
+      'GETKEYS <full-command>',
+      '    Return the keys from a full Redis command.',
+      'GETKEYSANDFLAGS <full-command>',
+      '    Return the keys and the access flags from a full Redis command.',
     ]),
   ],
   all,

@@ -8,6 +8,7 @@
  * no key positions (replisim has no movablekeys flag yet).
  */
 import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
+import { mpopKeyIndexes } from '../mpop-args.js';
 import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 import { intersect } from './set-ops.js';
 
@@ -24,9 +25,10 @@ export const sintercard: Command = defineCommand<SetInterCardArgs>({
   name: 'sintercard',
   arity: -3,
   syntax: 'numkeys:integer key [key ...] [LIMIT limit:integer]',
-  flags: ['readonly'],
+  flags: ['readonly', 'movablekeys'],
   aclCategories: ['@read', '@set', '@slow'],
   keys: NO_KEYS,
+  keyIndexes: (argv) => mpopKeyIndexes(argv, 1),
   doc: {
     summary: 'Intersect multiple sets and return the cardinality of the result',
     since: '7.0.0',

@@ -11,6 +11,7 @@ import { getset } from './getset.js';
 import { incr } from './incr.js';
 import { incrby } from './incrby.js';
 import { incrbyfloat } from './incrbyfloat.js';
+import { lcs } from './lcs.js';
 import { mget } from './mget.js';
 import { mset } from './mset.js';
 import { msetnx } from './msetnx.js';
@@ -34,6 +35,7 @@ export const STRINGS_COMMANDS: readonly Command[] = [
   incr,
   incrby,
   incrbyfloat,
+  lcs,
   mget,
   mset,
   msetnx,

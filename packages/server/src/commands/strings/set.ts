@@ -122,8 +122,9 @@ export const set: Command = defineCommand<SetArgs>({
       db.set(args.key, { type: 'string', value: Buffer.from(args.value) }, args.keepTtl);
       if (deadlineMs !== undefined) db.setExpiry(args.key, deadlineMs);
       ctx.modified(args.key);
-      // Relative and second-based expiries go to replicas as an absolute PXAT (t_string.c).
-      if (deadlineMs !== undefined && args.expiry?.kind !== 'pxat') {
+      // Every expiry goes to replicas as `SET key value PXAT <abs-ms>` (t_string.c), a PXAT
+      // given in lower case or with NX/XX/GET included: Redis rewrites those too.
+      if (deadlineMs !== undefined) {
         ctx.propagateAs(['SET', args.key, args.value, 'PXAT', String(deadlineMs)].map(toArg));
       }
     }

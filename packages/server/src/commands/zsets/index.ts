@@ -1,5 +1,9 @@
 /** The zsets commands, listed for the table (commands/table.ts). */
+
 import type { Command } from '../types.js';
+import { bzmpop } from './bzmpop.js';
+import { bzpopmax } from './bzpopmax.js';
+import { bzpopmin } from './bzpopmin.js';
 import { zadd } from './zadd.js';
 import { zcard } from './zcard.js';
 import { zcount } from './zcount.js';
@@ -10,6 +14,7 @@ import { zinter } from './zinter.js';
 import { zintercard } from './zintercard.js';
 import { zinterstore } from './zinterstore.js';
 import { zlexcount } from './zlexcount.js';
+import { zmpop } from './zmpop.js';
 import { zmscore } from './zmscore.js';
 import { zpopmax } from './zpopmax.js';
 import { zpopmin } from './zpopmin.js';
@@ -33,6 +38,9 @@ import { zunion } from './zunion.js';
 import { zunionstore } from './zunionstore.js';
 
 export const ZSETS_COMMANDS: readonly Command[] = [
+  bzmpop,
+  bzpopmax,
+  bzpopmin,
   zadd,
   zcard,
   zcount,
@@ -44,6 +52,7 @@ export const ZSETS_COMMANDS: readonly Command[] = [
   zinterstore,
   zlexcount,
   zmscore,
+  zmpop,
   zpopmax,
   zpopmin,
   zrandmember,

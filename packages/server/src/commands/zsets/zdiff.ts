@@ -3,6 +3,7 @@
  *
  * Replies the resulting members in score order, WITHSCORES adding their scores. See zsetops-generic.ts for the rules.
  */
+import { mpopKeyIndexes } from '../mpop-args.js';
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 import { executeSetOp, parseSetOp, type SetOpArgs, type SetOpVariant } from './zsetops-generic.js';
 
@@ -12,9 +13,10 @@ export const zdiff: Command = defineCommand<SetOpArgs>({
   name: 'zdiff',
   arity: -3,
   syntax: 'numkeys:integer key [key ...] [WITHSCORES]',
-  flags: ['readonly'],
+  flags: ['readonly', 'movablekeys'],
   aclCategories: ['@read', '@sortedset', '@slow'],
   keys: NO_KEYS,
+  keyIndexes: (argv) => mpopKeyIndexes(argv, 1),
   doc: {
     summary: 'Subtract multiple sorted sets',
     since: '6.2.0',

@@ -3,6 +3,7 @@
  *
  * Replies the resulting members in score order, WITHSCORES adding their scores. See zsetops-generic.ts for the rules.
  */
+import { mpopKeyIndexes } from '../mpop-args.js';
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 import { executeSetOp, parseSetOp, type SetOpArgs, type SetOpVariant } from './zsetops-generic.js';
 
@@ -13,9 +14,10 @@ export const zinter: Command = defineCommand<SetOpArgs>({
   arity: -3,
   syntax:
     'numkeys:integer key [key ...] [WEIGHTS weight:integer [weight:integer ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]',
-  flags: ['readonly'],
+  flags: ['readonly', 'movablekeys'],
   aclCategories: ['@read', '@sortedset', '@slow'],
   keys: NO_KEYS,
+  keyIndexes: (argv) => mpopKeyIndexes(argv, 1),
   doc: {
     summary: 'Intersect multiple sorted sets',
     since: '6.2.0',

@@ -3,6 +3,7 @@
  *
  * Replies the size of the intersection, stopping early at LIMIT (0: no limit). See zsetops-generic.ts for the rules.
  */
+import { mpopKeyIndexes } from '../mpop-args.js';
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 import { executeSetOp, parseSetOp, type SetOpArgs, type SetOpVariant } from './zsetops-generic.js';
 
@@ -12,9 +13,10 @@ export const zintercard: Command = defineCommand<SetOpArgs>({
   name: 'zintercard',
   arity: -3,
   syntax: 'numkeys:integer key [key ...] [LIMIT limit:integer]',
-  flags: ['readonly'],
+  flags: ['readonly', 'movablekeys'],
   aclCategories: ['@read', '@sortedset', '@slow'],
   keys: NO_KEYS,
+  keyIndexes: (argv) => mpopKeyIndexes(argv, 1),
   doc: {
     summary: 'Intersect multiple sorted sets and return the cardinality of the result',
     since: '7.0.0',

@@ -4,6 +4,7 @@
  * Stores the result in `destination` (replacing it, TTL included; an empty result deletes it)
  * and replies its size. Propagated as received. See zsetops-generic.ts for the rules.
  */
+import { storeKeyFlags, storeKeyIndexes } from '../mpop-args.js';
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
 import { executeSetOp, parseSetOp, type SetOpArgs, type SetOpVariant } from './zsetops-generic.js';
 
@@ -14,9 +15,11 @@ export const zinterstore: Command = defineCommand<SetOpArgs>({
   arity: -4,
   syntax:
     'destination:key numkeys:integer key [key ...] [WEIGHTS weight:integer [weight:integer ...]] [AGGREGATE SUM|MIN|MAX]',
-  flags: ['write', 'denyoom'],
+  flags: ['write', 'denyoom', 'movablekeys'],
   aclCategories: ['@write', '@sortedset', '@slow'],
   keys: ONE_KEY,
+  keyIndexes: storeKeyIndexes,
+  keyFlags: storeKeyFlags,
   doc: {
     summary: 'Intersect multiple sorted sets and store the resulting sorted set in a new key',
     since: '2.0.0',
