@@ -95,7 +95,7 @@ function truncate(text: string, bytes: number): string {
 
 const LOADING_MESSAGE = 'LOADING Redis is loading the dataset in memory';
 
-const MISCONF_MESSAGE =
+export const MISCONF_MESSAGE =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /**
@@ -113,9 +113,9 @@ function isWriteCommand(command: Command, client: Client): boolean {
   return commandOrQueued(command, client, (c) => c.flags.includes('write'));
 }
 
-const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
+export const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
 
-const MASTERDOWN_MESSAGE =
+export const MASTERDOWN_MESSAGE =
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
 /** Redis's is_denystale_command: not flagged 'stale', or EXEC of a queued command that is not. */

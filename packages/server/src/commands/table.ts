@@ -16,6 +16,7 @@ import { HASHES_COMMANDS } from './hashes/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
 import { MASTER_REPLICATION_COMMANDS } from './replication/index.js';
+import { SCRIPTING_COMMANDS } from './scripting/index.js';
 import { bgsave } from './server/bgsave.js';
 import { commandCommand } from './server/command.js';
 import { configCommand } from './server/config.js';
@@ -67,6 +68,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...ZSETS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
   ...MASTER_REPLICATION_COMMANDS,
+  ...SCRIPTING_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 function buildTable(commands: readonly Command[]): ReadonlyMap<string, Command> {

@@ -78,6 +78,16 @@ export class PropagationLog {
     return this.pending.length;
   }
 
+  /**
+   * Drops the operations recorded after the first `count` of the current call: what a script
+   * wrote while redis.set_repl(redis.REPL_NONE) was in force is not propagated.
+   */
+  discardFrom(count: number): void {
+    assert(this.inCall, 'discardFrom outside a call');
+    assert(count <= this.pending.length, 'discardFrom past the recorded operations');
+    this.pending.length = count;
+  }
+
   endCall(): void {
     assert(this.inCall, 'endCall without beginCall');
     this.inCall = false;
