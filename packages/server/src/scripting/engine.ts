@@ -15,8 +15,10 @@ import { MASTERDOWN_MESSAGE, MISCONF_MESSAGE } from '../commands/dispatch.js';
 import { ErrorReply } from '../commands/types.js';
 import type { ServerNode } from '../node.js';
 import { errorMessageOf, writeLuaReply } from './convert.js';
+import { FunctionsEngine } from './functions.js';
 import { createSandbox, type Sandbox } from './lua-state.js';
 import { type LuaState, lauxlib, lua, pushBytes, to_luastring, toLatin1 } from './lua-vm.js';
+import { quoteTokens51 } from './lua51-text.js';
 import { Rand48 } from './rand48.js';
 import { type ApiHost, installRedisApi } from './redis-api.js';
 import { createScriptClient } from './script-client.js';
@@ -52,6 +54,8 @@ export class ScriptingEngine {
   readonly node: ServerNode;
   readonly scripts: Map<string, CachedScript> = new Map();
   readonly rand: Rand48 = new Rand48();
+  /** FUNCTION libraries and FCALL (functions.ts). */
+  readonly functions: FunctionsEngine = new FunctionsEngine(this);
   private evalSandbox: Sandbox | undefined;
   private scriptClient: Client | undefined;
   private running: ScriptRun | undefined;
@@ -231,14 +235,6 @@ function errorReplyText(L: LuaState, name: string): string {
     message += ` script: ${name}, on ${source}:${line}.`;
   }
   return message;
-}
-
-/**
- * Lua 5.1 quotes every token in a syntax error (`near '<eof>'`, `'<name>' expected`); Lua 5.3
- * leaves the <eof>, <name>, <string> and <number> placeholders bare.
- */
-export function quoteTokens51(message: string): string {
-  return message.replace(/(?<!')<(eof|name|string|number|integer)>(?!')/g, "'<$1>'");
 }
 
 function pushArray(L: LuaState, items: readonly Buffer[]): void {

@@ -93,6 +93,8 @@ declare module 'fengari' {
     luaL_optinteger(L: LuaState, arg: number, def: number): number;
     luaL_argerror(L: LuaState, arg: number, message: Uint8Array): never;
     luaL_where(L: LuaState, level: number): void;
+    luaL_ref(L: LuaState, t: number): number;
+    luaL_unref(L: LuaState, t: number, ref: number): void;
   };
 
   export const lualib: {

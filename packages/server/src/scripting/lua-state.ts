@@ -13,6 +13,8 @@ export interface Sandbox {
   readonly L: LuaState;
   /** Sets a hidden global (KEYS, ARGV) past the lock. */
   setGlobal(name: string, push: () => void): void;
+  /** Shows the table `push` pushes as the only globals (FUNCTION LOAD), or the real ones (nil). */
+  setView(push: () => void): void;
 }
 
 function runChunk(L: LuaState, source: string, name: string, results: number): void {
@@ -46,7 +48,8 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
   installApi(L);
   lua.lua_setglobal(L, to_luastring('redis'));
   runChunk(L, PRELUDE_LUA, 'prelude', 0);
-  runChunk(L, LOCK_LUA, 'lock', 1);
+  runChunk(L, LOCK_LUA, 'lock', 2);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring('__replisim_set_view'));
   lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring('__replisim_set_hidden'));
   return {
     L,
@@ -56,6 +59,11 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
       lua.lua_pushlstring(L, key, key.length);
       push();
       if (lua.lua_pcall(L, 2, 0, 0) !== lua.LUA_OK) lua.lua_pop(L, 1);
+    },
+    setView(push) {
+      lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, to_luastring('__replisim_set_view'));
+      push();
+      if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) lua.lua_pop(L, 1);
     },
   };
 }

@@ -135,26 +135,19 @@ end
  * to access nonexistent global variable '<name>'`. Lua 5.3 has no readonly tables, so each table's
  * contents move to a hidden table and the visible one becomes an empty proxy whose metatable
  * reads through (`__index`), refuses writes (`__newindex`) and iterates the hidden contents
- * (`__pairs`). The chunk returns a setter for the hidden globals (EVAL's KEYS and ARGV).
+ * (`__pairs`). The chunk returns a setter for the hidden globals (EVAL's KEYS and ARGV) and
+ * one that swaps the visible globals for another table (FUNCTION LOAD's library API), or back.
  */
 export const LOCK_LUA = `
-local rawpairs, rawnext, rawset, rawget, setmetatable, rawtype, error =
-  pairs, next, rawset, rawget, setmetatable, type, error
+local rawpairs, rawnext, rawset, rawget, setmetatable, rawtype, error, tostring =
+  pairs, next, rawset, rawget, setmetatable, type, error, tostring
 local function readonly() error('Attempt to modify a readonly table', 2) end
-local function lock(t, onmissing)
+local function lock(t, makeindex)
   local hidden = {}
   for k, v in rawpairs(t) do hidden[k] = v end
   for k in rawpairs(hidden) do rawset(t, k, nil) end
-  local index = hidden
-  if onmissing then
-    index = function(_, k)
-      local v = hidden[k]
-      if v == nil then onmissing(k) end
-      return v
-    end
-  end
   setmetatable(t, {
-    __index = index,
+    __index = makeindex and makeindex(hidden) or hidden,
     __newindex = readonly,
     __pairs = function() return rawnext, hidden, nil end,
     __metatable = false,
@@ -167,8 +160,17 @@ for _, name in rawpairs(libs) do
   local lib = rawget(G, name)
   if rawtype(lib) == 'table' then lock(lib) end
 end
-local hidden = lock(G, function(k)
-  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3)
+-- view: the globals a function library sees while FUNCTION LOAD runs it (nil: the real ones).
+local view
+local hidden = lock(G, function(hidden)
+  return function(_, k)
+    local v
+    if view then v = rawget(view, k) else v = hidden[k] end
+    if v == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end
+    return v
+  end
 end)
-return function(k, v) hidden[k] = v end
+return function(k, v) hidden[k] = v end, function(t) view = t end
 `;

@@ -7,6 +7,9 @@ import { evalCommand } from './eval.js';
 import { evalRoCommand } from './eval-ro.js';
 import { evalshaCommand } from './evalsha.js';
 import { evalshaRoCommand } from './evalsha-ro.js';
+import { fcallCommand } from './fcall.js';
+import { fcallRoCommand } from './fcall-ro.js';
+import { functionCommand } from './function.js';
 import { scriptCommand } from './script.js';
 
 export const SCRIPTING_COMMANDS: readonly Command[] = [
@@ -14,5 +17,8 @@ export const SCRIPTING_COMMANDS: readonly Command[] = [
   evalRoCommand,
   evalshaCommand,
   evalshaRoCommand,
+  fcallCommand,
+  fcallRoCommand,
+  functionCommand,
   scriptCommand,
 ];
