@@ -6,8 +6,9 @@
  * redis.register_function (and redis.log): while it runs, the globals show just the library API,
  * as Redis swaps the globals' __index to LIBRARY_API. Every library lives in one Lua state of
  * its own (not EVAL's); a function is a reference to its callback in that state's registry.
- * Libraries and functions are kept in load order; Redis lists them in its dict's order, so
- * FUNCTION LIST's order can differ from Redis's (docs/scripting.md).
+ * Libraries and functions are kept in load order, under their lower-case names (Redis's dicts of
+ * libraries and functions compare names case-insensitively); Redis lists them in its dict's
+ * order, so FUNCTION LIST's order can differ from Redis's (docs/scripting.md).
  */
 import { ErrorReply } from '../commands/types.js';
 import { REDIS_VERSION } from '../node.js';
@@ -100,10 +101,8 @@ export class FunctionsEngine {
   private sandbox(): Sandbox {
     if (this.state === undefined) {
       const host = this.scripting.apiHost();
-      this.state = createSandbox((L) => {
-        installRedisApi(L, host);
-        setFunction(L, 'register_function', (S) => this.registerFunction(S));
-      });
+      // At run time redis.register_function is absent (nil), as in Redis.
+      this.state = createSandbox((L) => installRedisApi(L, host));
       this.buildLibraryApi(this.state.L);
     }
     return this.state;
@@ -143,7 +142,7 @@ export class FunctionsEngine {
       return new ErrorReply(`ERR Engine '${meta.engine}' not found`);
     }
     if (!NAME_PATTERN.test(meta.name)) return new ErrorReply(`ERR ${NAME_ERROR}`);
-    const existing = this.libraries.get(meta.name);
+    const existing = this.libraries.get(meta.name.toLowerCase());
     if (existing !== undefined && !replace) {
       return new ErrorReply(`ERR Library '${meta.name}' already exists`);
     }
@@ -182,8 +181,8 @@ export class FunctionsEngine {
       return new ErrorReply('ERR No functions registered');
     }
     for (const f of pending) {
-      const owner = this.functions.get(f.name);
-      if (owner !== undefined && owner.library.name !== meta.name) {
+      const owner = this.functions.get(f.name.toLowerCase());
+      if (owner !== undefined && owner !== existing?.functions.get(f.name.toLowerCase())) {
         release();
         return new ErrorReply(`ERR Function ${f.name} already exists`);
       }
@@ -203,10 +202,10 @@ export class FunctionsEngine {
         library,
         ref: f.ref,
       };
-      library.functions.set(f.name, info);
-      this.functions.set(f.name, info);
+      library.functions.set(f.name.toLowerCase(), info);
+      this.functions.set(f.name.toLowerCase(), info);
     }
-    this.libraries.set(meta.name, library);
+    this.libraries.set(meta.name.toLowerCase(), library);
     return meta.name;
   }
 
@@ -214,10 +213,10 @@ export class FunctionsEngine {
   removeLibrary(library: LibraryInfo): void {
     const L = this.sandbox().L;
     for (const f of library.functions.values()) {
-      this.functions.delete(f.name);
+      this.functions.delete(f.name.toLowerCase());
       lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, f.ref);
     }
-    this.libraries.delete(library.name);
+    this.libraries.delete(library.name.toLowerCase());
   }
 
   /** FUNCTION FLUSH: no libraries, and a fresh Lua state. */
@@ -242,16 +241,16 @@ export class FunctionsEngine {
     for (const code of codes) {
       const meta = parseLibraryMetadata(code);
       if (meta instanceof ErrorReply) return meta;
-      if (policy === 'APPEND' && this.libraries.has(meta.name)) {
+      if (policy === 'APPEND' && this.libraries.has(meta.name.toLowerCase())) {
         return new ErrorReply(`ERR Library ${meta.name} already exists`);
       }
-      incoming.add(meta.name);
+      incoming.add(meta.name.toLowerCase());
     }
     const kept =
       policy === 'FLUSH'
         ? []
         : [...this.libraries.values()]
-            .filter((library) => !incoming.has(library.name))
+            .filter((library) => !incoming.has(library.name.toLowerCase()))
             .map((library) => library.code);
     this.flush();
     for (const code of [...kept, ...codes]) {
@@ -307,7 +306,7 @@ export class FunctionsEngine {
       pushErrorTable(L, NAME_ERROR);
       return lua.lua_error(L);
     }
-    if (pending.some((f) => f.name === parsed.name)) {
+    if (pending.some((f) => f.name.toLowerCase() === parsed.name.toLowerCase())) {
       lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, parsed.ref);
       pushErrorTable(L, 'Function already exists in the library');
       return lua.lua_error(L);
@@ -327,7 +326,7 @@ function readRegisterArgs(L: LuaState): PendingFunction | string {
     }
     return readNamedArgs(L);
   }
-  if (lua.lua_type(L, 1) !== lua.LUA_TSTRING) {
+  if (!lua.lua_isstring(L, 1)) {
     return 'first argument to redis.register_function must be a string';
   }
   if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) {
@@ -346,18 +345,22 @@ function readNamedArgs(L: LuaState): PendingFunction | string {
   const flags = new Set<ScriptFlagName>();
   lua.lua_pushnil(L);
   while (lua.lua_next(L, 1) !== 0) {
-    if (lua.lua_type(L, -2) !== lua.LUA_TSTRING) {
+    if (!lua.lua_isstring(L, -2)) {
       return 'named argument key given to redis.register_function is not a string';
     }
-    const key = toLatin1(L, -2);
+    // A copy: converting a numeric key in place would break lua_next.
+    lua.lua_pushvalue(L, -2);
+    const key = toLatin1(L, -1)?.toLowerCase();
+    lua.lua_pop(L, 1);
     const type = lua.lua_type(L, -1);
+    const isString = lua.lua_isstring(L, -1);
     if (key === 'function_name') {
-      if (type !== lua.LUA_TSTRING) {
+      if (!isString) {
         return 'function_name argument given to redis.register_function must be a string';
       }
       name = toLatin1(L, -1);
     } else if (key === 'description') {
-      if (type !== lua.LUA_TSTRING) {
+      if (!isString) {
         return 'description argument given to redis.register_function must be a string';
       }
       description = toLatin1(L, -1);

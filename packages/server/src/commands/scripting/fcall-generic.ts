@@ -31,7 +31,9 @@ export function fcall(
   roCommand: boolean,
 ): ErrorReply | undefined {
   const functions = scriptingOf(ctx.node).functions;
-  const info = functions.functions.get((argv[1] ?? Buffer.alloc(0)).toString('latin1'));
+  const info = functions.functions.get(
+    (argv[1] ?? Buffer.alloc(0)).toString('latin1').toLowerCase(),
+  );
   if (info === undefined) return new ErrorReply('ERR Function not found');
   const numkeys = parseInt64(argv[2]);
   if (numkeys === undefined) return new ErrorReply('ERR Bad number of keys provided');

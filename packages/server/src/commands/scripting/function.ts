@@ -83,7 +83,7 @@ const del = defineCommand<string>({
   parse: (argv) => (argv[2] ?? Buffer.alloc(0)).toString('latin1'),
   execute(ctx, name) {
     const functions = scriptingOf(ctx.node).functions;
-    const library = functions.libraries.get(name);
+    const library = functions.libraries.get(name.toLowerCase());
     if (library === undefined) return new ErrorReply('ERR Library not found');
     functions.removeLibrary(library);
     changed(ctx);
@@ -191,7 +191,7 @@ const list = defineCommand<ListArgs>({
         reply.bulk('flags');
         const flags = SCRIPT_FLAG_NAMES.filter((name) => f.flags.names.has(name));
         reply.setHeader(flags.length);
-        for (const flag of flags) reply.bulk(flag);
+        for (const flag of flags) reply.simple(flag);
       }
       if (withCode) {
         reply.bulk('library_code');
