@@ -46,6 +46,9 @@ export function processClientInput(node: ServerNode, client: Client): void {
     if (client.blocked) break;
     // A command that replies later (SHUTDOWN, DEBUG RELOAD) holds the client's next requests.
     if (client.suspended) break;
+    // During a busy script the master's stream waits in the parser instead of getting -BUSY
+    // (processInputBuffer); scripting/engine.ts runs it when the script ends.
+    if (client.isMaster && node.busyScript !== undefined) break;
     const request = client.parser.next();
     if (request.kind === 'incomplete') break;
     if (request.kind === 'error') {

@@ -8,6 +8,7 @@
  */
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
+import { busyMessage } from '../scripting/engine.js';
 import { call } from './call.js';
 import { COMMAND_TABLE } from './table.js';
 import { queueCommand, queuesInMulti, rejectCommand } from './transactions/transaction.js';
@@ -132,6 +133,13 @@ function touchesKeyspace(command: Command, client: Client): boolean {
   );
 }
 
+/** CMD_ALLOW_BUSY, and SHUTDOWN only with NOSAVE. */
+function allowedWhileBusy(command: Command, argv: readonly Buffer[]): boolean {
+  if (!command.flags.includes('allow_busy')) return false;
+  if (command.fullName !== 'shutdown') return true;
+  return argv.some((arg) => arg.toString('latin1').toLowerCase() === 'nosave');
+}
+
 /** Whether `command` must wait for the end of a load (Redis's is_denyloading_command). */
 function deniedWhileLoading(command: Command, client: Client): boolean {
   if (!command.flags.includes('loading')) return true;
@@ -204,6 +212,13 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   // as one of them only if every queued command is (Redis's cmd_inv_flags check).
   if (node.loading !== undefined && deniedWhileLoading(resolved, client)) {
     rejectCommand(node, client, argv, LOADING_MESSAGE);
+    return;
+  }
+  // BUSY (§5): while a script runs past busy-reply-threshold only commands flagged allow_busy
+  // run; SHUTDOWN only with NOSAVE (shutdownCommand's own check).
+  const busy = node.busyScript;
+  if (busy !== undefined && !allowedWhileBusy(resolved, argv)) {
+    rejectCommand(node, client, argv, busyMessage(busy.isEval));
     return;
   }
   // Transactions (transactions/transaction.ts): in MULTI, a command that passed the checks above

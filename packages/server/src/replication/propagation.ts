@@ -88,6 +88,18 @@ export class PropagationLog {
     this.pending.length = count;
   }
 
+  /**
+   * Removes and returns the current call's operations: a script that yields to the event loop
+   * (busy-reply-threshold) keeps its writes and adds them back in the call that continues it, so
+   * they still go out as one MULTI ... EXEC when it ends.
+   */
+  takePending(): PropagatedOperation[] {
+    assert(this.inCall, 'takePending outside a call');
+    const operations = this.pending;
+    this.pending = [];
+    return operations;
+  }
+
   endCall(): void {
     assert(this.inCall, 'endCall without beginCall');
     this.inCall = false;

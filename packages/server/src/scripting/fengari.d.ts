@@ -74,7 +74,8 @@ declare module 'fengari' {
     lua_error(L: LuaState): never;
     lua_sethook(L: LuaState, f: LuaHook | null, mask: number, count: number): void;
     lua_isyieldable(L: LuaState): boolean;
-    lua_yield(L: LuaState, n: number): never;
+    /** Inside a count hook it marks the thread to yield and returns; elsewhere it throws. */
+    lua_yield(L: LuaState, n: number): number;
     lua_newthread(L: LuaState): LuaState;
     lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
     lua_xmove(from: LuaState, to: LuaState, n: number): void;

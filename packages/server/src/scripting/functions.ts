@@ -266,6 +266,7 @@ export class FunctionsEngine {
 
   /** FCALL / FCALL_RO of a known function. Writes the reply or returns the error. */
   call(
+    argv: readonly Buffer[],
     info: FunctionInfo,
     caller: Parameters<ScriptingEngine['runLua']>[1]['caller'],
     nowMs: number,
@@ -280,6 +281,8 @@ export class FunctionsEngine {
       name: info.name,
       flags: info.flags,
       roCommand,
+      isEval: false,
+      argv,
       pushArgs: (S) => {
         lua.lua_rawgeti(S, lua.LUA_REGISTRYINDEX, info.ref);
         pushStrings(S, keys);

@@ -9,6 +9,9 @@ import { openBit } from './bit-lib.js';
 import { type LuaState, lauxlib, lua, lualib, to_luastring } from './lua-vm.js';
 import { LOCK_LUA, PRELUDE_LUA } from './prelude.js';
 
+/** Registry key of the prelude's runner: `function(f, ...) return xpcall(f, handler, ...) end`. */
+export const RUNNER_KEY = '__replisim_runner';
+
 export interface Sandbox {
   readonly L: LuaState;
   /** Sets a hidden global (KEYS, ARGV) past the lock. */
@@ -47,7 +50,8 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
   lua.lua_newtable(L);
   installApi(L);
   lua.lua_setglobal(L, to_luastring('redis'));
-  runChunk(L, PRELUDE_LUA, 'prelude', 0);
+  runChunk(L, PRELUDE_LUA, 'prelude', 1);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring(RUNNER_KEY));
   runChunk(L, LOCK_LUA, 'lock', 2);
   lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring('__replisim_set_view'));
   lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring('__replisim_set_hidden'));

@@ -127,6 +127,14 @@ function __redis__err__handler(err)
   end
   return err
 end
+
+-- The body of every script's coroutine (engine.ts): the script under Redis's error handler.
+-- xpcall is yieldable in Lua 5.3, so a script past busy-reply-threshold can yield from its count
+-- hook back to the event loop.
+local rawxpcall = xpcall
+return function(f, ...)
+  return rawxpcall(f, __redis__err__handler, ...)
+end
 `;
 
 /**

@@ -10,6 +10,7 @@ import type { CommandContext, CommandFlag } from '../types.js';
 import { ErrorReply } from '../types.js';
 
 export interface EvalArgs {
+  readonly argv: readonly Buffer[];
   readonly script: Buffer;
   readonly keys: readonly Buffer[];
   readonly args: readonly Buffer[];
@@ -43,6 +44,7 @@ export function parseEvalArgs(argv: readonly Buffer[]): EvalArgs | ErrorReply {
   if (numkeys < 0n) return new ErrorReply("ERR Number of keys can't be negative");
   const n = Number(numkeys);
   return {
+    argv,
     script: argv[1] ?? Buffer.alloc(0),
     keys: argv.slice(3, 3 + n),
     args: argv.slice(3 + n),
@@ -58,7 +60,7 @@ export function evalBody(
   const engine = scriptingOf(ctx.node);
   const sha = engine.loadScript(args.script);
   if (sha instanceof ErrorReply) return sha;
-  return engine.evalScript(ctx.client, ctx.nowMs, sha, args.keys, args.args, roCommand);
+  return engine.evalScript(args.argv, ctx.client, ctx.nowMs, sha, args.keys, args.args, roCommand);
 }
 
 const NOSCRIPT = new ErrorReply('NOSCRIPT No matching script. Please use EVAL.');
@@ -73,5 +75,5 @@ export function evalSha(
   const sha = args.script.toString('latin1').toLowerCase();
   const engine = scriptingOf(ctx.node);
   if (!engine.scripts.has(sha)) return NOSCRIPT;
-  return engine.evalScript(ctx.client, ctx.nowMs, sha, args.keys, args.args, roCommand);
+  return engine.evalScript(args.argv, ctx.client, ctx.nowMs, sha, args.keys, args.args, roCommand);
 }

@@ -43,6 +43,7 @@ export function fcall(
   if (numkeys < 0n) return new ErrorReply("ERR Number of keys can't be negative");
   const n = Number(numkeys);
   return functions.call(
+    argv,
     info,
     ctx.client,
     ctx.nowMs,

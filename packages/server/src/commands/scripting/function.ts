@@ -4,11 +4,11 @@
  *
  * The function libraries (functions.c). LOAD, DELETE, FLUSH and RESTORE change the dataset's
  * functions: they count as a change (server.dirty) and go to replicas as received. LIST and
- * DUMP read; STATS reports no running script (a script here always ends inside the event that
- * started it) and the Lua engine's counts; KILL therefore replies NOTBUSY.
+ * DUMP read; STATS reports the running (busy) script and the Lua engine's counts; KILL stops a
+ * busy function (scripting/engine.ts).
  */
 import { decodeFunctionsPayload, encodeFunctionsPayload } from '@replisim/protocol';
-import { scriptingOf } from '../../scripting/engine.js';
+import { busyMessage, scriptingOf } from '../../scripting/engine.js';
 import { SCRIPT_FLAG_NAMES } from '../../scripting/shebang.js';
 import { globMatch } from '../../util/glob.js';
 import { helpCommand } from '../server/help.js';
@@ -129,7 +129,12 @@ const kill = defineCommand<null>({
   keys: NO_KEYS,
   doc: { ...DOC, summary: 'Kill the function currently in execution.', complexity: 'O(1)' },
   parse: () => null,
-  execute: () => new ErrorReply('NOTBUSY No scripts in execution right now.'),
+  execute(ctx) {
+    const refused = scriptingOf(ctx.node).kill(false);
+    if (refused !== undefined) return refused;
+    ctx.reply.simple('OK');
+    return undefined;
+  },
 });
 
 interface ListArgs {
@@ -218,10 +223,23 @@ const stats = defineCommand<null>({
   parse: () => null,
   execute(ctx) {
     const functions = scriptingOf(ctx.node).functions;
+    const running = scriptingOf(ctx.node).runningScript();
+    // A busy EVAL script is not a function: Redis answers as to any other command.
+    if (running?.isEval === true) return new ErrorReply(busyMessage(true));
     const { reply } = ctx;
     reply.mapHeader(2);
     reply.bulk('running_script');
-    reply.nullBulk();
+    if (running === undefined) reply.nullBulk();
+    else {
+      reply.mapHeader(3);
+      reply.bulk('name');
+      reply.bulk(running.name);
+      reply.bulk('command');
+      reply.arrayHeader(running.argv.length);
+      for (const arg of running.argv) reply.bulk(arg);
+      reply.bulk('duration_ms');
+      reply.integer(running.durationMs);
+    }
     reply.bulk('engines');
     reply.mapHeader(1);
     reply.bulk('LUA');

@@ -3,8 +3,8 @@
  *
  * The EVAL script cache (eval.c's scriptCommand). LOAD compiles and caches a script and replies
  * its sha1; EXISTS replies 1 or 0 per sha1; FLUSH forgets every script and restarts the Lua state
- * (both modes act at once here: there is no background thread); KILL replies NOTBUSY, since a
- * script here always finishes inside the event that started it (docs/scripting.md). Not
+ * (both modes act at once here: there is no background thread); KILL stops a script that has
+ * run past busy-reply-threshold and has not written yet (scripting/engine.ts). Not
  * propagated: with effects replication a replica never needs the scripts themselves.
  */
 import { scriptingOf } from '../../scripting/engine.js';
@@ -94,7 +94,12 @@ const kill = defineCommand<null>({
   keys: NO_KEYS,
   doc: { ...DOC, summary: 'Kill the script currently in execution.', complexity: 'O(1)' },
   parse: () => null,
-  execute: () => new ErrorReply('NOTBUSY No scripts in execution right now.'),
+  execute(ctx) {
+    const refused = scriptingOf(ctx.node).kill(true);
+    if (refused !== undefined) return refused;
+    ctx.reply.simple('OK');
+    return undefined;
+  },
 });
 
 export const scriptCommand: Command = defineContainer(
