@@ -6,6 +6,7 @@
  */
 
 import { openBit } from './bit-lib.js';
+import { openCjson } from './cjson-lib.js';
 import { type LuaState, lauxlib, lua, lualib, to_luastring } from './lua-vm.js';
 import { LOCK_LUA, PRELUDE_LUA } from './prelude.js';
 
@@ -47,6 +48,7 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
     lua.lua_pop(L, 1);
   }
   openBit(L);
+  openCjson(L);
   lua.lua_newtable(L);
   installApi(L);
   lua.lua_setglobal(L, to_luastring('redis'));
