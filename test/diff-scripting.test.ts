@@ -228,6 +228,39 @@ const SCRIPTS: readonly Script[] = [
     ],
   },
   {
+    name: 'cmsgpack',
+    steps: [
+      ev(
+        'return cmsgpack.pack(1, -1, 127, 128, 255, 256, 65535, 65536, -32, -33, -128, -129, -32768, -32769, 4294967296, -2147483649, 1.5, 0.1, "abc", true, false, {1, 2, 3}, {a = 1}, {})',
+        '0',
+      ),
+      ev('return cmsgpack.pack(0/0, 1/0, -0.0, 1e300, -1.5, 2^63, -2^63)', '0'),
+      ev('return cmsgpack.pack(string.rep("x", 40), string.rep("y", 300))', '0'),
+      ev('local t = {} t[1] = t return cmsgpack.pack(t)', '0'),
+      ev('return {cmsgpack.unpack(cmsgpack.pack({1, "a", {b = 2}}, 3))}', '0'),
+      ev('return cmsgpack.unpack(cmsgpack.pack(string.rep("a", 300), -100000, 3000000000))', '0'),
+      ev('return {cmsgpack.unpack(cmsgpack.pack(string.rep("a", 300), -100000, 3000000000))}', '0'),
+      ev(
+        'local t = cmsgpack.unpack(cmsgpack.pack({x = {1, 2.25, "s"}, y = true})) return {t.x[1], t.x[2], t.x[3], tostring(t.y)}',
+        '0',
+      ),
+      ev('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), 0)}', '0'),
+      ev('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), 1)}', '0'),
+      ev('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}', '0'),
+      ev('return {cmsgpack.unpack("")}', '0'),
+      ev('return cmsgpack.unpack("\\196")', '0'),
+      ev('return cmsgpack.unpack("\\205")', '0'),
+      ev('return cmsgpack.unpack_one("ab", 5)', '0'),
+      ev('return cmsgpack.unpack_one("ab", -1)', '0'),
+      ev('return cmsgpack.pack()', '0'),
+      ev(
+        'return {cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}',
+        '0',
+      ),
+      ev('return 1, 2, 3', '0'),
+    ],
+  },
+  {
     name: 'math.random continues one sequence from script to script',
     steps: [
       ev('return math.random() * 1000000', '0'),

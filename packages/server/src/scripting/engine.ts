@@ -320,7 +320,9 @@ export class ScriptingEngine {
     const { T, run } = execution;
     if (status !== lua.LUA_OK) {
       onError(errorReplyText(T, run.name));
-    } else if (lua.lua_toboolean(T, -2)) {
+    } else if (lua.lua_toboolean(T, 1)) {
+      // The runner returned ok and every value of the script; the reply is the first one.
+      lua.lua_settop(T, 2);
       writeLuaReply(T, reply, run.resp, () => {
         this.node.stats.errorReplies++;
       });

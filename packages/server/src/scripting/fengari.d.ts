@@ -53,6 +53,7 @@ declare module 'fengari' {
     lua_newtable(L: LuaState): void;
     lua_createtable(L: LuaState, narr: number, nrec: number): void;
     lua_rawget(L: LuaState, index: number): number;
+    lua_settable(L: LuaState, index: number): void;
     lua_rawset(L: LuaState, index: number): void;
     lua_rawgeti(L: LuaState, index: number, n: number): number;
     lua_rawseti(L: LuaState, index: number, n: number): void;

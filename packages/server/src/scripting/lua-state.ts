@@ -7,6 +7,7 @@
 
 import { openBit } from './bit-lib.js';
 import { openCjson } from './cjson-lib.js';
+import { openCmsgpack } from './cmsgpack-lib.js';
 import { type LuaState, lauxlib, lua, lualib, to_luastring } from './lua-vm.js';
 import { LOCK_LUA, PRELUDE_LUA } from './prelude.js';
 
@@ -49,6 +50,7 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
   }
   openBit(L);
   openCjson(L);
+  openCmsgpack(L);
   lua.lua_newtable(L);
   installApi(L);
   lua.lua_setglobal(L, to_luastring('redis'));
