@@ -261,6 +261,37 @@ const SCRIPTS: readonly Script[] = [
     ],
   },
   {
+    name: 'struct',
+    steps: [
+      ev(
+        'return struct.pack(">i2<I4bBhHlLfd", -2, 65537, -1, 255, -300, 300, -5, 5, 1.5, 0.1)',
+        '0',
+      ),
+      ev(
+        'return {struct.unpack(">i2<I4bBhHlL", struct.pack(">i2<I4bBhHlL", -2, 65537, -1, 255, -300, 300, -5, 5))}',
+        '0',
+      ),
+      ev('return {struct.unpack("fd", struct.pack("fd", 1.5, 0.25))}', '0'),
+      ev('return struct.pack("sc3c0", "ab", "xyz", "hello")', '0'),
+      ev('return {struct.unpack("sc3", struct.pack("sc3", "ab", "xyz"))}', '0'),
+      ev('return {struct.unpack("bc0", struct.pack("bc0", 5, "hello"))}', '0'),
+      ev('return {struct.size("!4bi"), struct.size("q"), struct.size("c0")}', '0'),
+      ev('return struct.pack("!4bi", 1, 2)', '0'),
+      ev('return {struct.unpack(">i3", "\\255\\255\\254")}', '0'),
+      ev('return {struct.unpack("b", "\\1\\2", 2)}', '0'),
+      ev('return struct.pack("s", "a\\0b")', '0'),
+      ev('return struct.size("s")', '0'),
+      ev('return struct.pack("q", 1)', '0'),
+      ev('return struct.pack("i40", 1)', '0'),
+      ev('return struct.pack("!3i", 1)', '0'),
+      ev('return struct.unpack("i", "ab")', '0'),
+      ev('return struct.unpack("s", "abc")', '0'),
+      ev('return struct.unpack("c0", "abc")', '0'),
+      ev('return struct.pack("c5", "ab")', '0'),
+      ev('return struct.pack("b", "x")', '0'),
+    ],
+  },
+  {
     name: 'math.random continues one sequence from script to script',
     steps: [
       ev('return math.random() * 1000000', '0'),

@@ -1,6 +1,7 @@
 /**
  * Builds a sandboxed Lua state as Redis 7.0's scriptingInit / luaRegisterRedisAPI do: the base,
- * table, string, math and coroutine libraries, Redis's bundled `bit`, the `redis` table (from the
+ * table, string, math and coroutine libraries, Redis's bundled bit, cjson, cmsgpack and struct
+ * (written in JavaScript: bit-lib.ts, cjson-lib.ts, cmsgpack-lib.ts, struct-lib.ts), the `redis` table (from the
  * caller), the Lua 5.1 compatibility prelude, then every global and library table locked. No
  * os, io, package, require, print, loadfile or dofile; `debug` only for the error handler.
  */
@@ -10,6 +11,7 @@ import { openCjson } from './cjson-lib.js';
 import { openCmsgpack } from './cmsgpack-lib.js';
 import { type LuaState, lauxlib, lua, lualib, to_luastring } from './lua-vm.js';
 import { LOCK_LUA, PRELUDE_LUA } from './prelude.js';
+import { openStruct } from './struct-lib.js';
 
 /** Registry key of the prelude's runner: `function(f, ...) return xpcall(f, handler, ...) end`. */
 export const RUNNER_KEY = '__replisim_runner';
@@ -51,6 +53,7 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
   openBit(L);
   openCjson(L);
   openCmsgpack(L);
+  openStruct(L);
   lua.lua_newtable(L);
   installApi(L);
   lua.lua_setglobal(L, to_luastring('redis'));
