@@ -30,6 +30,7 @@ declare module 'fengari' {
     readonly LUA_REGISTRYINDEX: number;
     readonly LUA_MASKCOUNT: number;
     readonly LUA_MASKLINE: number;
+    readonly LUA_OPLT: number;
     lua_gettop(L: LuaState): number;
     lua_settop(L: LuaState, index: number): void;
     lua_pop(L: LuaState, n: number): void;
@@ -54,6 +55,9 @@ declare module 'fengari' {
     lua_createtable(L: LuaState, narr: number, nrec: number): void;
     lua_rawget(L: LuaState, index: number): number;
     lua_settable(L: LuaState, index: number): void;
+    lua_call(L: LuaState, nargs: number, nresults: number): void;
+    lua_compare(L: LuaState, a: number, b: number, op: number): boolean;
+    lua_typename(L: LuaState, type: number): Uint8Array;
     lua_rawset(L: LuaState, index: number): void;
     lua_rawgeti(L: LuaState, index: number, n: number): number;
     lua_rawseti(L: LuaState, index: number, n: number): void;

@@ -11,6 +11,7 @@ import { openCjson } from './cjson-lib.js';
 import { openCmsgpack } from './cmsgpack-lib.js';
 import { type LuaState, lauxlib, lua, lualib, to_luastring } from './lua-vm.js';
 import { LOCK_LUA, PRELUDE_LUA } from './prelude.js';
+import { installSort } from './sort-lib.js';
 import { openStruct } from './struct-lib.js';
 
 /** Registry key of the prelude's runner: `function(f, ...) return xpcall(f, handler, ...) end`. */
@@ -54,6 +55,7 @@ export function createSandbox(installApi: (L: LuaState) => void): Sandbox {
   openCjson(L);
   openCmsgpack(L);
   openStruct(L);
+  installSort(L);
   lua.lua_newtable(L);
   installApi(L);
   lua.lua_setglobal(L, to_luastring('redis'));
