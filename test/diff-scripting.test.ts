@@ -161,6 +161,19 @@ const SCRIPTS: readonly Script[] = [
       ev("return string.rep('ab', 3)", '0'),
       ev("return ('x'):upper()", '0'),
       ev('local t = {3, 1, 2} table.sort(t) return t', '0'),
+      // Lua 5.1's sort: ties and inconsistent comparators land where Redis puts them.
+      ev(
+        'local t = {} for i = 1, 300 do t[i] = {k = (i * 7919) % 13, v = i} end table.sort(t, function(a, b) return a.k < b.k end) local out = {} for i = 1, 300 do out[i] = t[i].v end return out',
+        '0',
+      ),
+      ev(
+        'local t = {} for i = 1, 50 do t[i] = i % 7 end table.sort(t, function(a, b) return true end) return t',
+        '0',
+      ),
+      ev('local t = {5, 3, 1, 4, 2} table.sort(t, function(a, b) return a > b end) return t', '0'),
+      ev('local t = {3, "a", 1} table.sort(t) return t', '0'),
+      ev('table.sort(nil)', '0'),
+      ev('table.sort({}, 1)', '0'),
       ev("return {string.find('hello world', 'o w')}", '0'),
       ev("return {string.byte('ABC', 1, 3)}", '0'),
       ev('return math.floor(-3.5)', '0'),
