@@ -182,51 +182,86 @@ function decodeValue(L: LuaState, c: Cursor): void {
   const num = (n: number | bigint) => lua.lua_pushnumber(L, Number(n));
   switch (t) {
     case 0xcc:
-      return num(c.take(1).readUInt8(0));
+      num(c.take(1).readUInt8(0));
+      return;
     case 0xcd:
-      return num(c.take(2).readUInt16BE(0));
+      num(c.take(2).readUInt16BE(0));
+      return;
     case 0xce:
-      return num(c.take(4).readUInt32BE(0));
+      num(c.take(4).readUInt32BE(0));
+      return;
     case 0xcf:
-      return num(c.take(8).readBigUInt64BE(0));
+      num(c.take(8).readBigUInt64BE(0));
+      return;
     case 0xd0:
-      return num(c.take(1).readInt8(0));
+      num(c.take(1).readInt8(0));
+      return;
     case 0xd1:
-      return num(c.take(2).readInt16BE(0));
+      num(c.take(2).readInt16BE(0));
+      return;
     case 0xd2:
-      return num(c.take(4).readInt32BE(0));
+      num(c.take(4).readInt32BE(0));
+      return;
     case 0xd3:
-      return num(c.take(8).readBigInt64BE(0));
+      num(c.take(8).readBigInt64BE(0));
+      return;
     case 0xc0:
-      return lua.lua_pushnil(L);
+      lua.lua_pushnil(L);
+      return;
     case 0xc3:
-      return lua.lua_pushboolean(L, true);
+      lua.lua_pushboolean(L, true);
+      return;
     case 0xc2:
-      return lua.lua_pushboolean(L, false);
+      lua.lua_pushboolean(L, false);
+      return;
     case 0xca:
-      return num(c.take(4).readFloatBE(0));
+      num(c.take(4).readFloatBE(0));
+      return;
     case 0xcb:
-      return num(c.take(8).readDoubleBE(0));
+      num(c.take(8).readDoubleBE(0));
+      return;
     case 0xd9:
-      return pushBytes(L, c.take(c.take(1).readUInt8(0)));
+      pushBytes(L, c.take(c.take(1).readUInt8(0)));
+      return;
     case 0xda:
-      return pushBytes(L, c.take(c.take(2).readUInt16BE(0)));
+      pushBytes(L, c.take(c.take(2).readUInt16BE(0)));
+      return;
     case 0xdb:
-      return pushBytes(L, c.take(c.take(4).readUInt32BE(0)));
+      pushBytes(L, c.take(c.take(4).readUInt32BE(0)));
+      return;
     case 0xdc:
-      return decodeArray(L, c, c.take(2).readUInt16BE(0));
+      decodeArray(L, c, c.take(2).readUInt16BE(0));
+      return;
     case 0xdd:
-      return decodeArray(L, c, c.take(4).readUInt32BE(0));
+      decodeArray(L, c, c.take(4).readUInt32BE(0));
+      return;
     case 0xde:
-      return decodeMap(L, c, c.take(2).readUInt16BE(0));
+      decodeMap(L, c, c.take(2).readUInt16BE(0));
+      return;
     case 0xdf:
-      return decodeMap(L, c, c.take(4).readUInt32BE(0));
+      decodeMap(L, c, c.take(4).readUInt32BE(0));
+      return;
   }
-  if (t <= 0x7f) return num(t);
-  if (t >= 0xe0) return num(t - 0x100);
-  if ((t & 0xe0) === 0xa0) return pushBytes(L, c.take(t & 0x1f));
-  if ((t & 0xf0) === 0x90) return decodeArray(L, c, t & 0x0f);
-  if ((t & 0xf0) === 0x80) return decodeMap(L, c, t & 0x0f);
+  if (t <= 0x7f) {
+    num(t);
+    return;
+  }
+  if (t >= 0xe0) {
+    num(t - 0x100);
+    return;
+  }
+  if ((t & 0xe0) === 0xa0) {
+    pushBytes(L, c.take(t & 0x1f));
+    return;
+  }
+  if ((t & 0xf0) === 0x90) {
+    decodeArray(L, c, t & 0x0f);
+    return;
+  }
+  if ((t & 0xf0) === 0x80) {
+    decodeMap(L, c, t & 0x0f);
+    return;
+  }
   throw new BadFormat();
 }
 
