@@ -20,17 +20,16 @@ export const EVAL_FLAGS: readonly CommandFlag[] = [
   'noscript',
   'stale',
   'skip_monitor',
-  'may_replicate',
   'no_mandatory_keys',
   'no_propagate',
 ];
 
 export const EVAL_RO_FLAGS: readonly CommandFlag[] = [
+  'readonly',
   'noscript',
   'stale',
   'skip_monitor',
   'no_mandatory_keys',
-  'readonly',
   'no_propagate',
 ];
 

@@ -9,19 +9,18 @@ import { type CommandContext, type CommandFlag, ErrorReply } from '../types.js';
 
 export const FCALL_FLAGS: readonly CommandFlag[] = [
   'noscript',
-  'skip_monitor',
-  'may_replicate',
-  'no_mandatory_keys',
   'stale',
+  'skip_monitor',
+  'no_mandatory_keys',
   'no_propagate',
 ];
 
 export const FCALL_RO_FLAGS: readonly CommandFlag[] = [
+  'readonly',
   'noscript',
+  'stale',
   'skip_monitor',
   'no_mandatory_keys',
-  'stale',
-  'readonly',
   'no_propagate',
 ];
 
