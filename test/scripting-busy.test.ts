@@ -85,10 +85,8 @@ describe('busy scripts against redis-server', () => {
 
   it('a script that wrote cannot be killed; a read-only one can', async () => {
     await compare(
-      [
-        ['SCRIPT', 'KILL'],
-        ['SCRIPT', 'KILL'],
-      ],
+      // One KILL: whether a second one still finds the script running is a race on both servers.
+      [['SCRIPT', 'KILL']],
       ['EVAL', `redis.call('GET', 'k') ${SPIN}`, '0'],
     );
     for (const port of [servers().ports.redis, servers().ports.replisim]) {
