@@ -8,6 +8,7 @@
  */
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
+import { withScriptFlags } from '../scripting/command-flags.js';
 import { busyMessage } from '../scripting/engine.js';
 import { call } from './call.js';
 import { COMMAND_TABLE } from './table.js';
@@ -165,19 +166,22 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
     return;
   }
+  // A script's declared flags stand in for EVAL's and FCALL's own in the checks below
+  // (getCommandFlags: scripting/command-flags.ts).
+  const effective = withScriptFlags(node, resolved, argv);
   // MISCONF (§5, check 6): after a failed BGSAVE with save rules and stop-writes-on-bgsave-error,
   // writes (EXEC with a queued write included) and PING are refused; reads go on.
   // The master client is exempt: a replica applies its master's stream whatever its disk says.
   if (
     node.persistence.writesRefused() &&
     !client.isMaster &&
-    (isWriteCommand(resolved, client) || resolved.fullName === 'ping')
+    (isWriteCommand(effective, client) || resolved.fullName === 'ping')
   ) {
     rejectCommand(node, client, argv, MISCONF_MESSAGE);
     return;
   }
   // NOREPLICAS (§5, check 7): min-replicas-to-write on a master short of good replicas.
-  if (node.master.writesRefused() && isWriteCommand(resolved, client)) {
+  if (node.master.writesRefused() && isWriteCommand(effective, client)) {
     rejectCommand(node, client, argv, 'NOREPLICAS Not enough good replicas to write.');
     return;
   }
@@ -187,13 +191,13 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     replicaLink !== undefined &&
     node.config.replicaReadOnly &&
     !client.isMaster &&
-    isWriteCommand(resolved, client)
+    isWriteCommand(effective, client)
   ) {
     rejectCommand(node, client, argv, READONLY_MESSAGE);
     return;
   }
   // A replica connected to us may only talk replication (REPLCONF, PING...), not keyspace.
-  if (node.master.isReplicaClient(client) && touchesKeyspace(resolved, client)) {
+  if (node.master.isReplicaClient(client) && touchesKeyspace(effective, client)) {
     rejectCommand(node, client, argv, "ERR Replica can't interact with the keyspace");
     return;
   }
@@ -203,7 +207,7 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     replicaLink !== undefined &&
     !node.config.replicaServeStaleData &&
     !replicaLink.connected &&
-    deniedWhileStale(resolved, client)
+    deniedWhileStale(effective, client)
   ) {
     rejectCommand(node, client, argv, MASTERDOWN_MESSAGE);
     return;

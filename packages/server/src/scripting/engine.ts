@@ -378,11 +378,15 @@ export class ScriptingEngine {
     };
   }
 
-  /** scriptPrepareForRun's refusals, for scripts with a shebang (compat mode checks per call). */
+  /** scriptPrepareForRun's refusals (in compatibility mode only the stale check). */
   private prepareForRun(request: RunRequest): ErrorReply | undefined {
     const { flags, roCommand, caller } = request;
-    if (flags.compat) return undefined;
     const node = this.node;
+    const link = node.replicaLink;
+    const runningStale =
+      link !== undefined && !node.config.replicaServeStaleData && !link.connected;
+    // EVAL's compatibility mode: only a stale replica refuses it (its commands are checked inside).
+    if (flags.compat) return runningStale ? new ErrorReply(MASTERDOWN_MESSAGE) : undefined;
     const names = flags.names;
     if (!names.has('no-writes')) {
       if (node.replicaLink !== undefined && node.config.replicaReadOnly && !caller.isMaster) {
@@ -398,15 +402,7 @@ export class ScriptingEngine {
         return new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
       }
     }
-    const link = node.replicaLink;
-    if (
-      !names.has('allow-stale') &&
-      link !== undefined &&
-      !node.config.replicaServeStaleData &&
-      !link.connected
-    ) {
-      return new ErrorReply(MASTERDOWN_MESSAGE);
-    }
+    if (!names.has('allow-stale') && runningStale) return new ErrorReply(MASTERDOWN_MESSAGE);
     return undefined;
   }
 }
