@@ -92,6 +92,9 @@ export function processClientInput(node: ServerNode, client: Client): void {
     if (client.blocked) break;
     // A command that replies later (SHUTDOWN, DEBUG RELOAD) holds the client's next requests.
     if (client.suspended) break;
+    // During a busy script the master's stream waits in the parser instead of getting -BUSY
+    // (processInputBuffer); scripting/engine.ts runs it when the script ends.
+    if (client.isMaster && node.busyScript !== undefined) break;
     // Unsent replies over the pause threshold: nothing more runs until they drain.
     if (client.outputPauseTimer !== undefined) break;
     if (commands >= CLIENT_COMMANDS_PER_TURN_MAX || client.reply.bytesPending() >= replyBytesMax) {

@@ -146,6 +146,12 @@ export class ServerNode {
   private pauseTimer: TimerId | undefined;
   /** Holds taken by holdInput (a blocking SAVE, a fork pause); while any, no input is processed. */
   private inputHolds = 0;
+  /**
+   * A script that ran past busy-reply-threshold and yields to the event loop
+   * (scripting/engine.ts): meanwhile other clients get -BUSY (dispatch.ts), the master's stream
+   * waits (client-io.ts), and the cron does no active expiry, save rules or replication cron.
+   */
+  busyScript: { readonly isEval: boolean } | undefined = undefined;
   /** SAVE, BGSAVE, save rules, MISCONF (persistence/persistence.ts). */
   readonly persistence: Persistence;
   /** The master side of replication: replicas, SYNC/PSYNC, the stream feed (replication/master.ts). */
@@ -517,7 +523,8 @@ export class ServerNode {
     this.usedMemoryPeak = Math.max(this.usedMemoryPeak, usedMemoryBytes(this));
     for (const db of this.databases) db.resizeTables();
     // Replicas never expire keys themselves: the master's DELs arrive in the stream (§4.4).
-    if (this.activeExpireEnabled && !this.paused && this.replicaLink === undefined) {
+    const busy = this.busyScript !== undefined;
+    if (this.activeExpireEnabled && !this.paused && !busy && this.replicaLink === undefined) {
       this.activeExpiry.cycle(
         this.databases,
         this.env.clock.wallMs(),
@@ -526,9 +533,9 @@ export class ServerNode {
       );
     }
     // Save rules and scheduled BGSAVEs; a blocking save or a pause stops the cron, as in Redis.
-    if (!this.paused) this.persistence.cron();
+    if (!this.paused && !busy) this.persistence.cron();
     // replicationCron, once a second: keepalives, PINGs, timeouts, pending BGSAVEs, backlog TTL.
-    if (!this.paused) this.master.cron();
+    if (!this.paused && !busy) this.master.cron();
     if (this.config.timeout > 0) {
       const idleMsMax = this.config.timeout * 1000;
       for (const client of [...this.clients.values()]) {

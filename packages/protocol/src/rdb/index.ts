@@ -7,6 +7,7 @@
  * - writer.ts         RdbWriter (a whole file, drained in chunks) and encodeKeyRecord
  * - reader.ts         RdbReader, the streaming pull parser
  * - dump-payload.ts   DUMP / RESTORE payloads
+ * - functions-payload.ts   FUNCTION DUMP / RESTORE payloads
  * - check.ts          checkRdb, a redis-check-rdb style report
  * - value-encoding.ts / value-decoding.ts   each type's value, shared by files and payloads
  * - rdb-output.ts / rdb-cursor.ts           lengths, strings (int, LZF), integers, doubles
@@ -17,6 +18,11 @@ export { checkRdb, type RdbCheckOptions, type RdbCheckReport } from './check.js'
 export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
 export { type DumpPayloadResult, decodeDumpPayload, encodeDumpPayload } from './dump-payload.js';
+export {
+  decodeFunctionsPayload,
+  encodeFunctionsPayload,
+  type FunctionsPayloadResult,
+} from './functions-payload.js';
 export { RdbReader, type RdbReaderOptions } from './reader.js';
 export * from './stream-listpack.js';
 export * from './types.js';

@@ -24,6 +24,7 @@ import {
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
   RDB_OPCODE_EXPIRETIME_MS,
+  RDB_OPCODE_FUNCTION2,
   RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
   RDB_VERSION,
@@ -92,6 +93,19 @@ export class RdbWriter {
   key(key: RdbBytes, value: RdbValueIn, expireMs?: number): void {
     this.assertOpen();
     writeKeyRecord(this.out, key, value, expireMs, this.options.compression);
+  }
+
+  /**
+   * One function library (RDB_OPCODE_FUNCTION2 and its code as a string), as rdbSaveFunctions
+   * writes them after the AUX fields and before the first database.
+   */
+  functionLibrary(code: Uint8Array): void {
+    this.assertOpen();
+    this.out.writeByte(RDB_OPCODE_FUNCTION2);
+    this.out.writeString(
+      Buffer.from(code.buffer, code.byteOffset, code.length),
+      this.options.compression,
+    );
   }
 
   /** Appends a record made by encodeKeyRecord. */

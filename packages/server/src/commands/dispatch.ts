@@ -8,6 +8,8 @@
  */
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
+import { withScriptFlags } from '../scripting/command-flags.js';
+import { busyMessage } from '../scripting/engine.js';
 import { call } from './call.js';
 import { COMMAND_TABLE } from './table.js';
 import { queueCommand, queuesInMulti, rejectCommand } from './transactions/transaction.js';
@@ -109,7 +111,7 @@ function truncate(text: string, bytes: number): string {
 
 const LOADING_MESSAGE = 'LOADING Redis is loading the dataset in memory';
 
-const MISCONF_MESSAGE =
+export const MISCONF_MESSAGE =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /**
@@ -137,9 +139,9 @@ function isDenyOomCommand(command: Command, client: Client): boolean {
 /** In MULTI, these still run when out of memory; anything else would grow the queue. */
 const RUNS_IN_MULTI_WHEN_OOM: ReadonlySet<string> = new Set(['exec', 'discard', 'quit', 'reset']);
 
-const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
+export const READONLY_MESSAGE = "READONLY You can't write against a read only replica.";
 
-const MASTERDOWN_MESSAGE =
+export const MASTERDOWN_MESSAGE =
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 
 /** Redis's is_denystale_command: not flagged 'stale', or EXEC of a queued command that is not. */
@@ -154,6 +156,13 @@ function touchesKeyspace(command: Command, client: Client): boolean {
     command.flags.includes('may_replicate') ||
     command.flags.includes('readonly')
   );
+}
+
+/** CMD_ALLOW_BUSY, and SHUTDOWN only with NOSAVE. */
+function allowedWhileBusy(command: Command, argv: readonly Buffer[]): boolean {
+  if (!command.flags.includes('allow_busy')) return false;
+  if (command.fullName !== 'shutdown') return true;
+  return argv.some((arg) => arg.toString('latin1').toLowerCase() === 'nosave');
 }
 
 /** Whether `command` must wait for the end of a load (Redis's is_denyloading_command). */
@@ -194,13 +203,16 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
     return;
   }
+  // A script's declared flags stand in for EVAL's and FCALL's own in the checks below
+  // (getCommandFlags: scripting/command-flags.ts).
+  const effective = withScriptFlags(node, resolved, argv);
   // OOM (§5, check 5): with maxmemory set, evict first (memory/eviction.ts); if memory is still
   // over the limit, refuse commands that may grow the dataset, and in MULTI anything that would
   // be queued.
   if (node.config.maxmemory !== 0n) {
     const outOfMemory = node.evictor.perform() === 'fail';
     const reject =
-      isDenyOomCommand(resolved, client) ||
+      isDenyOomCommand(effective, client) ||
       (client.transaction !== undefined && !RUNS_IN_MULTI_WHEN_OOM.has(resolved.fullName));
     if (outOfMemory && reject) {
       rejectCommand(node, client, argv, OOM_MESSAGE);
@@ -213,13 +225,13 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   if (
     node.persistence.writesRefused() &&
     !client.isMaster &&
-    (isWriteCommand(resolved, client) || resolved.fullName === 'ping')
+    (isWriteCommand(effective, client) || resolved.fullName === 'ping')
   ) {
     rejectCommand(node, client, argv, MISCONF_MESSAGE);
     return;
   }
   // NOREPLICAS (§5, check 7): min-replicas-to-write on a master short of good replicas.
-  if (node.master.writesRefused() && isWriteCommand(resolved, client)) {
+  if (node.master.writesRefused() && isWriteCommand(effective, client)) {
     rejectCommand(node, client, argv, 'NOREPLICAS Not enough good replicas to write.');
     return;
   }
@@ -229,13 +241,13 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     replicaLink !== undefined &&
     node.config.replicaReadOnly &&
     !client.isMaster &&
-    isWriteCommand(resolved, client)
+    isWriteCommand(effective, client)
   ) {
     rejectCommand(node, client, argv, READONLY_MESSAGE);
     return;
   }
   // A replica connected to us may only talk replication (REPLCONF, PING...), not keyspace.
-  if (node.master.isReplicaClient(client) && touchesKeyspace(resolved, client)) {
+  if (node.master.isReplicaClient(client) && touchesKeyspace(effective, client)) {
     rejectCommand(node, client, argv, "ERR Replica can't interact with the keyspace");
     return;
   }
@@ -260,7 +272,7 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     replicaLink !== undefined &&
     !node.config.replicaServeStaleData &&
     !replicaLink.connected &&
-    deniedWhileStale(resolved, client)
+    deniedWhileStale(effective, client)
   ) {
     rejectCommand(node, client, argv, MASTERDOWN_MESSAGE);
     return;
@@ -269,6 +281,13 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   // as one of them only if every queued command is (Redis's cmd_inv_flags check).
   if (node.loading !== undefined && deniedWhileLoading(resolved, client)) {
     rejectCommand(node, client, argv, LOADING_MESSAGE);
+    return;
+  }
+  // BUSY (§5): while a script runs past busy-reply-threshold only commands flagged allow_busy
+  // run; SHUTDOWN only with NOSAVE (shutdownCommand's own check).
+  const busy = node.busyScript;
+  if (busy !== undefined && !allowedWhileBusy(resolved, argv)) {
+    rejectCommand(node, client, argv, busyMessage(busy.isEval));
     return;
   }
   // Transactions (transactions/transaction.ts): in MULTI, a command that passed the checks above

@@ -19,6 +19,7 @@ import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
 import { PUBSUB_COMMANDS } from './pubsub/index.js';
 import { MASTER_REPLICATION_COMMANDS } from './replication/index.js';
+import { SCRIPTING_COMMANDS } from './scripting/index.js';
 import { bgsave } from './server/bgsave.js';
 import { commandCommand } from './server/command.js';
 import { configCommand } from './server/config.js';
@@ -75,6 +76,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...TRANSACTIONS_COMMANDS,
   ...PUBSUB_COMMANDS,
   ...MASTER_REPLICATION_COMMANDS,
+  ...SCRIPTING_COMMANDS,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 function buildTable(commands: readonly Command[]): ReadonlyMap<string, Command> {

@@ -371,6 +371,10 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
     (config) => config.bind.join(' '),
   ),
+  // Scripting: how long a script runs before other clients get -BUSY (scripting/busy.ts).
+  intParam('busy-reply-threshold', 'busyReplyThresholdMs', 0n, LONG_MAX, {
+    aliases: ['lua-time-limit'],
+  }),
   param(
     'client-output-buffer-limit',
     {},

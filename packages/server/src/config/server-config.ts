@@ -107,6 +107,11 @@ export interface ServerConfig {
   shutdownOnSigint: ShutdownFlags;
   /** Seconds a shutdown waits for lagging replicas (issue 5 adds replicas); 0 = no wait. */
   shutdownTimeout: number;
+  /**
+   * busy-reply-threshold (alias lua-time-limit): ms a script runs before the node serves other
+   * clients again, with -BUSY for all but SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE; 0 = never.
+   */
+  busyReplyThresholdMs: number;
   /** Master side of replication (replication/master.ts; reference §3, defaults §7). */
   replBacklogSize: number;
   /** Seconds a master with no replicas keeps its backlog; 0 = forever. */
@@ -213,6 +218,7 @@ export function defaultServerConfig(): ServerConfig {
     shutdownOnSigterm: SHUTDOWN_FLAGS_DEFAULT,
     shutdownOnSigint: SHUTDOWN_FLAGS_DEFAULT,
     shutdownTimeout: 10,
+    busyReplyThresholdMs: 5000,
     replBacklogSize: 1024 * 1024,
     replBacklogTtl: 3600,
     replPingReplicaPeriod: 10,

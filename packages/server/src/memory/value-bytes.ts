@@ -198,7 +198,8 @@ export function valueBytes(value: RedisValue): number {
       // A stream struct and its rax, then one rax entry (the node's 16-byte master ID key) and one
       // listpack per node, as Redis allocates them (t_stream.c); consumer groups are not counted.
       let bytes = ROBJ_BYTES + STREAM_BYTES;
-      for (const node of value.value.nodes) bytes += STREAM_RAX_NODE_BYTES + jemallocSize(node.bytes);
+      for (const node of value.value.nodes)
+        bytes += STREAM_RAX_NODE_BYTES + jemallocSize(node.bytes);
       return bytes;
     }
   }

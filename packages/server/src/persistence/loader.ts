@@ -20,7 +20,10 @@
  *   which waits for issue 5's backlog. A key seen twice is corruption ("Duplicated key found in RDB
  *   file") unless `allowDuplicates` (DEBUG RELOAD MERGE), where the later one wins. Empty
  *   collections are skipped with Redis's warning.
- * - Function libraries: replisim has no functions; each is skipped with a warning.
+ * - Function libraries (FUNCTION2): loaded into the node's functions (scripting/functions.ts),
+ *   which a load first empties, as emptyData does, except under `allowDuplicates` (DEBUG RELOAD
+ *   MERGE), where a library of the same name is replaced. A library that does not load fails the
+ *   load, as rdbFunctionLoad does.
  * - The trailer: the CRC64 is computed here over the chunks as they are read (the reader's own
  *   check is off, so no byte is checksummed twice) and compared at the end, so the log can show
  *   both values as Redis does; a stored 0 means the writer had rdbchecksum off, and `rdbchecksum
@@ -39,7 +42,9 @@ import {
   type RdbRecord,
   type RdbReplicationInfo,
 } from '@replisim/protocol';
+import { ErrorReply } from '../commands/types.js';
 import type { ServerNode } from '../node.js';
+import { scriptingOf } from '../scripting/engine.js';
 import type { LoadingProgress } from './loading-progress.js';
 import { fromRdbValue } from './rdb-values.js';
 
@@ -192,6 +197,8 @@ class LoadRun {
     this.crc = node.config.rdbchecksum ? new Crc64() : undefined;
     this.crcEnd = progress.totalBytes - 8;
     this.progress = progress;
+    // emptyData empties the functions with the keys; MERGE keeps both.
+    if (options.allowDuplicates !== true) scriptingOf(node).functions.flush();
   }
 
   readNextChunk(): void {
@@ -282,12 +289,18 @@ class LoadRun {
         return true;
       case 'resizedb':
         return true;
-      case 'function':
-        this.node.log(
-          'warning',
-          'Skipping a function library in the RDB: replisim does not implement functions.',
+      case 'function': {
+        const functions = scriptingOf(this.node).functions;
+        const loaded = functions.load(
+          Buffer.from(record.code, 'latin1'),
+          this.options.allowDuplicates === true,
         );
+        if (loaded instanceof ErrorReply) {
+          this.fail(`Failed loading library, ${loaded.message.replace(/^ERR /, '')}`, []);
+          return false;
+        }
         return true;
+      }
       case 'key':
         return this.applyKey(record);
       case 'eof':

@@ -29,6 +29,7 @@ import type { RdbReplicationInfo } from '@replisim/protocol';
 import type { ChangeObserver, Database } from '../keyspace/database.js';
 import { usedMemoryBytes } from '../memory/used-memory.js';
 import { REDIS_VERSION, type ServerNode } from '../node.js';
+import { scriptingOf } from '../scripting/engine.js';
 import { type RdbFileResult, RdbFileSink, STRERROR } from './rdb-file.js';
 import { dueSaveRule, retryAllowed, type SaveRuleState } from './save-rules.js';
 import { SLICE_BUDGET_DEFAULT, type SliceBudget, Snapshot } from './snapshot.js';
@@ -384,6 +385,7 @@ export class Persistence implements ChangeObserver {
       compression: config.rdbcompression,
       checksum: config.rdbchecksum,
       monotonicMs: () => node.env.clock.monotonicMs(),
+      functionLibraries: [...scriptingOf(node).functions.libraries.values()].map((l) => l.code),
       ...(replication === undefined ? {} : { replication }),
     });
     const onDrain = (): void => this.sinkDrained(job);

@@ -75,6 +75,8 @@ export interface SnapshotOptions {
   readonly compression: boolean;
   readonly checksum: boolean;
   readonly monotonicMs: () => number;
+  /** The function libraries' code at the snapshot point, written after the AUX fields. */
+  readonly functionLibraries?: readonly Uint8Array[];
 }
 
 /** One database that had keys at the snapshot point and whose section is not finished. */
@@ -127,6 +129,7 @@ export class Snapshot implements ChangeObserver {
       usedMemory: options.usedMemory,
       ...(options.replication === undefined ? {} : { replication: options.replication }),
     });
+    for (const code of options.functionLibraries ?? []) this.writer.functionLibrary(code);
     let total = 0;
     for (const db of options.databases) {
       const size = db.size();

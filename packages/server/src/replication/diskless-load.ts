@@ -20,6 +20,7 @@ import { Database } from '../keyspace/database.js';
 import type { ServerNode } from '../node.js';
 import type { LoadingProgress } from '../persistence/loading-progress.js';
 import { fromRdbValue } from '../persistence/rdb-values.js';
+import { scriptingOf } from '../scripting/engine.js';
 import { emptyData } from './replica-host.js';
 
 export type DisklessLoadResult =
@@ -40,6 +41,8 @@ export class DisklessLoad implements PayloadSink {
   private streamDb = 0;
   private keysLoaded = 0;
   private sawEof = false;
+  /** The function libraries the payload carried (FUNCTION2 records). */
+  private readonly libraries: Buffer[] = [];
   private failure: string | undefined;
   private ended = false;
   /** The first payload byte arrived (and the load was logged). */
@@ -103,6 +106,10 @@ export class DisklessLoad implements PayloadSink {
         return;
       }
       if (this.mode === 'swapdb') this.swapIn();
+      const restored = scriptingOf(this.node).functions.restore(this.libraries, 'FLUSH');
+      if (restored !== undefined) {
+        this.node.log('warning', `Failed loading library, ${restored.message}`);
+      }
       this.node.lastLoad = { keysLoaded: this.keysLoaded, keysExpired: 0 };
       this.node.log(
         'notice',
@@ -185,6 +192,10 @@ export class DisklessLoad implements PayloadSink {
         this.keysLoaded++;
         return undefined;
       }
+      case 'function':
+        // Applied once the load succeeds (swapdb keeps the old functions until then).
+        this.libraries.push(Buffer.from(record.code, 'latin1'));
+        return undefined;
       case 'eof':
         this.sawEof = true;
         return undefined;

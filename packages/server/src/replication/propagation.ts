@@ -93,6 +93,28 @@ export class PropagationLog {
   }
 
   /**
+   * Drops the operations recorded after the first `count` of the current call: what a script
+   * wrote while redis.set_repl(redis.REPL_NONE) was in force is not propagated.
+   */
+  discardFrom(count: number): void {
+    assert(this.inCall, 'discardFrom outside a call');
+    assert(count <= this.pending.length, 'discardFrom past the recorded operations');
+    this.pending.length = count;
+  }
+
+  /**
+   * Removes and returns the current call's operations: a script that yields to the event loop
+   * (busy-reply-threshold) keeps its writes and adds them back in the call that continues it, so
+   * they still go out as one MULTI ... EXEC when it ends.
+   */
+  takePending(): PropagatedOperation[] {
+    assert(this.inCall, 'takePending outside a call');
+    const operations = this.pending;
+    this.pending = [];
+    return operations;
+  }
+
+  /**
    * Ends the call and emits its operations, wrapped in MULTI/EXEC when there are several. With
    * `wrap` false each goes out on its own (Redis's propagate_no_multi: the DELs of keys that
    * RANDOMKEY or SCAN found expired are not one atomic change).

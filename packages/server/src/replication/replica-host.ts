@@ -34,6 +34,7 @@ import { flushClient } from '../client-io.js';
 import { dispatch, lookupCommandName } from '../commands/dispatch.js';
 import type { ServerNode } from '../node.js';
 import { dumpPath, loadSnapshotFile } from '../persistence/loader.js';
+import { scriptingOf } from '../scripting/engine.js';
 import { DisklessLoad } from './diskless-load.js';
 import { BACKLOG_SIZE_MIN } from './master.js';
 
@@ -255,12 +256,16 @@ class NodeReplicaHost implements ReplicaHost {
   }
 }
 
-/** Flushes every database as emptyData does (WATCHers of existing keys are invalidated). */
+/**
+ * Flushes every database as emptyData does (WATCHers of existing keys are invalidated), and the
+ * function libraries with them (emptyData without EMPTYDB_NOFUNCTIONS).
+ */
 export function emptyData(node: ServerNode): void {
   for (const db of node.databases) {
     node.watches.touchDatabase(db.index, (key) => db.peek(key) !== undefined);
     db.clear();
   }
+  scriptingOf(node).functions.flush();
 }
 
 const hosts = new WeakMap<ServerNode, NodeReplicaHost>();
