@@ -64,7 +64,7 @@ describe('replisim run --backend process under Ctrl-C', () => {
       while (processesIn(tmp).length < 3 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      expect(processesIn(tmp)).toHaveLength(3);
+      expect(processesIn(tmp).length).toBeGreaterThanOrEqual(3);
       process.kill(cli.pid, 'SIGINT');
       const status = await cli.exited();
       expect(status.code).toBe(130);

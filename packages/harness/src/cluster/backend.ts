@@ -119,6 +119,12 @@ export interface Backend {
   latency(a: string, b: string, fault: LatencyFault): Undo;
   /** Changes a node's disk. */
   disk(name: string, fault: DiskFault): Undo;
+  /**
+   * Power loss at the instant the node next renames a temp file into place, before the directory
+   * fsync that makes the rename durable (simulator only: the window is microseconds on a real
+   * machine). Undo disarms it if it has not fired.
+   */
+  crashAfterNextRename?(name: string): Undo;
   /** Steps a node's wall clock by `ms` (negative: back). */
   clockJump(name: string, ms: number): void;
 }

@@ -16,17 +16,22 @@ function cluster(seed = 1): Cluster {
   return new Cluster(backend, new History(() => backend.now()));
 }
 
+/** Boots m and its replica r, writes one key and waits until r has it. */
+async function masterAndReplica(c: Cluster): Promise<void> {
+  c.node({ name: 'm', options: ['--save', ''] }).node({
+    name: 'r',
+    options: ['--save', ''],
+    replicaOf: 'm',
+  });
+  await c.start();
+  await c.call('m', ['SET', 'k', 'v']);
+  await c.waitCaughtUp(['r'], 'm');
+}
+
 describe('Cluster on the simulator', () => {
   it('boots a master and a replica that syncs, and samples both', async () => {
     const c = cluster();
-    c.node({ name: 'm', options: ['--save', ''] }).node({
-      name: 'r',
-      options: ['--save', ''],
-      replicaOf: 'm',
-    });
-    await c.start();
-    await c.call('m', ['SET', 'k', 'v']);
-    await c.waitCaughtUp(['r'], 'm');
+    await masterAndReplica(c);
     expect(c.state('r')?.role).toBe('replica');
     await c.sample({ digests: true });
     const samples = c.history.events.filter((e) => e.kind === 'state');
@@ -39,14 +44,7 @@ describe('Cluster on the simulator', () => {
 
   it('samples every node offset every 250 ms and records only changes (for the report plot)', async () => {
     const c = cluster(3);
-    c.node({ name: 'm', options: ['--save', ''] }).node({
-      name: 'r',
-      options: ['--save', ''],
-      replicaOf: 'm',
-    });
-    await c.start();
-    await c.call('m', ['SET', 'k', 'v']);
-    await c.waitCaughtUp(['r'], 'm');
+    await masterAndReplica(c);
     await c.runFor(3000);
     const mark = c.history.nextIndex;
     await c.runFor(5000); // quiet: no write, so only the master's PINGs to the replica move offsets

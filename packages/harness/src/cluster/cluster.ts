@@ -23,7 +23,14 @@ import { RecordingClient } from '../client/recording-client.js';
 import { RespClient, replyText } from '../client/resp-client.js';
 import type { History } from '../history/history.js';
 import type { EventData, NodeEventKind } from '../history/op.js';
-import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from './backend.js';
+import {
+  type Backend,
+  type DiskFault,
+  type LatencyFault,
+  type NodeSpec,
+  type Undo,
+  UnsupportedFault,
+} from './backend.js';
 import { type NodeState, parseNodeState } from './node-state.js';
 import { WAIT_MS_DEFAULT, WaitTimedOut } from './waits.js';
 
@@ -210,12 +217,18 @@ export class Cluster {
     argv: readonly string[],
     boundMs: number = WAIT_MS_DEFAULT,
   ): Promise<RespValue | undefined> {
+    const probe = await this.probe(node);
+    return this.request(probe, argv, boundMs);
+  }
+
+  /** The node's own probe client: made on first use, made again after its connection died. */
+  private async probe(node: string): Promise<RecordingClient> {
     let probe = this.probes.get(node);
     if (probe === undefined || probe.closed) {
       probe = await this.client(node);
       this.probes.set(node, probe);
     }
-    return this.request(probe, argv, boundMs);
+    return probe;
   }
 
   /** True while `node` is paused (SIGSTOP): a call to it would wait for the resume. */
@@ -403,11 +416,7 @@ export class Cluster {
     node: string,
     commands: readonly (readonly string[])[],
   ): Promise<readonly RespValue[] | undefined> {
-    let probe = this.probes.get(node);
-    if (probe === undefined || probe.closed) {
-      probe = await this.client(node);
-      this.probes.set(node, probe);
-    }
+    const probe = await this.probe(node);
     let exec: RespValue | undefined;
     let done = false;
     probe.sendUnrecorded(['MULTI'], () => {});
@@ -434,6 +443,23 @@ export class Cluster {
   crash(node: string): void {
     this.record(node, 'crash', 'power loss');
     this.backend.crash(node);
+  }
+
+  /**
+   * Arms a power loss for the instant `node` next renames a snapshot into place, before the
+   * directory fsync: the window in which either the old or the new dump may survive. Undo disarms.
+   */
+  crashAfterNextRename(node: string): Undo {
+    const arm = this.backend.crashAfterNextRename;
+    if (arm === undefined) {
+      throw new UnsupportedFault(
+        `crash after rename on ${node}: only the simulator can time a crash inside a rename`,
+      );
+    }
+    this.record(node, 'fault', 'armed: power loss at the next rename of a snapshot', {
+      fault: 'crash-after-rename',
+    });
+    return this.lasting(`${node} crash-after-rename armed`, node, arm.call(this.backend, node));
   }
 
   /** kill -9: the process dies; the page cache (every write) survives. */

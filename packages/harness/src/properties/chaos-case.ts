@@ -27,6 +27,7 @@ export const FAULT_KINDS = [
   'clock-jump',
   'failover',
   'bgsave',
+  'crash-after-rename',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];

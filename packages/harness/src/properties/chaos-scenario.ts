@@ -40,7 +40,8 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
       await cluster.start();
       if (chaos.workload.preload > 0) await preload(cluster, chaos.workload.preload, random);
       const writer = new ResilientWriter(cluster, random.fork(), {
-        keys: chaos.workload.keys,
+        // Over the preloaded keys too, so writes land on keys a running snapshot has not reached.
+        keys: Math.max(chaos.workload.keys, chaos.workload.preload),
         intervalMs: chaos.workload.intervalMs,
         waitEvery: chaos.workload.waitEvery,
         waitReplicas: Math.max(1, chaos.replicas),
@@ -147,6 +148,27 @@ function actionsOf(
     return undefined;
   };
   const up = (name: string): boolean => cluster.isUp(name);
+  /** At `atMs`, a node that is down comes back and is read before any client writes to it. */
+  const restartAndRead = (atMs: number): Action => ({
+    atMs,
+    label: `restart ${target}`,
+    run: async () => {
+      // A SIGTERM's shutdown may still be saving: the node restarts only once it is down.
+      if (up(target)) return;
+      // Read what the node came back with before any client writes to it: the
+      // snapshot-recovery checker judges that read.
+      writer.suspend();
+      try {
+        await cluster.restart(target);
+        await cluster.readAll(target);
+      } catch (error) {
+        if (!(error instanceof WaitTimedOut)) throw error;
+        cluster.narrate('chaos', `${target} did not come back in time: ${error.what}`);
+      } finally {
+        writer.resume();
+      }
+    },
+  });
   switch (fault.kind) {
     case 'crash':
     case 'kill':
@@ -162,26 +184,12 @@ function actionsOf(
             else cluster.shutdown(target);
           },
         },
-        {
-          atMs: end,
-          label: `restart ${target}`,
-          run: async () => {
-            // A SIGTERM's shutdown may still be saving: the node restarts only once it is down.
-            if (up(target)) return;
-            // Read what the node came back with before any client writes to it: the
-            // snapshot-recovery checker judges that read.
-            writer.suspend();
-            try {
-              await cluster.restart(target);
-              await cluster.readAll(target);
-            } catch (error) {
-              if (!(error instanceof WaitTimedOut)) throw error;
-              cluster.narrate('chaos', `${target} did not come back in time: ${error.what}`);
-            } finally {
-              writer.resume();
-            }
-          },
-        },
+        restartAndRead(end),
+      ];
+    case 'crash-after-rename':
+      return [
+        ...lasting(() => (up(target) ? cluster.crashAfterNextRename(target) : skip('it is down'))),
+        restartAndRead(end + 1),
       ];
     case 'pause':
       return lasting(() =>

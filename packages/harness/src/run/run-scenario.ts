@@ -117,10 +117,17 @@ async function livenessPhase(cluster: Cluster): Promise<void> {
   const deadline = cluster.backend.now() + CONVERGENCE_MS_MAX;
   // A node may still go down now (a SIGTERM's shutdown finishing): bring back whatever is down.
   for (let held = false; !held; ) {
-    const down = cluster.names.filter((name) => cluster.state(name) === undefined);
-    for (const name of down) await cluster.restart(name);
-    await cluster.reconcile();
-    await clearDiskErrors(cluster);
+    try {
+      const down = cluster.names.filter((name) => cluster.state(name) === undefined);
+      for (const name of down) await cluster.restart(name);
+      await cluster.reconcile();
+      await clearDiskErrors(cluster);
+    } catch (error) {
+      // A node can go down between the look and the call (a SIGTERM's shutdown finishing): look
+      // again, within the same deadline.
+      if (!(error instanceof WaitTimedOut) || cluster.backend.now() >= deadline) throw error;
+      continue;
+    }
     const left = deadline - cluster.backend.now();
     const settled = await cluster.waitUntil(
       () => converged(cluster) || cluster.names.some((name) => cluster.state(name) === undefined),

@@ -166,7 +166,7 @@ describe('Snapshot', () => {
     expect(keyValues(records(snapshot.take())).sort()).toEqual(
       ['0:a=a0', '0:b=b0', '0:c=c0', '1:x=x0', '1:y=y0', '2:z=z0'].sort(),
     );
-    expect(first.peek('x')).toEqual(str('x1'));
-    expect(second.peek('a')).toEqual(str('a0'));
+    expect(first.peek('x')).toMatchObject(str('x1'));
+    expect(second.peek('a')).toMatchObject(str('a0'));
   });
 });

@@ -62,6 +62,8 @@ export class SimBackend implements Backend {
   private readonly faultLayers = new Map<string, { id: number; value: unknown }[]>();
   private readonly diskBase = new Map<string, SimDiskFaults>();
   private layerIdNext = 1;
+  /** Nodes that lose power at their next rename of a temp file (crashAfterNextRename). */
+  private readonly crashArmed = new Set<string>();
   /** The last recorded offset sample of each node (offsetSampleKey), so only changes are recorded. */
   private readonly offsetSamples = new Map<string, string>();
   private samplerTimer: ReturnType<Timers['after']> | undefined;
@@ -100,6 +102,18 @@ export class SimBackend implements Backend {
       ...(this.testBugs === undefined ? {} : { testBugs: this.testBugs }),
     });
     host.disk.setObserver((operation, path, target) => {
+      if (operation === 'rename' && this.crashArmed.delete(spec.name) && path.includes('temp-')) {
+        // The crash comes as its own event, before the directory fsync can complete (>= 1 ms).
+        this.world.scheduler.schedule(0, `harness:crash-after-rename ${spec.name}`, () => {
+          if (!host.up) return;
+          this.event(
+            spec.name,
+            'crash',
+            'power loss right after a rename, before the directory fsync',
+          );
+          node.crash();
+        });
+      }
       if (operation === 'rename') {
         const size = target === undefined ? undefined : host.disk.sizeOf(target);
         this.event(spec.name, 'rename', `rename ${path} -> ${target ?? '?'}`, {
@@ -271,6 +285,14 @@ export class SimBackend implements Backend {
 
   private linkKey(a: string, b: string): string {
     return [a, b].sort().join('|');
+  }
+
+  crashAfterNextRename(name: string): Undo {
+    this.node(name);
+    this.crashArmed.add(name);
+    return () => {
+      this.crashArmed.delete(name);
+    };
   }
 
   clockJump(name: string, ms: number): void {
