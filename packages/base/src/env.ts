@@ -80,6 +80,8 @@ export interface ListenOptions {
   readonly host: string;
   /** 0 lets the network pick a free port. */
   readonly port: number;
+  /** The listen(2) backlog (Redis's tcp-backlog); the simulated network has no accept queue. */
+  readonly backlog?: number;
   /**
    * Told when accepting a connection failed while listening (EMFILE: out of descriptors); the
    * listener goes on. Without it such failures pass unseen.

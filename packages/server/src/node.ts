@@ -274,6 +274,7 @@ export class ServerNode {
         {
           host: listenHost,
           port,
+          backlog: this.config.tcpBacklog,
           // acceptTcpHandler: a failed accept (EMFILE) is logged and the listener goes on.
           onAcceptError: (error) =>
             this.log('warning', `Accepting client connection: accept: ${error.message}`),
