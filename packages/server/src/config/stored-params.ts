@@ -196,7 +196,8 @@ const EVENT_ALL = 'g$lshzxetd';
 
 /**
  * notify-keyspace-events, as notify.c's keyspaceEventsStringToFlags and back: `A` stands for
- * g$lshzxetd; CONFIG GET writes the classes in a fixed order (A when all are set), then K, E, m.
+ * g$lshzxetd; CONFIG GET writes the classes in a fixed order (A when all are set, which hides n),
+ * then K, E, m.
  * replisim stores the setting; keyspace notifications themselves belong to Pub/Sub.
  */
 const notifyKeyspaceEvents: StoredSpec = {
@@ -212,7 +213,6 @@ const notifyKeyspaceEvents: StoredSpec = {
     const all = [...EVENT_ALL].every((c) => flags.has(c));
     let shown = all ? 'A' : '';
     for (const c of EVENT_CLASSES) if (!all && flags.has(c)) shown += c;
-    if (all && flags.has('n')) shown += 'n';
     for (const c of 'KEm') if (flags.has(c)) shown += c;
     return ok(shown);
   },
