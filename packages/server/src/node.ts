@@ -22,6 +22,7 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import type { AccessPolicy } from './memory/access.js';
 import { Evictor } from './memory/eviction.js';
 import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
+import { SlowLog } from './monitoring/slowlog.js';
 import { adjustOpenFilesLimit } from './open-files.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
@@ -97,6 +98,8 @@ export class ServerNode {
   readonly databases: Database[];
   readonly clients: Map<number, Client> = new Map();
   stats: NodeStats = emptyStats();
+  /** The slow log (monitoring/slowlog.ts), filled by call(). */
+  readonly slowlog: SlowLog = new SlowLog();
   /** Changes since the last successful save (Redis's server.dirty; save rules read it). */
   dirty = 0;
   readonly watches: WatchRegistry = new WatchRegistry();

@@ -6,6 +6,7 @@
  */
 import type { Client } from '../client.js';
 import type { Database } from '../keyspace/database.js';
+import { redactArgv } from '../monitoring/slowlog.js';
 import type { ServerNode } from '../node.js';
 import type { Argv } from '../replication/propagation.js';
 import type { Command, CommandContext } from './types.js';
@@ -74,7 +75,20 @@ export function call(
   if (node.persistence.copyOnWrite && command.flags.includes('write')) {
     node.persistence.beforeWrite(db, declaredKeys(command, argv));
   }
+  const startMs = node.env.clock.monotonicMs();
   const error = command.run(ctx, argv);
+  // The slow log (monitoring/slowlog.ts): every command but those flagged skip_slowlog (EXEC logs
+  // the commands it runs instead); a command that blocked is not logged (see the docs).
+  if (!command.flags.includes('skip_slowlog') && !client.blocked) {
+    const durationUs = Math.round((node.env.clock.monotonicMs() - startMs) * 1000);
+    node.slowlog.offer(
+      node.config,
+      redactArgv(command.fullName, argv),
+      durationUs,
+      client,
+      node.env.clock.wallMs(),
+    );
+  }
   const changed = node.dirty !== dirtyBefore || ctx.forced;
   if (changed && !command.flags.includes('no_propagate')) {
     propagation.add(db.index, ctx.rewritten ?? argv);

@@ -27,6 +27,7 @@ import { lastsave } from './server/lastsave.js';
 import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
 import { shutdown } from './server/shutdown.js';
+import { slowlogCommand } from './server/slowlog.js';
 import { time } from './server/time.js';
 import { SETS_COMMANDS } from './sets/index.js';
 import { STRINGS_COMMANDS } from './strings/index.js';
@@ -54,6 +55,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   select,
   shutdown,
   slaveof,
+  slowlogCommand,
   time,
 ];
 
