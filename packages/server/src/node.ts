@@ -22,6 +22,7 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import type { AccessPolicy } from './memory/access.js';
 import { Evictor } from './memory/eviction.js';
 import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
+import { LatencyMonitor } from './monitoring/latency.js';
 import { SlowLog } from './monitoring/slowlog.js';
 import { adjustOpenFilesLimit } from './open-files.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
@@ -100,6 +101,13 @@ export class ServerNode {
   stats: NodeStats = emptyStats();
   /** The slow log (monitoring/slowlog.ts), filled by call(). */
   readonly slowlog: SlowLog = new SlowLog();
+  /** The latency monitor (monitoring/latency.ts), fed by call(). */
+  readonly latency: LatencyMonitor = new LatencyMonitor();
+  /**
+   * Milliseconds the running command stalled the node on purpose (DEBUG SLEEP pauses input on a
+   * timer instead of blocking): call() adds them to the command's measured duration.
+   */
+  chargedPauseMs = 0;
   /** Changes since the last successful save (Redis's server.dirty; save rules read it). */
   dirty = 0;
   readonly watches: WatchRegistry = new WatchRegistry();
@@ -480,6 +488,7 @@ export class ServerNode {
    */
   pauseFor(ms: number): void {
     if (ms <= 0 || this.stopped) return;
+    this.chargedPauseMs += ms;
     if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
     this.pauseTimer = this.env.timers.after(ms, () => {
       this.pauseTimer = undefined;

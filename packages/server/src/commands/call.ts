@@ -76,11 +76,23 @@ export function call(
     node.persistence.beforeWrite(db, declaredKeys(command, argv));
   }
   const startMs = node.env.clock.monotonicMs();
+  node.chargedPauseMs = 0;
   const error = command.run(ctx, argv);
   // The slow log (monitoring/slowlog.ts): every command but those flagged skip_slowlog (EXEC logs
   // the commands it runs instead); a command that blocked is not logged (see the docs).
+  const durationUs = Math.round(
+    (node.env.clock.monotonicMs() - startMs + node.chargedPauseMs) * 1000,
+  );
+  // The latency monitor (monitoring/latency.ts), as Redis's call(): fast and other commands apart.
+  if (!client.blocked) {
+    node.latency.offer(
+      node.config.latencyMonitorThreshold,
+      command.flags.includes('fast') ? 'fast-command' : 'command',
+      Math.floor(durationUs / 1000),
+      node.env.clock.wallMs(),
+    );
+  }
   if (!command.flags.includes('skip_slowlog') && !client.blocked) {
-    const durationUs = Math.round((node.env.clock.monotonicMs() - startMs) * 1000);
     node.slowlog.offer(
       node.config,
       redactArgv(command.fullName, argv),

@@ -24,6 +24,7 @@ import { flushall } from './server/flushall.js';
 import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
 import { lastsave } from './server/lastsave.js';
+import { latencyCommand } from './server/latency.js';
 import { memoryCommand } from './server/memory.js';
 import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
@@ -49,6 +50,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   hello,
   info,
   lastsave,
+  latencyCommand,
   memoryCommand,
   ping,
   quit,
