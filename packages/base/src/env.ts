@@ -183,10 +183,22 @@ export interface Random {
 }
 
 /** Everything a node needs from the outside world. */
+/** CPU time this process has used, as getrusage reports it (INFO's used_cpu_user/sys). */
+export interface CpuUsage {
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+}
+
 export interface Env {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly network: Network;
   readonly disk: Disk;
   readonly random: Random;
+  /**
+   * The CPU time used so far: process.cpuUsage() in the real Env; in the simulation the virtual
+   * time since the host booted counts as user time (a simulated node is busy or idle only in
+   * virtual time). Optional so test doubles need not provide it; INFO then shows zeros.
+   */
+  readonly cpuUsage?: () => CpuUsage;
 }

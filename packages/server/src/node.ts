@@ -35,7 +35,7 @@ import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
 import { ReplicationIds } from './replication/replication-ids.js';
 import { continueShutdown, runSignalShutdown, type ShutdownWait } from './shutdown.js';
-import { emptyStats, type NodeStats } from './stats.js';
+import { countErrorKind, emptyStats, type NodeStats } from './stats.js';
 import type { TestBug } from './testing/test-bugs.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
@@ -380,6 +380,7 @@ export class ServerNode {
    */
   replyError(client: Client, message: string): void {
     this.stats.errorReplies++;
+    countErrorKind(this.stats, message);
     client.reply.error(message);
     noteErrorToPeer(this, client, message);
   }
