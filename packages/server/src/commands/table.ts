@@ -11,6 +11,7 @@ import { echo } from './connection/echo.js';
 import { hello } from './connection/hello.js';
 import { ping } from './connection/ping.js';
 import { quit } from './connection/quit.js';
+import { reset } from './connection/reset.js';
 import { select } from './connection/select.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
@@ -55,6 +56,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   ping,
   quit,
   replicaof,
+  reset,
   save,
   select,
   shutdown,
