@@ -101,6 +101,8 @@ export class ServerNode {
   stats: NodeStats = emptyStats();
   /** The slow log (monitoring/slowlog.ts), filled by call(). */
   readonly slowlog: SlowLog = new SlowLog();
+  /** Clients in MONITOR mode (monitoring/monitor.ts), fed by call(). */
+  readonly monitors: Set<Client> = new Set();
   /** The latency monitor (monitoring/latency.ts), fed by call(). */
   readonly latency: LatencyMonitor = new LatencyMonitor();
   /**
@@ -391,6 +393,7 @@ export class ServerNode {
     this.clients.delete(client.id);
     // Lists engineer: a killed client stops waiting at once (freeClient -> unblockClient).
     this.blocking.removeClient(client);
+    this.monitors.delete(client);
     client.connection.destroy();
   }
 

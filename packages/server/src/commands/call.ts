@@ -5,7 +5,9 @@
  * as one MULTI ... EXEC block.
  */
 import type { Client } from '../client.js';
+import { flushClient } from '../client-io.js';
 import type { Database } from '../keyspace/database.js';
+import { monitorLine } from '../monitoring/monitor.js';
 import { redactArgv } from '../monitoring/slowlog.js';
 import type { ServerNode } from '../node.js';
 import type { Argv } from '../replication/propagation.js';
@@ -106,6 +108,24 @@ export function call(
     propagation.add(db.index, ctx.rewritten ?? argv);
   }
   if (topLevel) propagation.endCall();
+  // MONITOR (monitoring/monitor.ts): after the command, unless admin or skip_monitor.
+  if (
+    node.monitors.size > 0 &&
+    !command.flags.includes('admin') &&
+    !command.flags.includes('skip_monitor')
+  ) {
+    const line = monitorLine(
+      node.env.clock.wallMs(),
+      client.dbIndex,
+      client,
+      redactArgv(command.fullName, argv),
+    );
+    for (const monitor of node.monitors) {
+      if (monitor.closing) continue;
+      monitor.reply.simple(line);
+      if (monitor !== client) flushClient(node, monitor);
+    }
+  }
   // WAIT waits for the offset right after the client's last propagated change (Redis's c->woff).
   if (topLevel && node.repl.masterReplOffset !== replOffsetBefore) {
     client.woff = node.repl.masterReplOffset;

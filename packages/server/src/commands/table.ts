@@ -27,6 +27,7 @@ import { info } from './server/info.js';
 import { lastsave } from './server/lastsave.js';
 import { latencyCommand } from './server/latency.js';
 import { memoryCommand } from './server/memory.js';
+import { monitor } from './server/monitor.js';
 import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
 import { shutdown } from './server/shutdown.js';
@@ -53,6 +54,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   lastsave,
   latencyCommand,
   memoryCommand,
+  monitor,
   ping,
   quit,
   replicaof,
