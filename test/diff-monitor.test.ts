@@ -49,6 +49,9 @@ describe('MONITOR against redis-server', () => {
           }
           out.push((await monitor.call('GET', 'k')).bytes.toString('latin1'));
           out.push((await monitor.call('RESET')).bytes.toString('latin1'));
+          // No longer a monitor: it runs keyspace commands and receives no more lines.
+          await client.call('SET', 'after', 'reset');
+          out.push((await monitor.call('GET', 'after')).bytes.toString('latin1'));
           return out;
         } finally {
           monitor.close();

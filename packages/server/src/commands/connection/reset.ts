@@ -2,7 +2,7 @@
  * RESET
  *
  * Returns the connection to the state of a new one, as Redis 7.0's resetCommand /
- * clearClientConnectionState: leaves MULTI and forgets watched keys, selects database 0, goes back
+ * clearClientConnectionState: stops MONITOR, leaves MULTI and forgets watched keys, selects database 0, goes back
  * to RESP2, drops the client name, and authenticates as the default user would be on connecting
  * (so with `requirepass` set the client must AUTH again). Replies +RESET (in RESP2, having switched).
  * A replica's or a master's connection cannot be reset. Runs at once inside MULTI and without AUTH.
@@ -30,6 +30,8 @@ export const reset: Command = defineCommand<null>({
     if (client.isMaster || node.master.isReplicaClient(client)) {
       return new ErrorReply('ERR can only reset normal client connections');
     }
+    // A monitor stops monitoring (clearClientConnectionState).
+    node.monitors.delete(client);
     discardTransaction(node, client);
     client.dbIndex = 0;
     client.reply.protocol = 2;
