@@ -93,6 +93,8 @@ export interface ListenOptions {
   readonly host: string;
   /** 0 lets the network pick a free port. */
   readonly port: number;
+  /** The listen(2) backlog (Redis's tcp-backlog); the simulated network has no accept queue. */
+  readonly backlog?: number;
   /**
    * Told when accepting a connection failed while listening (EMFILE: out of descriptors); the
    * listener goes on. Without it such failures pass unseen.
@@ -194,10 +196,22 @@ export interface Random {
 }
 
 /** Everything a node needs from the outside world. */
+/** CPU time this process has used, as getrusage reports it (INFO's used_cpu_user/sys). */
+export interface CpuUsage {
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+}
+
 export interface Env {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly network: Network;
   readonly disk: Disk;
   readonly random: Random;
+  /**
+   * The CPU time used so far: process.cpuUsage() in the real Env; in the simulation the virtual
+   * time since the host booted counts as user time (a simulated node is busy or idle only in
+   * virtual time). Optional so test doubles need not provide it; INFO then shows zeros.
+   */
+  readonly cpuUsage?: () => CpuUsage;
 }

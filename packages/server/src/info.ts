@@ -1,12 +1,13 @@
 /**
- * The text of INFO: Redis 7.0.15's sections and field names, for what replisim has so far. Fields
- * that describe machinery replisim does not have (jemalloc, io threads, modules) are left out rather
- * than faked; fields that exist keep Redis's names and order so scripts that parse INFO still work.
+ * The text of INFO: Redis 7.0.15's default sections and every field name, in Redis's order, so
+ * scripts that parse INFO find what they look for. Fields about machinery replisim does not have
+ * (jemalloc, Lua, io threads, defrag, Pub/Sub counters until Pub/Sub lands, tracking) show the value
+ * a Redis that never used that machinery shows (0); docs/server-and-config.md lists them.
  *
  * used_memory is an estimate, not a measurement: what Redis 7.0 would allocate for the same keys,
  * clients and backlog (memory/used-memory.ts). It tracks the state deterministically, so
- * simulations replay; the RSS fields and mem_fragmentation_ratio are left out, since the JS heap
- * says nothing about Redis's.
+ * simulations replay; the RSS and allocator fields repeat it (fragmentation ratio 1.00), since the
+ * JS heap says nothing about Redis's.
  */
 import type { Database } from './keyspace/database.js';
 import {
@@ -28,6 +29,10 @@ export const DEFAULT_SECTIONS: readonly string[] = [
   'persistence',
   'stats',
   'replication',
+  'cpu',
+  'modules',
+  'errorstats',
+  'cluster',
   'keyspace',
 ];
 
@@ -40,6 +45,10 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   persistence: persistenceSection,
   stats: statsSection,
   replication: replicationSection,
+  cpu: cpuSection,
+  modules: () => [],
+  errorstats: errorstatsSection,
+  cluster: () => [['cluster_enabled', 0]],
   keyspace: keyspaceSection,
 };
 
@@ -50,6 +59,10 @@ const TITLES: Readonly<Record<string, string>> = {
   persistence: 'Persistence',
   stats: 'Stats',
   replication: 'Replication',
+  cpu: 'CPU',
+  modules: 'Modules',
+  errorstats: 'Errorstats',
+  cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
 
@@ -87,6 +100,8 @@ function serverSection(node: ServerNode): [string, string | number][] {
     ['arch_bits', 64],
     ['monotonic_clock', 'Env monotonic clock'],
     ['multiplexing_api', 'node'],
+    ['atomicvar_api', 'none'],
+    ['gcc_version', '0.0.0'],
     ['process_id', node.pid],
     ['process_supervised', 'no'],
     ['run_id', node.runId],
@@ -110,7 +125,7 @@ function clientsSection(node: ServerNode): [string, string | number][] {
     ['maxclients', node.config.maxclients],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', node.blocking.blockedCount],
+    ['blocked_clients', node.blocking.blockedCount + node.master.waits.waitingCount],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];
@@ -153,6 +168,10 @@ function memorySection(node: ServerNode): [string, string | number][] {
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
+    // No allocator and no pages to measure: the RSS and allocator fields repeat the estimate, so
+    // every fragmentation ratio is 1 (see docs/server-and-config.md).
+    ['used_memory_rss', used],
+    ['used_memory_rss_human', bytesToHuman(used)],
     ['used_memory_peak', peak],
     ['used_memory_peak_human', bytesToHuman(peak)],
     ['used_memory_peak_perc', `${((used * 100) / peak).toFixed(2)}%`],
@@ -160,14 +179,46 @@ function memorySection(node: ServerNode): [string, string | number][] {
     ['used_memory_startup', startup],
     ['used_memory_dataset', dataset],
     ['used_memory_dataset_perc', `${datasetPercent.toFixed(2)}%`],
+    ['allocator_allocated', used],
+    ['allocator_active', used],
+    ['allocator_resident', used],
+    ['total_system_memory', 0],
+    ['total_system_memory_human', '0B'],
+    ['used_memory_lua', 0],
+    ['used_memory_vm_eval', 0],
+    ['used_memory_lua_human', '0B'],
+    ['used_memory_scripts_eval', 0],
+    ['number_of_cached_scripts', 0],
+    ['number_of_functions', 0],
+    ['number_of_libraries', 0],
+    ['used_memory_vm_functions', 0],
+    ['used_memory_vm_total', 0],
+    ['used_memory_vm_total_human', '0B'],
+    ['used_memory_functions', 0],
+    ['used_memory_scripts', 0],
+    ['used_memory_scripts_human', '0B'],
     ['maxmemory', maxmemorySigned(node.config.maxmemory)],
     ['maxmemory_human', maxmemoryHuman(node.config.maxmemory)],
     ['maxmemory_policy', node.config.maxmemoryPolicy],
+    ['allocator_frag_ratio', '1.00'],
+    ['allocator_frag_bytes', 0],
+    ['allocator_rss_ratio', '1.00'],
+    ['allocator_rss_bytes', 0],
+    ['rss_overhead_ratio', '1.00'],
+    ['rss_overhead_bytes', 0],
+    ['mem_fragmentation_ratio', '1.00'],
+    ['mem_fragmentation_bytes', 0],
     ['mem_not_counted_for_evict', notCountedForEvictBytes(node)],
     ['mem_replication_backlog', backlogBytes(node)],
+    ['mem_total_replication_buffers', backlogBytes(node)],
     ['mem_clients_slaves', node.clientsMemory.replicas],
     ['mem_clients_normal', node.clientsMemory.normal],
+    ['mem_cluster_links', 0],
+    ['mem_aof_buffer', 0],
     ['mem_allocator', 'estimate'],
+    ['active_defrag_running', 0],
+    ['lazyfree_pending_objects', 0],
+    ['lazyfreed_objects', 0],
   ];
 }
 
@@ -253,10 +304,22 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['instantaneous_ops_per_sec', stats.opsPerSecInstant],
     ['total_net_input_bytes', stats.netInputBytes],
     ['total_net_output_bytes', stats.netOutputBytes],
+    ['total_net_repl_input_bytes', 0],
+    ['total_net_repl_output_bytes', 0],
+    ['instantaneous_input_kbps', '0.00'],
+    ['instantaneous_output_kbps', '0.00'],
+    ['instantaneous_input_repl_kbps', '0.00'],
+    ['instantaneous_output_repl_kbps', '0.00'],
     ['rejected_connections', stats.rejectedConnections],
     ...syncStatsFields(node),
     ['expired_keys', stats.expiredKeys],
+    ['expired_stale_perc', '0.00'],
+    ['expired_time_cap_reached_count', 0],
+    ['expire_cycle_cpu_milliseconds', 0],
     ['evicted_keys', stats.evictedKeys],
+    ['evicted_clients', 0],
+    ['total_eviction_exceeded_time', 0],
+    ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', stats.keyspaceHits],
     ['keyspace_misses', stats.keyspaceMisses],
     ['pubsub_channels', node.pubsub.channelCount],
@@ -264,9 +327,53 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['pubsubshard_channels', node.pubsub.shardChannelCount],
     ['latest_fork_usec', node.persistence.latestForkUsec],
     ['total_forks', node.persistence.totalForks],
+    ['migrate_cached_sockets', 0],
+    ['slave_expires_tracked_keys', 0],
+    ['active_defrag_hits', 0],
+    ['active_defrag_misses', 0],
+    ['active_defrag_key_hits', 0],
+    ['active_defrag_key_misses', 0],
+    ['total_active_defrag_time', 0],
+    ['current_active_defrag_time', 0],
+    ['tracking_total_keys', 0],
+    ['tracking_total_items', 0],
+    ['tracking_total_prefixes', 0],
     ['unexpected_error_replies', stats.unexpectedErrorReplies],
     ['total_error_replies', stats.errorReplies],
+    ['dump_payload_sanitizations', 0],
+    ['total_reads_processed', 0],
+    ['total_writes_processed', 0],
+    ['io_threaded_reads_processed', 0],
+    ['io_threaded_writes_processed', 0],
+    ['reply_buffer_shrinks', 0],
+    ['reply_buffer_expands', 0],
   ];
+}
+
+/**
+ * CPU time as Redis prints it ("%ld.%06ld" seconds), from the Env: process.cpuUsage() for a real
+ * node, virtual time since boot for a simulated one. A node has no children and one main thread.
+ */
+function cpuSection(node: ServerNode): [string, string | number][] {
+  const usage = node.env.cpuUsage?.() ?? { userSeconds: 0, systemSeconds: 0 };
+  const sys = usage.systemSeconds.toFixed(6);
+  const user = usage.userSeconds.toFixed(6);
+  return [
+    ['used_cpu_sys', sys],
+    ['used_cpu_user', user],
+    ['used_cpu_sys_children', '0.000000'],
+    ['used_cpu_user_children', '0.000000'],
+    ['used_cpu_sys_main_thread', sys],
+    ['used_cpu_user_main_thread', user],
+  ];
+}
+
+/** errorstat_<prefix>:count=N for each error kind sent, in the order first sent. */
+function errorstatsSection(node: ServerNode): [string, string | number][] {
+  return Object.entries(node.stats.errorsByKind).map(([kind, count]) => [
+    `errorstat_${kind}`,
+    `count=${count}`,
+  ]);
 }
 
 /** Both roles' fields, in Redis's order (replication/master-info.ts). */

@@ -22,6 +22,8 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import type { AccessPolicy } from './memory/access.js';
 import { Evictor } from './memory/eviction.js';
 import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
+import { LatencyMonitor } from './monitoring/latency.js';
+import { SlowLog } from './monitoring/slowlog.js';
 import { adjustOpenFilesLimit } from './open-files.js';
 import { type LoadCounts, loadDataFromDisk } from './persistence/loader.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
@@ -34,7 +36,7 @@ import { PropagationLog } from './replication/propagation.js';
 import { startReplicaFromConfig, stopReplica } from './replication/replica-host.js';
 import { ReplicationIds } from './replication/replication-ids.js';
 import { continueShutdown, runSignalShutdown, type ShutdownWait } from './shutdown.js';
-import { emptyStats, type NodeStats } from './stats.js';
+import { countErrorKind, emptyStats, type NodeStats } from './stats.js';
 import type { TestBug } from './testing/test-bugs.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
@@ -98,6 +100,17 @@ export class ServerNode {
   readonly databases: Database[];
   readonly clients: Map<number, Client> = new Map();
   stats: NodeStats = emptyStats();
+  /** The slow log (monitoring/slowlog.ts), filled by call(). */
+  readonly slowlog: SlowLog = new SlowLog();
+  /** Clients in MONITOR mode (monitoring/monitor.ts), fed by call(). */
+  readonly monitors: Set<Client> = new Set();
+  /** The latency monitor (monitoring/latency.ts), fed by call(). */
+  readonly latency: LatencyMonitor = new LatencyMonitor();
+  /**
+   * Milliseconds the running command stalled the node on purpose (DEBUG SLEEP pauses input on a
+   * timer instead of blocking): call() adds them to the command's measured duration.
+   */
+  chargedPauseMs = 0;
   /** Changes since the last successful save (Redis's server.dirty; save rules read it). */
   dirty = 0;
   readonly watches: WatchRegistry = new WatchRegistry();
@@ -283,6 +296,7 @@ export class ServerNode {
         {
           host: listenHost,
           port,
+          backlog: this.config.tcpBacklog,
           // acceptTcpHandler: a failed accept (EMFILE) is logged and the listener goes on.
           onAcceptError: (error) =>
             this.log('warning', `Accepting client connection: accept: ${error.message}`),
@@ -379,6 +393,7 @@ export class ServerNode {
    */
   replyError(client: Client, message: string): void {
     this.stats.errorReplies++;
+    countErrorKind(this.stats, message);
     client.reply.error(message);
     noteErrorToPeer(this, client, message);
   }
@@ -390,6 +405,7 @@ export class ServerNode {
     // Lists engineer: a killed client stops waiting at once (freeClient -> unblockClient).
     this.blocking.removeClient(client);
     this.pubsub.removeClient(client);
+    this.monitors.delete(client);
     client.connection.destroy();
   }
 
@@ -488,6 +504,7 @@ export class ServerNode {
    */
   pauseFor(ms: number): void {
     if (ms <= 0 || this.stopped) return;
+    this.chargedPauseMs += ms;
     if (this.pauseTimer !== undefined) this.env.timers.cancel(this.pauseTimer);
     this.pauseTimer = this.env.timers.after(ms, () => {
       this.pauseTimer = undefined;

@@ -19,6 +19,23 @@ export interface NodeStats {
   unexpectedErrorReplies: number;
   /** Commands per second over the last cron samples (instantaneous_ops_per_sec). */
   opsPerSecInstant: number;
+  /** Error replies by their first word (INFO errorstats), at most ERROR_KINDS_MAX kinds. */
+  errorsByKind: Record<string, number>;
+}
+
+/** Redis's ERROR_STATS_NUMBER: past this many kinds of error, new kinds are not counted. */
+export const ERROR_KINDS_MAX = 128;
+
+/**
+ * Counts an error reply under its kind, as afterErrorReply: the text up to the first space (when
+ * one comes within the first 32 bytes), else ERR.
+ */
+export function countErrorKind(stats: NodeStats, message: string): void {
+  const space = message.slice(0, 32).indexOf(' ');
+  const kind = space > 0 ? message.slice(0, space) : 'ERR';
+  const count = stats.errorsByKind[kind];
+  if (count !== undefined) stats.errorsByKind[kind] = count + 1;
+  else if (Object.keys(stats.errorsByKind).length < ERROR_KINDS_MAX) stats.errorsByKind[kind] = 1;
 }
 
 export function emptyStats(): NodeStats {
@@ -35,5 +52,6 @@ export function emptyStats(): NodeStats {
     errorReplies: 0,
     unexpectedErrorReplies: 0,
     opsPerSecInstant: 0,
+    errorsByKind: {},
   };
 }

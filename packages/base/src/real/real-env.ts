@@ -21,5 +21,9 @@ export function createRealEnv(options: RealEnvOptions = {}): Env {
     network: createRealNetwork(),
     disk: createRealDisk(options.cwd === undefined ? {} : { cwd: options.cwd }),
     random: createRealRandom(options.seed),
+    cpuUsage: () => {
+      const usage = process.cpuUsage();
+      return { userSeconds: usage.user / 1e6, systemSeconds: usage.system / 1e6 };
+    },
   };
 }

@@ -38,21 +38,28 @@ function listen(
     }
     done({ ok: false, error: toNetError(error) });
   });
-  server.listen({ host: options.host, port: options.port }, () => {
-    listening = true;
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : options.port;
-    done({
-      ok: true,
-      value: {
-        host: options.host,
-        port,
-        close: () => {
-          server.close();
+  server.listen(
+    {
+      host: options.host,
+      port: options.port,
+      ...(options.backlog === undefined ? {} : { backlog: options.backlog }),
+    },
+    () => {
+      listening = true;
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : options.port;
+      done({
+        ok: true,
+        value: {
+          host: options.host,
+          port,
+          close: () => {
+            server.close();
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 }
 
 function connect(host: string, port: number, done: (result: NetResult<Connection>) => void): void {

@@ -153,7 +153,12 @@ export class SimHost {
 
   private buildEnv(): Env {
     const life = this.life;
+    const bootMs = this.clock.monotonicMs();
     return {
+      cpuUsage: () => ({
+        userSeconds: (this.clock.monotonicMs() - bootMs) / 1000,
+        systemSeconds: 0,
+      }),
       clock: this.clock,
       timers: createSimTimers(life),
       network: this.network.networkFor(this.name, life),

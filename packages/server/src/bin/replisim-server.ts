@@ -14,13 +14,21 @@
  * use, a dump that cannot be loaded (corrupt, truncated, bad CRC: the file is left as it is), or a
  * second SIGINT.
  */
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  appendFileSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createRealEnv, createRealOpenFilesLimit } from '@replisim/base/real';
-import { formatConfigError, loadConfig } from '../config/load-config.js';
+import { formatConfigError, type IncludeResult, loadConfig } from '../config/load-config.js';
 import { formatLogLine } from '../log.js';
 import { REDIS_VERSION, ServerNode } from '../node.js';
 import { signalShutdown } from '../shutdown.js';
+import { globMatch } from '../util/glob.js';
 import { runCheckRdb } from './check-rdb.js';
 
 const USAGE = `Usage: replisim-server [/path/to/redis.conf] [options]
@@ -77,9 +85,12 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
     rest = args.slice(1);
   }
   rest = rest.map((arg) => Buffer.from(arg, 'utf8').toString('latin1'));
-  const loaded = loadConfig(fileText, rest, { isDirectory });
+  const loaded = loadConfig(fileText, rest, { isDirectory, readInclude, canAppend });
   if (!loaded.ok) {
-    process.stderr.write(`${formatConfigError(loaded.error, REDIS_VERSION)}\n`);
+    const message = loaded.error.plain
+      ? formatLogLine(process.pid, 'C', Date.now(), 'warning', loaded.error.reason)
+      : formatConfigError(loaded.error, REDIS_VERSION);
+    process.stderr.write(`${message}\n`);
     process.exit(1);
   }
   const config = loaded.config;
@@ -107,6 +118,17 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
       ? 'Warning: no config file specified, using the default config. In order to specify a config file use replisim-server /path/to/redis.conf'
       : 'Configuration loaded',
   );
+  // createPidFile: a pid file that cannot be written is logged, not fatal.
+  let pidfileWritten = false;
+  if (config.pidfile !== '') {
+    try {
+      writeFileSync(config.pidfile, `${process.pid}\n`);
+      pidfileWritten = true;
+    } catch (error) {
+      early(`Failed to write PID file: ${describeFsError(error)}`);
+    }
+  }
+  warnAboutSomaxconn(config.tcpBacklog, early);
   const node = new ServerNode({
     env: createRealEnv(),
     config,
@@ -117,7 +139,18 @@ export function main(args: readonly string[], options: MainOptions = {}): void {
       node.log('notice', `Running mode=standalone, port=${port}.`);
       node.log('warning', 'Server initialized');
     },
-    exit: (code) => process.exit(code),
+    exit: (code) => {
+      // prepareForShutdown removes the pid file on a clean shutdown.
+      if (code === 0 && pidfileWritten) {
+        node.log('notice', 'Removing the pid file.');
+        try {
+          unlinkSync(config.pidfile);
+        } catch {
+          // Already gone: nothing to remove.
+        }
+      }
+      process.exit(code);
+    },
     openFiles: createRealOpenFilesLimit(),
   });
   node.start((result) => {
@@ -137,6 +170,66 @@ function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/**
+ * `include <path>`, as loadServerConfig: a path with * ? or [ in its last part names every file of
+ * that folder matching it, in name order (none is fine); any other path must be readable.
+ */
+function readInclude(path: string): IncludeResult {
+  const cannotOpen = (file: string, error: unknown): IncludeResult => ({
+    ok: false,
+    message: `Fatal error, can't open config file '${file}': ${describeFsError(error)}`,
+  });
+  if (!/[*?[]/.test(path)) {
+    try {
+      return { ok: true, texts: [readFileSync(path, 'latin1')] };
+    } catch (error) {
+      return cannotOpen(path, error);
+    }
+  }
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path)).sort();
+  } catch {
+    return { ok: true, texts: [] };
+  }
+  const texts: string[] = [];
+  for (const name of names) {
+    if (!globMatch(basename(path), name, false)) continue;
+    const file = join(dirname(path), name);
+    try {
+      texts.push(readFileSync(file, 'latin1'));
+    } catch (error) {
+      return cannotOpen(file, error);
+    }
+  }
+  return { ok: true, texts };
+}
+
+/** The log file check of loadServerConfigFromString: fopen(logfile, "a") must succeed. */
+function canAppend(path: string): string | undefined {
+  try {
+    appendFileSync(path, '');
+    return undefined;
+  } catch (error) {
+    return describeFsError(error);
+  }
+}
+
+/** checkTcpBacklogSettings: Redis warns when the kernel caps the listen backlog lower. */
+function warnAboutSomaxconn(backlog: number, log: (message: string) => void): void {
+  let somaxconn: number;
+  try {
+    somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'latin1').trim());
+  } catch {
+    return;
+  }
+  if (Number.isFinite(somaxconn) && somaxconn < backlog) {
+    log(
+      `WARNING: The TCP backlog setting of ${backlog} cannot be enforced because /proc/sys/net/core/somaxconn is set to the lower value of ${somaxconn}.`,
+    );
   }
 }
 

@@ -5,7 +5,10 @@
  * as one MULTI ... EXEC block.
  */
 import type { Client } from '../client.js';
+import { flushClient } from '../client-io.js';
 import type { Database } from '../keyspace/database.js';
+import { monitorLine } from '../monitoring/monitor.js';
+import { redactArgv } from '../monitoring/slowlog.js';
 import type { ServerNode } from '../node.js';
 import type { Argv } from '../replication/propagation.js';
 import type { Command, CommandContext } from './types.js';
@@ -80,12 +83,55 @@ export function call(
   if (node.persistence.copyOnWrite && command.flags.includes('write')) {
     node.persistence.beforeWrite(db, declaredKeys(command, argv));
   }
+  const startMs = node.env.clock.monotonicMs();
+  node.chargedPauseMs = 0;
   const error = command.run(ctx, argv);
+  // The slow log (monitoring/slowlog.ts): every command but those flagged skip_slowlog (EXEC logs
+  // the commands it runs instead); a command that blocked is not logged (see the docs).
+  const durationUs = Math.round(
+    (node.env.clock.monotonicMs() - startMs + node.chargedPauseMs) * 1000,
+  );
+  // The latency monitor (monitoring/latency.ts), as Redis's call(): fast and other commands apart.
+  if (!client.blocked) {
+    node.latency.offer(
+      node.config.latencyMonitorThreshold,
+      command.flags.includes('fast') ? 'fast-command' : 'command',
+      Math.floor(durationUs / 1000),
+      node.env.clock.wallMs(),
+    );
+  }
+  if (!command.flags.includes('skip_slowlog') && !client.blocked) {
+    node.slowlog.offer(
+      node.config,
+      redactArgv(command.fullName, argv),
+      durationUs,
+      client,
+      node.env.clock.wallMs(),
+    );
+  }
   const changed = node.dirty !== dirtyBefore || ctx.forced;
   if (changed && !command.flags.includes('no_propagate')) {
     propagation.add(db.index, ctx.rewritten ?? argv);
   }
   if (topLevel) propagation.endCall(!UNWRAPPED_COMMANDS.has(command.fullName));
+  // MONITOR (monitoring/monitor.ts): after the command, unless admin or skip_monitor.
+  if (
+    node.monitors.size > 0 &&
+    !command.flags.includes('admin') &&
+    !command.flags.includes('skip_monitor')
+  ) {
+    const line = monitorLine(
+      node.env.clock.wallMs(),
+      client.dbIndex,
+      client,
+      redactArgv(command.fullName, argv),
+    );
+    for (const monitor of node.monitors) {
+      if (monitor.closing) continue;
+      monitor.reply.simple(line);
+      if (monitor !== client) flushClient(node, monitor);
+    }
+  }
   // WAIT waits for the offset right after the client's last propagated change (Redis's c->woff).
   if (topLevel && node.repl.masterReplOffset !== replOffsetBefore) {
     client.woff = node.repl.masterReplOffset;

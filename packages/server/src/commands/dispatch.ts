@@ -247,7 +247,10 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     return;
   }
   // A replica connected to us may only talk replication (REPLCONF, PING...), not keyspace.
-  if (node.master.isReplicaClient(client) && touchesKeyspace(effective, client)) {
+  if (
+    (node.master.isReplicaClient(client) || node.monitors.has(client)) &&
+    touchesKeyspace(effective, client)
+  ) {
     rejectCommand(node, client, argv, "ERR Replica can't interact with the keyspace");
     return;
   }

@@ -28,9 +28,13 @@ import { flushall } from './server/flushall.js';
 import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
 import { lastsave } from './server/lastsave.js';
+import { latencyCommand } from './server/latency.js';
+import { memoryCommand } from './server/memory.js';
+import { monitor } from './server/monitor.js';
 import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
 import { shutdown } from './server/shutdown.js';
+import { slowlogCommand } from './server/slowlog.js';
 import { time } from './server/time.js';
 import { SETS_COMMANDS } from './sets/index.js';
 import { STREAMS_COMMANDS } from './streams/index.js';
@@ -52,6 +56,9 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   hello,
   info,
   lastsave,
+  latencyCommand,
+  memoryCommand,
+  monitor,
   ping,
   quit,
   replicaof,
@@ -60,6 +67,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   select,
   shutdown,
   slaveof,
+  slowlogCommand,
   time,
 ];
 

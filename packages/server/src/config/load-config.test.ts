@@ -107,4 +107,81 @@ describe('loadConfig', () => {
       });
     expect(loadConfig('dir /tmp', [], { isDirectory: (path) => path === '/tmp' }).ok).toBe(true);
   });
+
+  it('applies include files in place, reporting their errors on their own lines', () => {
+    const files: Record<string, string> = {
+      '/a.conf': 'hz 20\ntimeout 5\n',
+      '/bad.conf': '\nhz x\n',
+    };
+    const checks = {
+      isDirectory: () => true,
+      readInclude: (path: string) => {
+        const text = files[path];
+        return text === undefined
+          ? {
+              ok: false as const,
+              message: `Fatal error, can't open config file '${path}': No such file or directory`,
+            }
+          : { ok: true as const, texts: [text] };
+      },
+    };
+    const loaded = loadConfig('hz 11\ninclude /a.conf\ntimeout 7\n', [], checks);
+    expect(loaded.ok && [loaded.config.hz, loaded.config.timeout]).toEqual([20, 7]);
+    expect(loadConfig('include /bad.conf\n', [], checks)).toEqual({
+      ok: false,
+      error: { line: 2, text: 'hz x', reason: "argument couldn't be parsed into an integer" },
+    });
+    const missing = loadConfig('include /none.conf\n', [], checks);
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) {
+      expect(missing.error.plain).toBe(true);
+      expect(missing.error.reason).toContain("can't open config file '/none.conf'");
+    }
+    // A file that includes itself stops at the depth limit instead of looping.
+    files['/loop.conf'] = 'include /loop.conf\n';
+    const loop = loadConfig('include /loop.conf\n', [], checks);
+    expect(loop.ok).toBe(false);
+    if (!loop.ok) expect(loop.error.reason).toBe('include nested deeper than 16 files');
+  });
+
+  it('skips the deprecated directives Redis 7.0 still accepts, with their word count only', () => {
+    expect(loadConfig('list-max-ziplist-entries 512\nlua-replicate-commands yes\n', []).ok).toBe(
+      true,
+    );
+    const result = loadConfig('list-max-ziplist-value 1 2\n', []);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.reason).toBe('Bad directive or wrong number of arguments');
+  });
+
+  it('refuses a log file that cannot be opened, after the last line, as Redis prints it', () => {
+    const result = loadConfig('logfile /nope/x.log\n', [], {
+      isDirectory: () => true,
+      canAppend: () => 'No such file or directory',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(formatConfigError(result.error, '7.0.15')).toBe(
+      [
+        '',
+        '*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***',
+        "Can't open the log file: No such file or directory",
+      ].join('\n'),
+    );
+  });
+
+  it('accepts the no-op parameters, and refuses values needing what replisim lacks', () => {
+    const loaded = configOf('supervised systemd\noom-score-adj relative\ntls-port 0\n');
+    expect(loaded.stored['supervised']).toBe('systemd');
+    expect(loaded.stored['oom-score-adj']).toBe('yes');
+    for (const [text, reason] of [
+      ['tls-port 6380', 'TLS is not supported by replisim'],
+      ['cluster-enabled yes', 'cluster mode is not supported by replisim'],
+      ['unixsocket /tmp/r.sock', 'unix sockets are not supported by replisim'],
+      ['supervised maybe', 'argument(s) must be one of the following: upstart, systemd, auto, no'],
+    ] as const) {
+      const result = loadConfig(text, []);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.reason).toBe(reason);
+    }
+  });
 });

@@ -16,6 +16,11 @@ export interface ConfigError {
   /** The directive as Redis echoes it: `port "abc"`. */
   readonly text: string;
   readonly reason: string;
+  /**
+   * A message Redis logs as a plain warning line rather than the FATAL CONFIG FILE ERROR block
+   * (an include that cannot be opened).
+   */
+  readonly plain?: boolean;
 }
 
 export type ConfigLoadResult =
@@ -39,19 +44,67 @@ export function optionsToDirectives(options: readonly string[]): string[][] {
 
 /** Formats the error the way redis-server prints it to stderr before exiting with status 1. */
 export function formatConfigError(error: ConfigError, version: string): string {
-  return [
-    '',
-    `*** FATAL CONFIG FILE ERROR (Redis ${version}) ***`,
-    `Reading the configuration file, at line ${error.line}`,
-    `>>> '${error.text}'`,
-    error.reason,
-  ].join('\n');
+  // Line 0: an error found after the last line (the log file check), printed without a line.
+  const where =
+    error.line === 0
+      ? []
+      : [`Reading the configuration file, at line ${error.line}`, `>>> '${error.text}'`];
+  return ['', `*** FATAL CONFIG FILE ERROR (Redis ${version}) ***`, ...where, error.reason].join(
+    '\n',
+  );
 }
 
 /** What the loader may ask of the machine; the binary passes real checks, tests pass fakes. */
 export interface ConfigChecks {
   /** Redis chdir()s into `dir` while loading: a missing directory is a config error on its line. */
   readonly isDirectory: (path: string) => boolean;
+  /**
+   * `include <path>`: the texts of the files it names (a pattern with * ? [ names every matching
+   * file, possibly none), or the message Redis logs before exiting when one cannot be read.
+   */
+  readonly readInclude?: (path: string) => IncludeResult;
+  /** The log file must be openable for appending: undefined, or strerror's text. */
+  readonly canAppend?: (path: string) => string | undefined;
+}
+
+export type IncludeResult =
+  | { readonly ok: true; readonly texts: readonly string[] }
+  | { readonly ok: false; readonly message: string };
+
+/** Includes nested deeper than this are refused (an include cycle would otherwise never end). */
+export const INCLUDE_DEPTH_MAX = 16;
+
+/**
+ * Directives Redis 7.0 still accepts and ignores (deprecated_configs in config.c), with the number
+ * of words (name included) each takes.
+ */
+const DEPRECATED_DIRECTIVES: ReadonlyMap<string, number> = new Map([
+  ['list-max-ziplist-entries', 2],
+  ['list-max-ziplist-value', 2],
+  ['lua-replicate-commands', 2],
+]);
+
+interface Directive {
+  readonly line: number;
+  readonly words: string[];
+  readonly text: string;
+}
+
+/** Splits a config text into directives, skipping blank and comment lines (sdssplitargs rules). */
+function parseLines(fileText: string): Directive[] | ConfigError {
+  const directives: Directive[] = [];
+  const lines = fileText === '' ? [] : fileText.split('\n');
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const words = splitArgs(line);
+    if (words === null) {
+      return { line: index + 1, text: line, reason: 'Unbalanced quotes in configuration line' };
+    }
+    if (words.length === 0) continue;
+    directives.push({ line: index + 1, words, text: line });
+  }
+  return directives;
 }
 
 export function loadConfig(
@@ -59,30 +112,40 @@ export function loadConfig(
   options: readonly string[],
   checks?: ConfigChecks,
 ): ConfigLoadResult {
-  const directives: { line: number; words: string[]; text: string }[] = [];
-  const lines = fileText === '' ? [] : fileText.split('\n');
-  for (const [index, raw] of lines.entries()) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const words = splitArgs(line);
-    if (words === null) {
-      return {
-        ok: false,
-        error: { line: index + 1, text: line, reason: 'Unbalanced quotes in configuration line' },
-      };
-    }
-    directives.push({ line: index + 1, words, text: line });
-  }
+  const parsed = parseLines(fileText);
+  if (!Array.isArray(parsed)) return { ok: false, error: parsed };
+  const directives = parsed;
   // redis-server appends each option as a new line after a blank one: with no file, the first
   // option is reported as line 2.
-  let lineNumber = lines.length + 1;
+  let lineNumber = (fileText === '' ? 0 : fileText.split('\n').length) + 1;
   for (const words of optionsToDirectives(options)) {
     lineNumber++;
     const [name, ...rest] = words;
     const text = [name, ...rest.map((word) => `"${word}"`)].join(' ');
     directives.push({ line: lineNumber, words, text });
   }
-  return applyDirectives(directives, checks);
+  const state: LoadState = { config: defaultServerConfig(), saveRules: undefined, checks };
+  const error = applyDirectives(state, directives, 0);
+  if (error !== undefined) return { ok: false, error };
+  const config = state.config;
+  if (state.saveRules !== undefined) config.save = state.saveRules;
+  // As loadServerConfigFromString's last step: the log file must open for appending.
+  if (config.logfile !== '' && checks?.canAppend !== undefined) {
+    const reason = checks.canAppend(config.logfile);
+    if (reason !== undefined) {
+      return {
+        ok: false,
+        error: { line: 0, text: '', reason: `Can't open the log file: ${reason}` },
+      };
+    }
+  }
+  return { ok: true, config };
+}
+
+interface LoadState {
+  readonly config: ServerConfig;
+  saveRules: SaveRule[] | undefined;
+  readonly checks: ConfigChecks | undefined;
 }
 
 /**
@@ -90,40 +153,67 @@ export function loadConfig(
  * directive"; a one-word parameter given another number of words is "wrong number of arguments"
  * (multi-word ones check their words themselves); `save` rules are checked on their own line, then
  * accumulate: the first `save` line replaces the defaults, `save ""` (or a bare `save`) clears.
+ * `include <path>` applies the named files' directives at that point (their errors carry their own
+ * line numbers); deprecated directives are skipped.
  */
 function applyDirectives(
-  directives: readonly { line: number; words: string[]; text: string }[],
-  checks: ConfigChecks | undefined,
-): ConfigLoadResult {
-  const config = defaultServerConfig();
-  let saveRules: SaveRule[] | undefined;
+  state: LoadState,
+  directives: readonly Directive[],
+  depth: number,
+): ConfigError | undefined {
+  const { config, checks } = state;
   for (const { line, words, text } of directives) {
     const [name = '', ...args] = words;
     const param = findConfigParam(name);
     if (param === undefined) {
-      return {
-        ok: false,
-        error: { line, text, reason: 'Bad directive or wrong number of arguments' },
-      };
+      const lower = name.toLowerCase();
+      if (DEPRECATED_DIRECTIVES.get(lower) === words.length) continue;
+      if (lower === 'include' && args.length === 1) {
+        const error = applyInclude(state, args[0] ?? '', { line, text }, depth);
+        if (error !== undefined) return error;
+        continue;
+      }
+      return { line, text, reason: 'Bad directive or wrong number of arguments' };
     }
     if (!param.multiArg && args.length !== 1) {
-      return { ok: false, error: { line, text, reason: 'wrong number of arguments' } };
+      return { line, text, reason: 'wrong number of arguments' };
     }
     if (param.name === 'save') {
       const rules = parseSaveRules(args);
-      if (rules === undefined) {
-        return { ok: false, error: { line, text, reason: 'Invalid save parameters' } };
-      }
+      if (rules === undefined) return { line, text, reason: 'Invalid save parameters' };
       const isReset = args.length === 0 || (args.length === 1 && args[0] === '');
-      saveRules = isReset ? [] : [...(saveRules ?? []), ...rules];
+      state.saveRules = isReset ? [] : [...(state.saveRules ?? []), ...rules];
       continue;
     }
     const reason = param.apply(config, args);
-    if (reason !== undefined) return { ok: false, error: { line, text, reason } };
+    if (reason !== undefined) return { line, text, reason };
     if (param.name === 'dir' && checks !== undefined && !checks.isDirectory(config.dir)) {
-      return { ok: false, error: { line, text, reason: 'No such file or directory' } };
+      return { line, text, reason: 'No such file or directory' };
     }
   }
-  if (saveRules !== undefined) config.save = saveRules;
-  return { ok: true, config };
+  return undefined;
+}
+
+function applyInclude(
+  state: LoadState,
+  path: string,
+  at: { readonly line: number; readonly text: string },
+  depth: number,
+): ConfigError | undefined {
+  const reader = state.checks?.readInclude;
+  if (reader === undefined) {
+    return { ...at, reason: 'include is not available here (no file system)' };
+  }
+  if (depth >= INCLUDE_DEPTH_MAX) {
+    return { ...at, reason: `include nested deeper than ${INCLUDE_DEPTH_MAX} files` };
+  }
+  const read = reader(path);
+  if (!read.ok) return { line: 0, text: '', reason: read.message, plain: true };
+  for (const included of read.texts) {
+    const parsed = parseLines(included);
+    if (!Array.isArray(parsed)) return parsed;
+    const error = applyDirectives(state, parsed, depth + 1);
+    if (error !== undefined) return error;
+  }
+  return undefined;
 }

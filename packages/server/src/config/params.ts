@@ -14,6 +14,8 @@ import {
   type ServerConfig,
   type ShutdownFlags,
 } from './server-config.js';
+import { STORED_PARAMS } from './stored-params.js';
+import { INT64_MAX, INT64_MIN, parseInteger64, parseMemory64 } from './word-parsers.js';
 
 export interface ConfigParam {
   readonly name: string;
@@ -75,43 +77,6 @@ function boolParam(name: string, field: KeysOfType<ServerConfig, boolean>, flags
     },
     (config) => (config[field] ? 'yes' : 'no'),
   );
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** parseInteger over the whole signed 64-bit range, as bigint (string2ll). */
-function parseInteger64(text: string): bigint | undefined {
-  if (!/^-?(0|[1-9][0-9]*)$/.test(text)) return undefined;
-  const value = BigInt(text);
-  return value < INT64_MIN || value > INT64_MAX ? undefined : value;
-}
-
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/**
- * A memory value as Redis 7.0.15's memtoull reads it for a 64-bit parameter: digits (leading
- * zeros and none at all allowed, no sign) and an optional unit; too many digits saturate, the
- * unsigned product wraps modulo 2^64 and is then read as a signed long long, so an overflow shows
- * up as a range error, as in Redis.
- */
-function parseMemory64(text: string): bigint | undefined {
-  const match = /^([0-9]*)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
-  if (match === null) return undefined;
-  const units: Record<string, bigint> = {
-    b: 1n,
-    k: 1000n,
-    kb: 1024n,
-    m: 1000n ** 2n,
-    mb: 1024n ** 2n,
-    g: 1000n ** 3n,
-    gb: 1024n ** 3n,
-  };
-  // strtoull saturates at ULLONG_MAX, and 7.0.15 does not check its ERANGE.
-  const parsed = BigInt(match[1] === '' ? '0' : (match[1] ?? '0'));
-  const digits = parsed > UINT64_MAX ? UINT64_MAX : parsed;
-  const product = (digits * (units[(match[2] ?? 'b').toLowerCase()] ?? 1n)) & UINT64_MAX;
-  return product > INT64_MAX ? product - 2n ** 64n : product;
 }
 
 /**
@@ -345,8 +310,14 @@ const UINT_MAX = 4294967295n;
 const LONG_MAX = INT64_MAX;
 const MB = 1024n * 1024n;
 
-/** Every parameter the server implements, in CONFIG GET * order (alphabetical). */
+/** Every parameter the server implements, sorted by name (stored-params.ts adds the no-ops). */
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
+  stringParam('pidfile', 'pidfile', { immutable: true }),
+  intParam('tcp-backlog', 'tcpBacklog', 0n, INT_MAX, { immutable: true }),
+  // The slow log (commands/server/slowlog.ts) and the latency monitor (latency/).
+  intParam('slowlog-log-slower-than', 'slowlogLogSlowerThan', -1n, INT64_MAX),
+  intParam('slowlog-max-len', 'slowlogMaxLen', 0n, LONG_MAX),
+  intParam('latency-monitor-threshold', 'latencyMonitorThreshold', 0n, INT64_MAX),
   param(
     'appendonly',
     {},
@@ -568,7 +539,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   boolParam('stop-writes-on-bgsave-error', 'stopWritesOnBgsaveError'),
   intParam('tcp-keepalive', 'tcpKeepalive', 0n, INT_MAX),
   intParam('timeout', 'timeout', 0n, INT_MAX),
-];
+  ...STORED_PARAMS,
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const PARAMS_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(
   CONFIG_PARAMS.flatMap((p) => [p.name, ...p.aliases].map((name) => [name, p] as const)),

@@ -3,6 +3,7 @@
  * set in a config file, as `--name value`, and by CONFIG SET, and read by CONFIG GET, as redis-server
  * allows. Defaults are Redis 7.0.15's compiled-in defaults unless a comment says otherwise.
  */
+import { storedDefaults } from './stored-params.js';
 
 /** One `save <seconds> <changes>` rule. */
 export interface SaveRule {
@@ -162,6 +163,20 @@ export interface ServerConfig {
   replicaIgnoreMaxmemory: boolean;
   /** Path of the config file the node started from, '' if none (CONFIG GET does not show it). */
   configFile: string;
+  /** pidfile: the binary writes its pid there at start and removes it at exit ('' = none). */
+  pidfile: string;
+  /** tcp-backlog: the listen(2) backlog of the client listeners (real network only). */
+  tcpBacklog: number;
+  /** slowlog-log-slower-than in microseconds: -1 logs nothing, 0 logs every command. */
+  slowlogLogSlowerThan: number;
+  slowlogMaxLen: number;
+  /** latency-monitor-threshold in ms: events lasting at least this long are sampled (0 = off). */
+  latencyMonitorThreshold: number;
+  /**
+   * The parameters accepted for redis.conf compatibility that have no effect here, by name, as
+   * CONFIG GET shows them (config/stored-params.ts).
+   */
+  stored: Record<string, string>;
 }
 
 /** Redis's default save rules when no config file says otherwise (server.c). */
@@ -245,5 +260,11 @@ export function defaultServerConfig(): ServerConfig {
     lfuDecayTime: 1,
     replicaIgnoreMaxmemory: true,
     configFile: '',
+    pidfile: '',
+    tcpBacklog: 511,
+    slowlogLogSlowerThan: 10000,
+    slowlogMaxLen: 128,
+    latencyMonitorThreshold: 0,
+    stored: storedDefaults(),
   };
 }

@@ -147,6 +147,24 @@ export class BlockingRegistry {
     this.serving = false;
   }
 
+  /**
+   * CLIENT UNBLOCK: ends `client`'s wait now with `reply` (the timeout's null array, or an error)
+   * and resumes it at the end of the event. False if it is not blocked on keys.
+   */
+  unblock(client: Client, reply: (client: Client) => void): boolean {
+    const request = this.byClient.get(client);
+    if (request === undefined) return false;
+    this.forget(request);
+    reply(client);
+    this.unblocked.push(client);
+    return true;
+  }
+
+  /** The timeout's reply (replyToBlockedClientTimedOut): a null array for every blocking type. */
+  static timeoutReply(client: Client): void {
+    client.reply.nullArray();
+  }
+
   /** Forgets a client that disconnected or was killed while blocked; nothing is replied. */
   removeClient(client: Client): void {
     const request = this.byClient.get(client);
@@ -188,7 +206,7 @@ export class BlockingRegistry {
     const request = this.byClient.get(client);
     if (request === undefined) return;
     this.forget(request);
-    client.reply.nullArray();
+    BlockingRegistry.timeoutReply(client);
     this.unblocked.push(client);
     this.processUnblocked();
   }

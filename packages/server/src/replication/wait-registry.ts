@@ -35,6 +35,11 @@ export class WaitRegistry {
     this.acks = acks;
   }
 
+  /** Clients blocked in WAIT (INFO's blocked_clients counts them with those blocked on keys). */
+  get waitingCount(): number {
+    return this.waiters.length;
+  }
+
   /** Blocks `client` until `replicasWanted` replicas acknowledged `offset`; 0 ms waits forever. */
   block(client: Client, offset: number, replicasWanted: number, timeoutMs: number): void {
     const waiter: Waiter = { client, offset, replicasWanted, timer: undefined };
@@ -56,6 +61,17 @@ export class WaitRegistry {
     }
   }
 
+  /**
+   * CLIENT UNBLOCK: answers `client`'s WAIT now, as its timeout would (the count so far), or with
+   * `error`. False if it is not waiting.
+   */
+  unblock(client: Client, error: string | undefined): boolean {
+    const waiter = this.waiters.find((candidate) => candidate.client === client);
+    if (waiter === undefined) return false;
+    this.answer(waiter, error);
+    return true;
+  }
+
   /** The client disconnected: forget its wait. */
   clientGone(client: Client): void {
     const index = this.waiters.findIndex((waiter) => waiter.client === client);
@@ -64,7 +80,7 @@ export class WaitRegistry {
     if (waiter?.timer !== undefined) this.node.env.timers.cancel(waiter.timer);
   }
 
-  private answer(waiter: Waiter): void {
+  private answer(waiter: Waiter, error?: string): void {
     const index = this.waiters.indexOf(waiter);
     if (index < 0) return;
     this.waiters.splice(index, 1);
@@ -72,7 +88,8 @@ export class WaitRegistry {
     const client = waiter.client;
     client.blocked = false;
     if (client.closing || this.node.clients.get(client.id) !== client) return;
-    client.reply.integer(this.acks.countAcks(waiter.offset));
+    if (error === undefined) client.reply.integer(this.acks.countAcks(waiter.offset));
+    else this.node.replyError(client, error);
     processClientInput(this.node, client);
   }
 }

@@ -7,6 +7,7 @@
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
  */
 import type { Client } from '../../client.js';
+import { BlockingRegistry } from '../../keyspace/blocking.js';
 import type { ServerNode } from '../../node.js';
 import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
 import { helpCommand } from '../server/help.js';
@@ -336,6 +337,59 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
   },
 });
 
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends the wait of a client blocked on keys (BLPOP...) or in
+ * WAIT, as if it timed out or with `-UNBLOCKED`; replies 1 if there was such a client, else 0.
+ * The reason is checked before the id, as in Redis.
+ */
+const unblock = defineCommand<{ id: number; error: boolean }>({
+  name: 'unblock',
+  arity: -3,
+  syntax: 'client-id [TIMEOUT|ERROR]',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Unblock a client blocked in a blocking command from a different connection', '5.0.0'),
+    complexity: 'O(log N) where N is the number of client connections',
+  },
+  parse(argv) {
+    if (argv.length > 4) {
+      return new ErrorReply(
+        `ERR unknown subcommand or wrong number of arguments for '${(argv[1] ?? Buffer.alloc(0)).toString('latin1')}'. Try CLIENT HELP.`,
+      );
+    }
+    let error = false;
+    const reason = argv[3]?.toString('latin1').toLowerCase();
+    if (reason === 'error') error = true;
+    else if (reason !== undefined && reason !== 'timeout') {
+      return new ErrorReply('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    }
+    const word = (argv[2] ?? Buffer.alloc(0)).toString('latin1');
+    const id = Number(word);
+    if (!/^-?(0|[1-9][0-9]*)$/.test(word) || !Number.isSafeInteger(id)) {
+      return new ErrorReply('ERR value is not an integer or out of range');
+    }
+    return { id, error };
+  },
+  execute(ctx, { id, error }) {
+    const node = ctx.node;
+    const target = node.clients.get(id);
+    let done = false;
+    if (target !== undefined && target.blocked) {
+      done =
+        node.blocking.unblock(target, (blocked) => {
+          if (error) node.replyError(blocked, UNBLOCKED_ERROR);
+          else BlockingRegistry.timeoutReply(blocked);
+        }) || node.master.waits.unblock(target, error ? UNBLOCKED_ERROR : undefined);
+    }
+    ctx.reply.integer(done ? 1 : 0);
+    return undefined;
+  },
+});
+
+const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+
 export const client: Command = defineContainer(
   {
     name: 'client',
@@ -356,6 +410,7 @@ export const client: Command = defineContainer(
     list,
     info,
     kill,
+    unblock,
     // Redis 7.0's lines for the subcommands replisim has, in Redis's order; SETINFO (7.2) last.
     helpCommand('CLIENT', [
       'GETNAME',
@@ -384,6 +439,8 @@ export const client: Command = defineContainer(
       '      Return clients of specified type.',
       'SETNAME <name>',
       '    Assign the name <name> to the current connection.',
+      'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+      '    Unblock the specified blocked client.',
       'SETINFO <LIB-NAME|LIB-VER> <value>',
       '    Set client library name or version.',
     ]),

@@ -4,7 +4,8 @@
  * Returns the connection to its initial state (Redis 7.0's clearClientConnectionState) and replies
  * +RESET: leaves MULTI and forgets WATCHed keys, drops every Pub/Sub subscription without
  * confirmations, selects database 0, switches back to RESP2, clears the client name, and
- * re-applies the default authentication (a client must AUTH again when requirepass is set). Runs
+ * re-applies the default authentication (a client must AUTH again when requirepass is set), and
+ * stops MONITOR. Runs
  * unauthenticated, inside MULTI (never queued) and while subscribed in RESP2. Our master's link
  * and our replicas' connections are refused ("can only reset normal client connections").
  */
@@ -25,12 +26,16 @@ export const reset: Command = defineCommand<null>({
     if (client.isMaster || node.master.isReplicaClient(client)) {
       return new ErrorReply('ERR can only reset normal client connections');
     }
-    client.dbIndex = 0;
-    client.reply.protocol = 2;
-    client.authenticated = node.config.requirepass === '';
+    // A monitor stops monitoring (clearClientConnectionState).
+    node.monitors.delete(client);
     discardTransaction(node, client);
     node.pubsub.removeClient(client);
+    client.dbIndex = 0;
+    client.reply.protocol = 2;
     client.name = '';
+    // clientSetDefaultAuth: authenticated exactly when the default user needs no password.
+    client.authenticated = node.config.requirepass === '';
+    if (!client.authenticated) client.parser.authRequired = true;
     ctx.reply.simple('RESET');
     return undefined;
   },

@@ -87,4 +87,16 @@ describe('DEBUG', () => {
     );
     expect(client.call('DEBUG')).toBe("-ERR wrong number of arguments for 'debug' command\r\n");
   });
+
+  it('CHANGE-REPL-ID starts a new replication history and forgets the old one', () => {
+    const { client, node } = open('yes');
+    const before = node.repl.replid;
+    expect(client.call('DEBUG', 'CHANGE-REPL-ID')).toBe('+OK\r\n');
+    expect(node.repl.replid).not.toBe(before);
+    expect(node.repl.replid).toMatch(/^[0-9a-f]{40}$/);
+    expect(node.repl.replid2).toBe('0000000000000000000000000000000000000000');
+    expect(client.call('DEBUG', 'CHANGE-REPL-ID', 'x')).toBe(
+      "-ERR unknown subcommand or wrong number of arguments for 'CHANGE-REPL-ID'. Try DEBUG HELP.\r\n",
+    );
+  });
 });

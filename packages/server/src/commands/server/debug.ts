@@ -52,6 +52,9 @@ const SUBCOMMAND_BYTES_MAX = 128;
 
 const HELP_LINES: readonly string[] = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
   'DIGEST',
   '    Output a hex signature representing the current DB content.',
   'DIGEST-VALUE <key> [<key> ...]',
@@ -88,6 +91,7 @@ const HELP_LINES: readonly string[] = [
 
 type DebugArgs =
   | { readonly kind: 'help' }
+  | { readonly kind: 'change-repl-id' }
   | { readonly kind: 'digest' }
   | { readonly kind: 'digest-value'; readonly keys: readonly string[] }
   | { readonly kind: 'object'; readonly key: string }
@@ -122,6 +126,7 @@ function parseDebug(argv: readonly Buffer[], ctx: CommandContext): DebugArgs | E
   const sub = typed.toLowerCase();
   const argc = argv.length;
   if (sub === 'help' && argc === 2) return { kind: 'help' };
+  if (sub === 'change-repl-id' && argc === 2) return { kind: 'change-repl-id' };
   if (sub === 'digest' && argc === 2) return { kind: 'digest' };
   if (sub === 'digest-value') return { kind: 'digest-value', keys: argv.slice(2).map(keyOf) };
   if (sub === 'object' && argc === 3) return { kind: 'object', key: keyOf(argv[2]) };
@@ -194,6 +199,13 @@ export const debug: Command = defineCommand<DebugArgs>({
       case 'help':
         reply.arrayHeader(HELP_LINES.length);
         for (const line of HELP_LINES) reply.simple(line);
+        return undefined;
+      case 'change-repl-id':
+        // A new replication history from here: replicas' next PSYNC needs a full sync.
+        node.log('warning', 'Changing replication IDs after receiving DEBUG change-repl-id');
+        node.repl.changeReplicationId();
+        node.repl.clearReplicationId2();
+        reply.simple('OK');
         return undefined;
       case 'digest':
         reply.simple(datasetDigest(node.databases));
