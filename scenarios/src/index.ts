@@ -15,6 +15,9 @@ export const SCENARIOS: readonly Scenario[] = [
   noPersistenceRestart,
 ];
 
+/** The story files (YAML, interpreted by the harness): `replisim list` shows them with these. */
+export const STORIES_DIR: URL = new URL('../stories/', import.meta.url);
+
 /** The scenario `npm start` runs. */
 export const FLAGSHIP_SCENARIO = 'replica-partition';
 

@@ -12,6 +12,7 @@
  * - history/    ops (invoke/ok/fail/info) and node events on one index; JSON lines in and out
  * - checkers/   snapshot recovery, offsets, stream prefix, convergence, the lost-write ledger
  * - run/        Scenario, runScenario (safety then liveness, verdict), the terminal timeline
+ * - scenario-file/  the YAML scenario format: schema (zod), parser with file:line errors, interpreter
  * - cli/        the `replisim` command (run folders need node:fs, so they live here)
  */
 export { SimBackend } from './backends/sim/sim-backend.js';
@@ -50,7 +51,19 @@ export {
   type RunResult,
   runScenario,
 } from './run/run-scenario.js';
-export { defineScenario, type Scenario, type ScenarioContext } from './run/scenario.js';
+export {
+  defineScenario,
+  type Scenario,
+  type ScenarioContext,
+  type VerifyView,
+} from './run/scenario.js';
+export {
+  parseScenarioText,
+  type ScenarioFile,
+  ScenarioFileError,
+  scenarioOfFile,
+  scenarioOfText,
+} from './scenario-file/index.js';
 export { renderTimeline } from './run/timeline.js';
 export { decideVerdict, exitCodeOf, type Verdict } from './run/verdict.js';
 export {

@@ -8,16 +8,15 @@
  * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
  * node's util.parseArgs, so `--seed=3` and `-h` work as users expect.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../checkers/finding.js';
-import { parseChaosCase } from '../properties/chaos-case.js';
-import { chaosScenario } from '../properties/chaos-scenario.js';
 import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Scenario } from '../run/scenario.js';
 import { renderTimeline } from '../run/timeline.js';
 import { CHAOS_USAGE, chaosMain } from './chaos.js';
 import { summaryOf, writeRunFolder } from './run-folder.js';
+import { findScenario } from './scenario-source.js';
+import { STEP_USAGE, stepMain } from './step.js';
 
 /** Permitted losses listed in the terminal verdict; the rest are counted. */
 const PERMITTED_SHOWN = 5;
@@ -36,7 +35,11 @@ const USAGE = `Usage:
   replisim list [--json]                  the scenarios
   replisim run [scenario] [options]       run one in the simulator (default: the flagship);
                                           a scenario may also be a chaos case file (case.json)
+  replisim step [scenario] [options]      the teaching mode: one event at a time (step --help)
   replisim chaos [options]                property-based chaos over many seeds (chaos --help)
+
+A scenario is a name from \`replisim list\`, a scenario file (./my.yaml, see docs/scenarios.md),
+an ES module exporting a Scenario (./my.js: default export or \`scenario\`), or a chaos case.json.
 
 Options of run:
   --seed N            the seed (a non-negative integer; default 1): the same seed replays exactly
@@ -48,6 +51,8 @@ Options of run:
 
 Exit status: 0 held, 1 violated, 2 undecided (a wait ran out, a crash) or a usage error.
 
+${STEP_USAGE}
+
 ${CHAOS_USAGE}`;
 
 export async function main(
@@ -57,6 +62,7 @@ export async function main(
   io: CliIo = STDIO,
 ): Promise<number> {
   if (argv[0] === 'chaos') return chaosMain(argv.slice(1), io);
+  if (argv[0] === 'step') return stepMain(argv.slice(1), scenarios, flagship, io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -89,14 +95,12 @@ export async function main(
     return 2;
   }
   const name = rest[0] ?? flagship;
-  let scenario = scenarios.find((entry) => entry.name === name);
-  if (scenario === undefined && name.endsWith('.json')) {
-    try {
-      scenario = chaosScenario(parseChaosCase(JSON.parse(readFileSync(name, 'utf8')), name), name);
-    } catch (error) {
-      io.err(`${(error as Error).message}\n`);
-      return 2;
-    }
+  let scenario: Scenario | undefined;
+  try {
+    scenario = await findScenario(name, scenarios);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return 2;
   }
   if (scenario === undefined) {
     io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
