@@ -273,7 +273,10 @@ class StepRunner {
       return cluster.waitFor('the writer idle', () => writer.idle, bound);
     }
     if (spec.event !== undefined) {
-      const from = cluster.history.nextIndex;
+      const from =
+        spec.event.since === undefined
+          ? cluster.history.nextIndex
+          : markIndex(this.marks, spec.event.since);
       const node = this.text(spec.event.node);
       const kind = spec.event.kind;
       const pattern = spec.event.text === undefined ? undefined : new RegExp(this.text(spec.event.text));

@@ -54,7 +54,12 @@ const waitSchema = z.strictObject({
   'link-down': name.optional(),
   serving: name.optional(),
   event: z
-    .strictObject({ node: name, kind: z.string().min(1), text: z.string().optional() })
+    .strictObject({
+      node: name,
+      kind: z.string().min(1),
+      text: z.string().optional(),
+      since: name.optional().describe('a mark step; default: events from this step on'),
+    })
     .optional(),
   'writer-idle': name.optional(),
   'bound-ms': time.optional(),
@@ -233,7 +238,9 @@ export interface Step {
         running?: boolean | undefined;
         'link-down'?: string | undefined;
         serving?: string | undefined;
-        event?: { node: string; kind: string; text?: string | undefined } | undefined;
+        event?:
+          | { node: string; kind: string; text?: string | undefined; since?: string | undefined }
+          | undefined;
         'writer-idle'?: string | undefined;
         'bound-ms'?: Num | undefined;
       }
