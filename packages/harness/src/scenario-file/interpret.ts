@@ -168,6 +168,12 @@ class StepRunner {
       const fp = step['fork-pause'];
       return cluster.forkPause(this.text(fp.node), this.num(fp['ms-per-gb'], `${where}.fork-pause`));
     }
+    if (step.bandwidth !== undefined) {
+      const [a, b] = step.bandwidth.between;
+      const rate = this.num(step.bandwidth['kb-per-sec'], `${where}.bandwidth`);
+      this.undos.push(cluster.bandwidth(this.text(a), this.text(b), rate));
+      return;
+    }
     if (step.disk !== undefined) {
       const { node, 'latency-ms': latency, 'fsync-ms': fsync } = step.disk;
       this.undos.push(

@@ -117,6 +117,7 @@ const stepSchema = z
       .strictObject({ between: z.tuple([name, name]), ms: time, jitter: time.optional() })
       .optional(),
     'fork-pause': z.strictObject({ node: name, 'ms-per-gb': count }).optional(),
+    bandwidth: z.strictObject({ between: z.tuple([name, name]), 'kb-per-sec': count }).optional(),
     disk: z
       .strictObject({ node: name, 'latency-ms': time.optional(), 'fsync-ms': time.optional() })
       .optional(),
@@ -259,6 +260,7 @@ export interface Step {
   isolate?: string | undefined;
   latency?: { between: [string, string]; ms: Num; jitter?: Num | undefined } | undefined;
   'fork-pause'?: { node: string; 'ms-per-gb': Num } | undefined;
+  bandwidth?: { between: [string, string]; 'kb-per-sec': Num } | undefined;
   disk?: { node: string; 'latency-ms'?: Num | undefined; 'fsync-ms'?: Num | undefined } | undefined;
   heal?: boolean | undefined;
   failover?: string | undefined;
