@@ -440,6 +440,33 @@ function verifyExpectation(
     );
     return;
   }
+  if (entry.latency !== undefined) {
+    const spec = entry.latency;
+    const from = spec.since === undefined ? 0 : markIndex(marks, spec.since);
+    const to = spec.until === undefined ? Number.POSITIVE_INFINITY : markIndex(marks, spec.until);
+    const invoked = new Map<number, number>();
+    let slowest = 0;
+    for (const op of view.ops) {
+      if (op.f !== 'write' && op.f !== 'incr' && op.f !== 'del') continue;
+      if (op.type === 'invoke') {
+        if (op.index >= from && op.index < to) invoked.set(op.process, op.time);
+        continue;
+      }
+      const start = invoked.get(op.process);
+      if (start === undefined) continue;
+      invoked.delete(op.process);
+      if (op.type === 'ok') slowest = Math.max(slowest, op.time - start);
+    }
+    const min = spec['min-ms'] === undefined ? undefined : parseTimeMs(text(spec['min-ms']), 'latency.min-ms');
+    const max = spec['max-ms'] === undefined ? undefined : parseTimeMs(text(spec['max-ms']), 'latency.max-ms');
+    const ok = (min === undefined || slowest >= min) && (max === undefined || slowest <= max);
+    const window = `${spec.since === undefined ? '' : ` after ${spec.since}`}${spec.until === undefined ? '' : ` before ${spec.until}`}`;
+    view.expect(
+      ok,
+      `${label}the slowest write reply${window} took ${slowest} ms (expected${min === undefined ? '' : ` >= ${min} ms`}${max === undefined ? '' : ` <= ${max} ms`})`,
+    );
+    return;
+  }
   if (entry.lost !== undefined) {
     const spec = entry.lost;
     const pattern = spec.to === undefined ? undefined : new RegExp(text(spec.to));

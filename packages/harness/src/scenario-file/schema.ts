@@ -174,10 +174,19 @@ const expectationSchema = z
         to: z.string().optional(),
       })
       .optional(),
+    latency: z
+      .strictObject({
+        since: name.optional(),
+        until: name.optional(),
+        'min-ms': time.optional(),
+        'max-ms': time.optional(),
+      })
+      .optional()
+      .describe("the slowest reply to a client's write between two marks"),
     line: z.string().optional(),
   })
   .refine((entry) => Object.keys(entry).filter((key) => key !== 'line').length === 1, {
-    message: 'an expectation is one of: event, order, checker, lost (with an optional line)',
+    message: 'an expectation is one of: event, order, checker, lost, latency (with an optional line)',
   });
 
 const scenarioFileSchema: z.ZodType<ScenarioFile> = z.strictObject({
@@ -297,6 +306,14 @@ export interface Expectation {
       }
     | undefined;
   lost?: (CountBounds & { to?: string | undefined }) | undefined;
+  latency?:
+    | {
+        since?: string | undefined;
+        until?: string | undefined;
+        'min-ms'?: Num | undefined;
+        'max-ms'?: Num | undefined;
+      }
+    | undefined;
   line?: string | undefined;
 }
 
