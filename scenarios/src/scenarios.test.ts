@@ -62,7 +62,10 @@ describe.each(CASES)('$scenario.name', ({ scenario, seeds, params }) => {
 
 describe('what the stories must show', () => {
   it('replica-partition: a partial resync, then a refusal and a full resync, nothing lost', async () => {
-    const result = await runScenario(replicaPartition, { seed: 2, params: { keys: '300' } });
+    const result = await runScenario(replicaPartition, {
+      seed: 2,
+      params: { keys: '300', 'cut-replica': 'replica-b' },
+    });
     const kinds = result.events.filter((e) => e.node === 'replica-b').map((e) => e.kind);
     const firstContinue = kinds.indexOf('continue');
     expect(firstContinue).toBeGreaterThan(kinds.indexOf('fullresync'));
