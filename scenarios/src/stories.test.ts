@@ -4,6 +4,8 @@
  * the flagship's first FULLRESYNC. The long sweep:
  *
  *   REPLISIM_SWEEP_SEEDS=200 npx vitest run scenarios/src/stories.test.ts
+ *
+ * (REPLISIM_STORIES=save-rules,shutdown-saves sweeps only those.)
  */
 import { Readable } from 'node:stream';
 import { runScenario } from '@replisim/harness';
@@ -18,6 +20,9 @@ const CI_SEEDS = 3;
 /** Stories that hold 150 MB or simulate long waits: one seed in CI. */
 const SLOW = new Set(['save-versus-bgsave', 'save-rules']);
 const STORIES = loadStoryDir(STORIES_DIR);
+/** REPLISIM_STORIES=a,b sweeps only those stories. */
+const ONLY = process.env['REPLISIM_STORIES']?.split(',');
+const SWEPT = STORIES.filter((story) => ONLY === undefined || ONLY.includes(story.name));
 
 function capture(): CliIo & { text: () => string } {
   let out = '';
@@ -32,7 +37,7 @@ function capture(): CliIo & { text: () => string } {
   };
 }
 
-describe.each(STORIES.map((scenario) => ({ scenario })))('$scenario.name', ({ scenario }) => {
+describe.each(SWEPT.map((scenario) => ({ scenario })))('$scenario.name', ({ scenario }) => {
   it('holds on a sweep of seeds', { timeout: SWEEP_SEEDS > 0 ? 0 : 30_000 }, async () => {
     const n = SWEEP_SEEDS > 0 ? SWEEP_SEEDS : SLOW.has(scenario.name) ? 1 : CI_SEEDS;
     const from = SWEEP_SEEDS > 0 ? SWEEP_FROM : 1;
