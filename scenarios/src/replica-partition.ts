@@ -14,8 +14,8 @@
 import { defineScenario, RegisterWriter, type Scenario } from '@replisim/harness';
 import {
   describeSyncs,
-  drawnParam,
   describeWaits,
+  drawnParam,
   eventsSince,
   numberParam,
   syncCounts,
@@ -54,10 +54,18 @@ export const replicaPartition: Scenario = defineScenario({
     const shortMs = Number(drawnParam(params, 'short-cut-ms', draws));
     const betweenMs = Number(drawnParam(params, 'between-ms', draws));
     const longMs = Number(drawnParam(params, 'long-cut-ms', draws));
-    if (![shortMs, betweenMs, longMs].every(Number.isFinite) || (target !== 'replica-a' && target !== 'replica-b')) {
-      throw new Error('replica-partition: cut-replica is replica-a or replica-b; the times are ms or low..high');
+    if (
+      ![shortMs, betweenMs, longMs].every(Number.isFinite) ||
+      (target !== 'replica-a' && target !== 'replica-b')
+    ) {
+      throw new Error(
+        'replica-partition: cut-replica is replica-a or replica-b; the times are ms or low..high',
+      );
     }
-    narrate('narrator', `drawn from seed: ${target} is cut for ${shortMs} ms, then after ${betweenMs} ms for ${longMs} ms`);
+    narrate(
+      'narrator',
+      `drawn from seed: ${target} is cut for ${shortMs} ms, then after ${betweenMs} ms for ${longMs} ms`,
+    );
     const backlog = numberParam(params, 'backlog');
     const keys = numberParam(params, 'keys');
     const common = ['--save', '', '--repl-timeout', '5', '--repl-backlog-size', String(backlog)];

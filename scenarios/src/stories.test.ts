@@ -60,7 +60,9 @@ describe.each(SWEPT.map((scenario) => ({ scenario })))('$scenario.name', ({ scen
 describe('the replisim CLI over the stories', () => {
   it('list --json names every scenario and story with a one-line summary', async () => {
     const io = capture();
-    expect(await main(['list', '--json'], [...SCENARIOS, ...STORIES], FLAGSHIP_SCENARIO, io)).toBe(0);
+    expect(await main(['list', '--json'], [...SCENARIOS, ...STORIES], FLAGSHIP_SCENARIO, io)).toBe(
+      0,
+    );
     const listed = JSON.parse(io.text()) as { name: string; summary: string }[];
     expect(listed.map((entry) => entry.name)).toEqual(
       [...SCENARIOS, ...STORIES].map((scenario) => scenario.name),

@@ -5,6 +5,7 @@
 import type { Cluster, NodeEvent, ScenarioContext, WaitOutcome } from '@replisim/harness';
 
 type Random = ScenarioContext['random'];
+
 import { infoField } from '@replisim/harness';
 
 export interface SyncCounts {

@@ -57,6 +57,8 @@ export {
   type ScenarioContext,
   type VerifyView,
 } from './run/scenario.js';
+export { renderTimeline } from './run/timeline.js';
+export { decideVerdict, exitCodeOf, type Verdict } from './run/verdict.js';
 export {
   parseScenarioText,
   type ScenarioFile,
@@ -64,8 +66,6 @@ export {
   scenarioOfFile,
   scenarioOfText,
 } from './scenario-file/index.js';
-export { renderTimeline } from './run/timeline.js';
-export { decideVerdict, exitCodeOf, type Verdict } from './run/verdict.js';
 export {
   RegisterWriter,
   type RegisterWriterOptions,

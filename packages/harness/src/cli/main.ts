@@ -121,7 +121,9 @@ export async function main(
     }
     params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const replay = replayCommand(scenario.name, seed, params);
+  // A scenario from a file replays from that file.
+  const registered = scenarios.includes(scenario);
+  const replay = replayCommand(registered ? scenario.name : name, seed, params);
   if (values.json !== true) {
     const shown = Object.entries({ ...(scenario.params ?? {}), ...params })
       .map(([k, v]) => `${k}=${v}`)

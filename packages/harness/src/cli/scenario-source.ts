@@ -45,7 +45,9 @@ export async function findScenario(
     const module = (await import(pathToFileURL(resolve(name)).href)) as Record<string, unknown>;
     const found = [module['default'], module['scenario']].find(isScenario);
     if (found === undefined) {
-      throw new Error(`${name} exports no scenario: export default defineScenario({...}) or export const scenario`);
+      throw new Error(
+        `${name} exports no scenario: export default defineScenario({...}) or export const scenario`,
+      );
     }
     return found;
   }

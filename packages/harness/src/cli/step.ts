@@ -200,7 +200,11 @@ export function showBytes(data: Buffer): string {
     : `${text} (${data.length} bytes)`;
 }
 
-async function present(frames: readonly Frame[], io: CliIo, input: NodeJS.ReadableStream): Promise<number> {
+async function present(
+  frames: readonly Frame[],
+  io: CliIo,
+  input: NodeJS.ReadableStream,
+): Promise<number> {
   const lines = createInterface({ input, terminal: false });
   const iterator = lines[Symbol.asyncIterator]();
   let index = 0;

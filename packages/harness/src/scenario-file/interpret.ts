@@ -6,8 +6,8 @@
 import { assert } from '@replisim/base';
 import type { RespValue } from '@replisim/protocol';
 import { infoField, replyText } from '../client/resp-client.js';
-import type { Cluster } from '../cluster/cluster.js';
 import type { Undo } from '../cluster/backend.js';
+import type { Cluster } from '../cluster/cluster.js';
 import type { Scenario, ScenarioContext, VerifyView } from '../run/scenario.js';
 import { RegisterWriter } from '../workload/register-writer.js';
 import type { Check, Expectation, ScenarioFile, Step } from './schema.js';
@@ -35,7 +35,8 @@ export function scenarioOfFile(file: ScenarioFile): Scenario {
       const drawn = Object.entries(resolved)
         .filter(([k, v]) => v !== context.params[k])
         .map(([k, v]) => `${k}=${v}`);
-      if (drawn.length > 0) context.narrate('narrator', `drawn from seed ${context.seed}: ${drawn.join(' ')}`);
+      if (drawn.length > 0)
+        context.narrate('narrator', `drawn from seed ${context.seed}: ${drawn.join(' ')}`);
       const runner = new StepRunner(file, context, resolved, marks);
       runner.declareNodes();
       for (const [index, step] of file.steps.entries()) {
@@ -90,7 +91,11 @@ class StepRunner {
       for (const [directive, value] of Object.entries(spec?.config ?? {})) {
         const values = Array.isArray(value) ? value : [value];
         for (const one of values) {
-          options.push(`--${directive}`, ...this.text(one).split(/\s+/).filter((w, i, all) => w !== '' || all.length === 1));
+          // `save: '900 1'` is two option words; `save: ''` is one empty word (no rules).
+          const words = this.text(one)
+            .split(/\s+/)
+            .filter((word) => word !== '');
+          options.push(`--${directive}`, ...(words.length === 0 ? [''] : words));
         }
       }
       const replicaOf = spec?.replicaof === undefined ? undefined : this.text(spec.replicaof);
@@ -118,7 +123,10 @@ class StepRunner {
       const writer = this.writer(name);
       writer.stop();
       await cluster.waitFor('the last write', () => writer.idle);
-      this.context.narrate(name ?? WRITER_DEFAULT, `stops after ${writer.acked} acknowledged writes`);
+      this.context.narrate(
+        name ?? WRITER_DEFAULT,
+        `stops after ${writer.acked} acknowledged writes`,
+      );
       return;
     }
     if (step.set !== undefined) return this.setKeys(step.set, where);
@@ -166,7 +174,10 @@ class StepRunner {
     }
     if (step['fork-pause'] !== undefined) {
       const fp = step['fork-pause'];
-      return cluster.forkPause(this.text(fp.node), this.num(fp['ms-per-gb'], `${where}.fork-pause`));
+      return cluster.forkPause(
+        this.text(fp.node),
+        this.num(fp['ms-per-gb'], `${where}.fork-pause`),
+      );
     }
     if (step.bandwidth !== undefined) {
       const [a, b] = step.bandwidth.between;
@@ -223,7 +234,9 @@ class StepRunner {
       {
         keys: opt(spec.keys, 100, 'keys'),
         intervalMs:
-          spec['interval-ms'] === undefined ? 5 : this.ms(spec['interval-ms'], `${where}.writer.interval-ms`),
+          spec['interval-ms'] === undefined
+            ? 5
+            : this.ms(spec['interval-ms'], `${where}.writer.interval-ms`),
         waitEvery: opt(spec['wait-every'], 0, 'wait-every'),
         waitReplicas: opt(spec['wait-replicas'], 1, 'wait-replicas'),
         waitTimeoutMs:
@@ -263,13 +276,18 @@ class StepRunner {
 
   private async wait(spec: NonNullable<Step['wait']>, where: string): Promise<void> {
     const cluster = this.cluster;
-    const bound = spec['bound-ms'] === undefined ? undefined : this.ms(spec['bound-ms'], `${where}.wait.bound-ms`);
+    const bound =
+      spec['bound-ms'] === undefined
+        ? undefined
+        : this.ms(spec['bound-ms'], `${where}.wait.bound-ms`);
     if (spec['caught-up'] !== undefined) {
       const master = spec.master === undefined ? cluster.master : this.text(spec.master);
       return cluster.waitCaughtUp(this.names(spec['caught-up']), master, bound);
     }
-    if (spec.bgsave !== undefined) return cluster.waitBgsave(this.text(spec.bgsave), spec.running ?? false, bound);
-    if (spec['link-down'] !== undefined) return cluster.waitLinkDown(this.text(spec['link-down']), bound);
+    if (spec.bgsave !== undefined)
+      return cluster.waitBgsave(this.text(spec.bgsave), spec.running ?? false, bound);
+    if (spec['link-down'] !== undefined)
+      return cluster.waitLinkDown(this.text(spec['link-down']), bound);
     if (spec.serving !== undefined) {
       const node = this.text(spec.serving);
       return cluster.waitFor(`${node} serving`, () => cluster.serving(node), bound);
@@ -285,17 +303,24 @@ class StepRunner {
           : markIndex(this.marks, spec.event.since);
       const node = this.text(spec.event.node);
       const kind = spec.event.kind;
-      const pattern = spec.event.text === undefined ? undefined : new RegExp(this.text(spec.event.text));
+      const pattern =
+        spec.event.text === undefined ? undefined : new RegExp(this.text(spec.event.text));
       return cluster.waitFor(
         `a ${kind} event on ${node}`,
         () =>
           cluster.history.events.some(
-            (e) => e.index >= from && e.node === node && e.kind === kind && (pattern === undefined || pattern.test(e.text)),
+            (e) =>
+              e.index >= from &&
+              e.node === node &&
+              e.kind === kind &&
+              (pattern === undefined || pattern.test(e.text)),
           ),
         bound,
       );
     }
-    throw new Error(`${where}.wait: say what to wait for (caught-up, bgsave, link-down, serving, event, writer-idle)`);
+    throw new Error(
+      `${where}.wait: say what to wait for (caught-up, bgsave, link-down, serving, event, writer-idle)`,
+    );
   }
 
   private async call(spec: NonNullable<Step['call']>, where: string): Promise<void> {
@@ -310,7 +335,10 @@ class StepRunner {
     if (spec.reply !== undefined) {
       const want = this.text(spec.reply);
       const got = textOf(reply);
-      this.context.expect(got === want, `${argv.join(' ')} on ${node} replied ${got} (expected ${want}) [${where}]`);
+      this.context.expect(
+        got === want,
+        `${argv.join(' ')} on ${node} replied ${got} (expected ${want}) [${where}]`,
+      );
     }
   }
 
@@ -398,12 +426,23 @@ function verifyExpectation(
     const to = spec.until === undefined ? Number.POSITIVE_INFINITY : markIndex(marks, spec.until);
     const pattern = spec.text === undefined ? undefined : new RegExp(text(spec.text));
     const found = view.events.filter(
-      (e) => e.index >= from && e.index < to && e.node === node && e.kind === spec.kind && (pattern === undefined || pattern.test(e.text)),
+      (e) =>
+        e.index >= from &&
+        e.index < to &&
+        e.node === node &&
+        e.kind === spec.kind &&
+        (pattern === undefined || pattern.test(e.text)),
     );
     const rule = wanted(spec) || 'at least 1';
-    const ok = spec.count === undefined && spec.min === undefined && spec.max === undefined ? found.length > 0 : bounds(found.length, spec);
+    const ok =
+      spec.count === undefined && spec.min === undefined && spec.max === undefined
+        ? found.length > 0
+        : bounds(found.length, spec);
     const window = `${spec.since === undefined ? '' : ` after ${spec.since}`}${spec.until === undefined ? '' : ` before ${spec.until}`}`;
-    view.expect(ok, `${label}${found.length} ${spec.kind} event(s) on ${node}${window} (expected ${rule})${found[0] === undefined ? '' : `: ${found[0].text}`}`);
+    view.expect(
+      ok,
+      `${label}${found.length} ${spec.kind} event(s) on ${node}${window} (expected ${rule})${found[0] === undefined ? '' : `: ${found[0].text}`}`,
+    );
     return;
   }
   if (entry.order !== undefined) {
@@ -414,7 +453,11 @@ function verifyExpectation(
       const node = text(item.node);
       const pattern = item.text === undefined ? undefined : new RegExp(text(item.text));
       const next = view.events.find(
-        (e) => e.index > at && e.node === node && e.kind === item.kind && (pattern === undefined || pattern.test(e.text)),
+        (e) =>
+          e.index > at &&
+          e.node === node &&
+          e.kind === item.kind &&
+          (pattern === undefined || pattern.test(e.text)),
       );
       if (next === undefined) {
         ok = false;
@@ -431,9 +474,15 @@ function verifyExpectation(
     const spec = entry.checker;
     const pattern = spec.text === undefined ? undefined : new RegExp(text(spec.text));
     const found = view.findings.filter(
-      (f) => f.checker === spec.name && f.severity === spec.severity && (pattern === undefined || pattern.test(f.text)),
+      (f) =>
+        f.checker === spec.name &&
+        f.severity === spec.severity &&
+        (pattern === undefined || pattern.test(f.text)),
     );
-    const ok = spec.min === undefined && spec.max === undefined ? found.length > 0 : bounds(found.length, spec);
+    const ok =
+      spec.min === undefined && spec.max === undefined
+        ? found.length > 0
+        : bounds(found.length, spec);
     view.expect(
       ok,
       `${label}${spec.name}: ${found.length} ${spec.severity} finding(s) (expected ${wanted(spec) || 'at least 1'})${found[0] === undefined ? '' : `: ${found[0].text.split('\n')[0]}`}`,
@@ -458,8 +507,14 @@ function verifyExpectation(
       if (start === undefined || op.index < from || op.index >= to) continue;
       if (op.type === 'ok') slowest = Math.max(slowest, op.time - start);
     }
-    const min = spec['min-ms'] === undefined ? undefined : parseTimeMs(text(spec['min-ms']), 'latency.min-ms');
-    const max = spec['max-ms'] === undefined ? undefined : parseTimeMs(text(spec['max-ms']), 'latency.max-ms');
+    const min =
+      spec['min-ms'] === undefined
+        ? undefined
+        : parseTimeMs(text(spec['min-ms']), 'latency.min-ms');
+    const max =
+      spec['max-ms'] === undefined
+        ? undefined
+        : parseTimeMs(text(spec['max-ms']), 'latency.max-ms');
     const ok = (min === undefined || slowest >= min) && (max === undefined || slowest <= max);
     const window = `${spec.since === undefined ? '' : ` after ${spec.since}`}${spec.until === undefined ? '' : ` before ${spec.until}`}`;
     view.expect(
@@ -472,10 +527,16 @@ function verifyExpectation(
     const spec = entry.lost;
     const pattern = spec.to === undefined ? undefined : new RegExp(text(spec.to));
     const lost = view.findings.filter(
-      (f) => f.checker === 'lost-writes' && f.severity !== 'held' && (pattern === undefined || pattern.test(f.text)),
+      (f) =>
+        f.checker === 'lost-writes' &&
+        f.severity !== 'held' &&
+        (pattern === undefined || pattern.test(f.text)),
     );
     const ok = bounds(lost.length, spec);
-    view.expect(ok, `${label}${lost.length} acknowledged write(s) lost${spec.to === undefined ? '' : ` to ${spec.to}`} (expected ${wanted(spec) || 'any number'})`);
+    view.expect(
+      ok,
+      `${label}${lost.length} acknowledged write(s) lost${spec.to === undefined ? '' : ` to ${spec.to}`} (expected ${wanted(spec) || 'any number'})`,
+    );
   }
 }
 

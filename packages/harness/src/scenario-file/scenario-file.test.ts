@@ -41,7 +41,7 @@ describe('scenario files', () => {
   });
 
   it('names the line of a value of the wrong type', () => {
-    const error = errorOf(GOOD.replace("command: [SAVE]", 'command: SAVE'));
+    const error = errorOf(GOOD.replace('command: [SAVE]', 'command: SAVE'));
     expect(error.message).toMatch(/^my\.yaml:13: steps\[3\]\.call\.command: expected array/);
   });
 
@@ -61,7 +61,8 @@ describe('scenario files', () => {
   it('draws a range from the seed, and --set pins it', async () => {
     const scenario = scenarioOfText(GOOD, 'my.yaml');
     const drawn = new Set<number>();
-    for (const seed of [1, 2, 3, 4, 5]) drawn.add((await runScenario(scenario, { seed })).durationMs);
+    for (const seed of [1, 2, 3, 4, 5])
+      drawn.add((await runScenario(scenario, { seed })).durationMs);
     expect(drawn.size).toBeGreaterThan(1);
     const pinned = await runScenario(scenario, { seed: 1, params: { pause: '2s' } });
     expect(pinned.events.some((e) => e.text.includes('drawn from seed'))).toBe(false);

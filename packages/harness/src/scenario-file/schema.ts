@@ -29,7 +29,10 @@ const paramSchema = z.union([
 const nodeSchema = z.strictObject({
   /** redis.conf directives, e.g. `repl-backlog-size: 64kb`; a list value repeats the directive. */
   config: z
-    .record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]))
+    .record(
+      z.string(),
+      z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
+    )
     .optional(),
   replicaof: name.optional(),
 });
@@ -186,7 +189,8 @@ const expectationSchema = z
     line: z.string().optional(),
   })
   .refine((entry) => Object.keys(entry).filter((key) => key !== 'line').length === 1, {
-    message: 'an expectation is one of: event, order, checker, lost, latency (with an optional line)',
+    message:
+      'an expectation is one of: event, order, checker, lost, latency (with an optional line)',
   });
 
 const scenarioFileSchema: z.ZodType<ScenarioFile> = z.strictObject({
@@ -238,7 +242,9 @@ export interface Step {
       }
     | undefined;
   'stop-writer'?: string | boolean | undefined;
-  set?: { node: string; keys: Num; prefix?: string | undefined; value?: string | undefined } | undefined;
+  set?:
+    | { node: string; keys: Num; prefix?: string | undefined; value?: string | undefined }
+    | undefined;
   run?: Num | undefined;
   wait?:
     | {
@@ -333,5 +339,7 @@ export function validateScenarioData(
   data: unknown,
 ): { ok: true; file: ScenarioFile } | { ok: false; issues: readonly z.core.$ZodIssue[] } {
   const result = scenarioFileSchema.safeParse(data);
-  return result.success ? { ok: true, file: result.data } : { ok: false, issues: result.error.issues };
+  return result.success
+    ? { ok: true, file: result.data }
+    : { ok: false, issues: result.error.issues };
 }

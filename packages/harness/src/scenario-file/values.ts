@@ -14,7 +14,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 export function parseTimeMs(text: string | number, what: string): number {
   if (typeof text === 'number') return text;
   const match = TIME.exec(text.trim());
-  if (match === null) throw new Error(`${what}: expected a time such as 500ms, 20s or 2m, not ${text}`);
+  if (match === null)
+    throw new Error(`${what}: expected a time such as 500ms, 20s or 2m, not ${text}`);
   return Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] ?? 1));
 }
 
@@ -56,8 +57,7 @@ function draw(name: string, spec: ParamSpec, random: Random): string {
   if (typeof spec === 'string' || typeof spec === 'number') return String(spec);
   if ('choose' in spec) return String(spec.choose[random.int(spec.choose.length)]);
   const [low, high] = spec.range;
-  const unit =
-    typeof low === 'string' ? (TIME.exec(low.trim())?.[2] ?? '') : '';
+  const unit = typeof low === 'string' ? (TIME.exec(low.trim())?.[2] ?? '') : '';
   const lowMs = parseTimeMs(low, `parameter ${name}`);
   const highMs = parseTimeMs(high, `parameter ${name}`);
   if (highMs < lowMs) throw new Error(`parameter ${name}: range low ${low} above high ${high}`);
