@@ -5,6 +5,7 @@
 import type { Scenario } from '@replisim/harness';
 import { crashDuringBgsave } from './crash-during-bgsave.js';
 import { failover } from './failover.js';
+import { logProcessing } from './log-processing.js';
 import { noPersistenceRestart } from './no-persistence-restart.js';
 import { replicaPartition } from './replica-partition.js';
 
@@ -13,6 +14,7 @@ export const SCENARIOS: readonly Scenario[] = [
   crashDuringBgsave,
   failover,
   noPersistenceRestart,
+  logProcessing,
 ];
 
 /** The story files (YAML, interpreted by the harness): `replisim list` shows them with these. */
@@ -25,4 +27,4 @@ export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.name === name);
 }
 
-export { crashDuringBgsave, failover, noPersistenceRestart, replicaPartition };
+export { crashDuringBgsave, failover, logProcessing, noPersistenceRestart, replicaPartition };

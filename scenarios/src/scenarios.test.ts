@@ -9,7 +9,13 @@
  */
 import { runScenario, type Scenario } from '@replisim/harness';
 import { describe, expect, it } from 'vitest';
-import { crashDuringBgsave, failover, noPersistenceRestart, replicaPartition } from './index.js';
+import {
+  crashDuringBgsave,
+  failover,
+  logProcessing,
+  noPersistenceRestart,
+  replicaPartition,
+} from './index.js';
 
 const SWEEP_SEEDS = Number(process.env['REPLISIM_SWEEP_SEEDS'] ?? '0');
 const SWEEP_FROM = Number(process.env['REPLISIM_SWEEP_FROM'] ?? '1');
@@ -20,6 +26,7 @@ const CASES: readonly { scenario: Scenario; seeds: number; params?: Record<strin
   { scenario: crashDuringBgsave, seeds: 12, params: { keys: '3000' } },
   { scenario: failover, seeds: 12 },
   { scenario: noPersistenceRestart, seeds: 12 },
+  { scenario: logProcessing, seeds: 3 },
 ];
 
 function seedsOf(count: number): number[] {
