@@ -14,6 +14,7 @@ import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Scenario } from '../run/scenario.js';
 import { renderTimeline } from '../run/timeline.js';
 import { CHAOS_USAGE, chaosMain } from './chaos.js';
+import { REPLAY_USAGE, replayMain } from './replay.js';
 import { summaryOf, writeRunFolder } from './run-folder.js';
 import { findScenario } from './scenario-source.js';
 import { STEP_USAGE, stepMain } from './step.js';
@@ -36,6 +37,7 @@ const USAGE = `Usage:
   replisim run [scenario] [options]       run one in the simulator (default: the flagship);
                                           a scenario may also be a chaos case file (case.json)
   replisim step [scenario] [options]      the teaching mode: one event at a time (step --help)
+  replisim replay <run-dir>               run a recorded run again; check its trace hash
   replisim chaos [options]                property-based chaos over many seeds (chaos --help)
 
 A scenario is a name from \`replisim list\`, a scenario file (./my.yaml, see docs/scenarios.md),
@@ -53,6 +55,8 @@ Exit status: 0 held, 1 violated, 2 undecided (a wait ran out, a crash) or a usag
 
 ${STEP_USAGE}
 
+${REPLAY_USAGE}
+
 ${CHAOS_USAGE}`;
 
 export async function main(
@@ -63,6 +67,7 @@ export async function main(
 ): Promise<number> {
   if (argv[0] === 'chaos') return chaosMain(argv.slice(1), io);
   if (argv[0] === 'step') return stepMain(argv.slice(1), scenarios, flagship, io);
+  if (argv[0] === 'replay') return replayMain(argv.slice(1), scenarios, io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
