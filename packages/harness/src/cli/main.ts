@@ -47,7 +47,7 @@ Options of run:
   --seed N            the seed (a non-negative integer; default 1): the same seed replays exactly
   --set name=value    override a scenario parameter (repeatable)
   --out DIR           write history.jsonl, events.jsonl, summary.json and node logs to DIR
-  --verbose           every node event on the timeline, not only the milestones
+  --verbose           every node event on the timeline, and every node's log lines after it
   --json              print the summary as JSON instead of the timeline
   -h, --help          this text
 
@@ -150,6 +150,12 @@ export async function main(
     return result.exitCode;
   }
   io.out(`Timeline\n${renderTimeline(result.events, values.verbose === true)}\n\n`);
+  if (values.verbose === true) {
+    // Every line each node logged (all incarnations), in Redis's own format and timestamps.
+    for (const [node, lines] of Object.entries(result.nodeLogs)) {
+      io.out(`Log of ${node}\n${lines.map((line) => `  ${line}`).join('\n')}\n\n`);
+    }
+  }
   io.out(renderVerdict(result));
   io.out(`\nReplay exactly: ${replay}\n`);
   if (values.out !== undefined)
