@@ -5,6 +5,7 @@
 import type { Scenario } from '@replisim/harness';
 import { crashDuringBgsave } from './crash-during-bgsave.js';
 import { failover } from './failover.js';
+import { logProcessing } from './log-processing.js';
 import { noPersistenceRestart } from './no-persistence-restart.js';
 import { replicaPartition } from './replica-partition.js';
 
@@ -13,7 +14,11 @@ export const SCENARIOS: readonly Scenario[] = [
   crashDuringBgsave,
   failover,
   noPersistenceRestart,
+  logProcessing,
 ];
+
+/** The story files (YAML, interpreted by the harness): `replisim list` shows them with these. */
+export const STORIES_DIR: URL = new URL('../stories/', import.meta.url);
 
 /** The scenario `npm start` runs. */
 export const FLAGSHIP_SCENARIO = 'replica-partition';
@@ -22,4 +27,4 @@ export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.name === name);
 }
 
-export { crashDuringBgsave, failover, noPersistenceRestart, replicaPartition };
+export { crashDuringBgsave, failover, logProcessing, noPersistenceRestart, replicaPartition };

@@ -1,6 +1,7 @@
 /**
  * The flagship replication story: a master, two replicas, a client writing without pause, and a
- * network that twice cuts replica-b off. After the short cut the backlog still holds what it missed:
+ * network that twice cuts one replica off (which one, and for how long, drawn from the seed; the
+ * text below says replica-b for short). After the short cut the backlog still holds what it missed:
  * PSYNC, +CONTINUE, only those bytes. The long cut overflows the backlog: PSYNC is refused and
  * replica-b loads a new snapshot (+FULLRESYNC). The checkers then confirm that all three nodes
  * converge and that no acknowledged write is lost.
@@ -14,6 +15,7 @@ import { defineScenario, RegisterWriter, type Scenario } from '@replisim/harness
 import {
   describeSyncs,
   describeWaits,
+  drawnParam,
   eventsSince,
   numberParam,
   syncCounts,
@@ -27,18 +29,20 @@ export const replicaPartition: Scenario = defineScenario({
   summary: 'a replica cut off twice: partial resync from the backlog, then a full resync',
   story: [
     'One master, two replicas (--replicaof), 2,000 keys, a client writing without pause and asking',
-    'WAIT 2 100 every 50 writes. The network cuts replica-b off the master twice. repl-timeout is 5 s',
-    '(default 60), so both sides drop the link; repl-backlog-size is 64 KB (default 1 MB). After the',
-    'short cut (8 s) the backlog still holds what replica-b missed: PSYNC, +CONTINUE, only those bytes.',
-    'The long cut (45 s) overflows it: PSYNC is refused and replica-b loads a new snapshot',
+    'WAIT 2 100 every 50 writes. The network cuts one replica (drawn from the seed) off the master',
+    'twice. repl-timeout is 5 s (default 60), so both sides drop the link; repl-backlog-size is 64 KB',
+    '(default 1 MB). After the short cut (6-9 s) the backlog still holds what the replica missed:',
+    'PSYNC, +CONTINUE, only those bytes. The long cut (40-50 s) overflows it: PSYNC is refused and it loads a new snapshot',
     '(+FULLRESYNC, diskless, after the default 5 s repl-diskless-sync-delay). In the end all three',
     'nodes must hold the same dataset, and no acknowledged write may be missing.',
   ].join('\n'),
   params: {
     keys: '2000',
     backlog: '65536',
-    'short-cut-ms': '8000',
-    'long-cut-ms': '45000',
+    'cut-replica': 'replica-a|replica-b',
+    'short-cut-ms': '6000..9000',
+    'between-ms': '2000..4000',
+    'long-cut-ms': '40000..50000',
     'write-interval-ms': '5',
     // Off by default (the story as told above). On real processes, where write rates vary with the
     // machine's load, `long-cut-bytes` makes the long cut last until that many stream bytes went by
@@ -48,6 +52,26 @@ export const replicaPartition: Scenario = defineScenario({
     'ping-period': '',
   },
   async run({ cluster, random, params, expect, narrate }) {
+    // Which replica is cut, and for how long, are drawn from the seed (unless --set pins them),
+    // so each seed tells its own version; the draws come first, from their own stream.
+    const draws = random.fork();
+    const target = drawnParam(params, 'cut-replica', draws);
+    const other = target === 'replica-a' ? 'replica-b' : 'replica-a';
+    const shortMs = Number(drawnParam(params, 'short-cut-ms', draws));
+    const betweenMs = Number(drawnParam(params, 'between-ms', draws));
+    const longMs = Number(drawnParam(params, 'long-cut-ms', draws));
+    if (
+      ![shortMs, betweenMs, longMs].every(Number.isFinite) ||
+      (target !== 'replica-a' && target !== 'replica-b')
+    ) {
+      throw new Error(
+        'replica-partition: cut-replica is replica-a or replica-b; the times are ms or low..high',
+      );
+    }
+    narrate(
+      'narrator',
+      `drawn from seed: ${target} is cut for ${shortMs} ms, then after ${betweenMs} ms for ${longMs} ms`,
+    );
     const backlog = numberParam(params, 'backlog');
     const keys = numberParam(params, 'keys');
     const pingPeriod = params['ping-period'] ?? '';
@@ -107,15 +131,15 @@ export const replicaPartition: Scenario = defineScenario({
     const cut = async (label: string, ms: number, untilBytes = 0) => {
       const mark = cluster.history.nextIndex;
       const ackedAtCut = writer.acked;
-      const replicaOffset = cluster.state('replica-b')?.offset ?? 0;
+      const replicaOffset = cluster.state(target)?.offset ?? 0;
       narrate(
         'faults',
-        `${label}: cuts replica-b off the master for ${untilBytes > 0 ? `${untilBytes} stream bytes (at most ${ms / 1000} s)` : `${ms / 1000} s`} (replica-b at offset ${replicaOffset})`,
+        `${label}: cuts ${target} off the master for ${untilBytes > 0 ? `${untilBytes} stream bytes (at most ${ms / 1000} s)` : `${ms / 1000} s`} (${target} at offset ${replicaOffset})`,
       );
-      const heal = cluster.partition('master', 'replica-b');
+      const heal = cluster.partition('master', target);
       if (untilBytes > 0) {
         await cluster.waitFor(
-          `${untilBytes} stream bytes past replica-b`,
+          `${untilBytes} stream bytes past ${target}`,
           () => (cluster.state('master')?.offset ?? 0) - replicaOffset >= untilBytes,
           ms,
         );
@@ -129,22 +153,18 @@ export const replicaPartition: Scenario = defineScenario({
         'faults',
         `${label} repaired: ${writer.acked - ackedAtCut} writes, ${masterOffset - replicaOffset} stream bytes went by; during it ${describeWaits(waits)}`,
       );
-      await cluster.waitCaughtUp(['replica-b'], 'master');
+      await cluster.waitCaughtUp([target], 'master');
       await cluster.sample({ digests: true });
       const syncs = await syncCounts(cluster, 'master');
       narrate(
         'master',
-        `replica-b caught up at offset ${cluster.state('master')?.offset} (INFO stats: ${describeSyncs(syncs)})`,
+        `${target} caught up at offset ${cluster.state('master')?.offset} (INFO stats: ${describeSyncs(syncs)})`,
       );
       return { mark, missed: masterOffset - replicaOffset, waits, syncs };
     };
-    const short = await cut('partition #1', numberParam(params, 'short-cut-ms'));
-    await cluster.runFor(3000);
-    const long = await cut(
-      'partition #2',
-      numberParam(params, 'long-cut-ms'),
-      numberParam(params, 'long-cut-bytes'),
-    );
+    const short = await cut('partition #1', shortMs);
+    await cluster.runFor(betweenMs);
+    const long = await cut('partition #2', longMs, numberParam(params, 'long-cut-bytes'));
 
     // 3. Quiet: the writer stops and every replica catches up.
     await cluster.runFor(3000);
@@ -166,7 +186,7 @@ export const replicaPartition: Scenario = defineScenario({
       `partition #1 (${short.missed} bytes <= backlog ${backlog}) ended in a partial resync: ${continued[0]?.text ?? 'no +CONTINUE'}`,
     );
     const refused = eventsSince(cluster, long.mark, 'master', 'psync-refused');
-    const full = eventsSince(cluster, long.mark, 'replica-b', 'fullresync');
+    const full = eventsSince(cluster, long.mark, target, 'fullresync');
     expect(
       long.missed > backlog &&
         refused.length === 1 &&
@@ -182,9 +202,12 @@ export const replicaPartition: Scenario = defineScenario({
     const cutWaits = [...short.waits, ...long.waits];
     expect(
       cutWaits.length > 0 && cutWaits.every((wait) => wait.replicas < 2),
-      `while replica-b was cut off, all ${cutWaits.length} WAIT 2 ${WAIT_TIMEOUT_MS} returned fewer than 2 (${describeWaits(cutWaits)})`,
+      `while ${target} was cut off, all ${cutWaits.length} WAIT 2 ${WAIT_TIMEOUT_MS} returned fewer than 2 (${describeWaits(cutWaits)})`,
     );
-    const syncsOfA = eventsSince(cluster, 0, 'replica-a', 'fullresync').length;
-    expect(syncsOfA === 1, `replica-a synced once and never lost its link (${syncsOfA} full sync)`);
+    const syncsOfOther = eventsSince(cluster, 0, other, 'fullresync').length;
+    expect(
+      syncsOfOther === 1,
+      `${other} synced once and never lost its link (${syncsOfOther} full sync)`,
+    );
   },
 });

@@ -9,7 +9,13 @@
  */
 import { runScenario, type Scenario } from '@replisim/harness';
 import { describe, expect, it } from 'vitest';
-import { crashDuringBgsave, failover, noPersistenceRestart, replicaPartition } from './index.js';
+import {
+  crashDuringBgsave,
+  failover,
+  logProcessing,
+  noPersistenceRestart,
+  replicaPartition,
+} from './index.js';
 
 const SWEEP_SEEDS = Number(process.env['REPLISIM_SWEEP_SEEDS'] ?? '0');
 const SWEEP_FROM = Number(process.env['REPLISIM_SWEEP_FROM'] ?? '1');
@@ -20,6 +26,7 @@ const CASES: readonly { scenario: Scenario; seeds: number; params?: Record<strin
   { scenario: crashDuringBgsave, seeds: 12, params: { keys: '3000' } },
   { scenario: failover, seeds: 12 },
   { scenario: noPersistenceRestart, seeds: 12 },
+  { scenario: logProcessing, seeds: 3 },
 ];
 
 function seedsOf(count: number): number[] {
@@ -62,7 +69,10 @@ describe.each(CASES)('$scenario.name', ({ scenario, seeds, params }) => {
 
 describe('what the stories must show', () => {
   it('replica-partition: a partial resync, then a refusal and a full resync, nothing lost', async () => {
-    const result = await runScenario(replicaPartition, { seed: 2, params: { keys: '300' } });
+    const result = await runScenario(replicaPartition, {
+      seed: 2,
+      params: { keys: '300', 'cut-replica': 'replica-b' },
+    });
     const kinds = result.events.filter((e) => e.node === 'replica-b').map((e) => e.kind);
     const firstContinue = kinds.indexOf('continue');
     expect(firstContinue).toBeGreaterThan(kinds.indexOf('fullresync'));

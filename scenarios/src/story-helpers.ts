@@ -2,7 +2,10 @@
  * Small helpers the stories share: INFO counters, WAIT summaries, and finding events in the history
  * between two marks. They use only the harness's public API.
  */
-import type { Cluster, NodeEvent, WaitOutcome } from '@replisim/harness';
+import type { Cluster, NodeEvent, ScenarioContext, WaitOutcome } from '@replisim/harness';
+
+type Random = ScenarioContext['random'];
+
 import { infoField } from '@replisim/harness';
 
 export interface SyncCounts {
@@ -53,5 +56,29 @@ export function numberParam(params: Readonly<Record<string, string>>, name: stri
   const value = Number(params[name]);
   if (!Number.isFinite(value))
     throw new Error(`parameter ${name} must be a number, not ${params[name]}`);
+  return value;
+}
+
+/**
+ * A parameter that may be drawn from the seed: `6000..9000` draws an integer in that range, `a|b`
+ * picks one of the words; anything else is taken as given (a `--set` pins it).
+ */
+export function drawnParam(
+  params: Readonly<Record<string, string>>,
+  name: string,
+  random: Random,
+): string {
+  const value = params[name] ?? '';
+  const range = /^(\d+)\.\.(\d+)$/.exec(value);
+  if (range !== null) {
+    const low = Number(range[1]);
+    const high = Number(range[2]);
+    if (high < low) throw new Error(`parameter ${name}: ${value} is an empty range`);
+    return String(low + random.int(high - low + 1));
+  }
+  if (value.includes('|')) {
+    const words = value.split('|');
+    return words[random.int(words.length)] ?? '';
+  }
   return value;
 }

@@ -15,6 +15,7 @@
  * - checkers/   snapshot recovery, offsets, stream prefix, convergence, the lost-write ledger
  * - run/        Scenario, runScenario (safety then liveness, verdict), the terminal timeline
  * - report/     report.html: timeline, message diagram, offsets, ledger (pure: records in, HTML out)
+ * - scenario-file/  the YAML scenario format: schema (zod), parser with file:line errors, interpreter
  * - cli/        the `replisim` command (run folders need node:fs, so they live here)
  */
 export { type EngineProbe, probeContainerEngine } from './backends/container/engine-probe.js';
@@ -64,9 +65,21 @@ export {
   type RunResult,
   runScenario,
 } from './run/run-scenario.js';
-export { defineScenario, type Scenario, type ScenarioContext } from './run/scenario.js';
+export {
+  defineScenario,
+  type Scenario,
+  type ScenarioContext,
+  type VerifyView,
+} from './run/scenario.js';
 export { renderTimeline } from './run/timeline.js';
 export { decideVerdict, exitCodeOf, type Verdict } from './run/verdict.js';
+export {
+  parseScenarioText,
+  type ScenarioFile,
+  ScenarioFileError,
+  scenarioOfFile,
+  scenarioOfText,
+} from './scenario-file/index.js';
 export {
   RegisterWriter,
   type RegisterWriterOptions,

@@ -35,6 +35,8 @@ export interface PipeContext {
   isBlocked(source: string, target: string): boolean;
   /** The pipe stalled on a blocked link; call `resume()` when the link opens. */
   pipeStalled(pipe: Pipe): void;
+  /** Sees every write as the sender made it (the teaching mode's wire view); must not draw. */
+  observeWrite?(source: string, target: string, data: Buffer): void;
 }
 
 /** The endpoint a pipe delivers into. */
@@ -95,6 +97,7 @@ export class Pipe {
   pushData(data: Buffer): void {
     assert(data.length > 0, 'empty writes are filtered by the connection');
     if (this.receiver.isClosed()) return;
+    this.context.observeWrite?.(this.source, this.target, data);
     this.bytes += data.length;
     this.push('data', data);
   }

@@ -554,3 +554,36 @@ describe('closes, resets and crashes', () => {
     expect(back.closes.map((error) => error?.code)).toEqual(['ECONNRESET']);
   });
 });
+
+describe('the wire observer', () => {
+  /** An echo exchange; returns the trace hash and what the observer saw (if installed). */
+  function exchange(observe: boolean): { hash: string; seen: string[] } {
+    const { world, server, client } = setup(11);
+    const seen: string[] = [];
+    if (observe) {
+      world.network.setWireObserver((source, target, data) =>
+        seen.push(`${source}>${target}:${data.toString('latin1')}`),
+      );
+    }
+    serve(world, server, { echo: true });
+    const connection = connect(world, client);
+    const received = track(connection);
+    connection.write(Buffer.from('PING\r\n'));
+    connection.write(Buffer.from('PSYNC ? -1\r\n'));
+    world.runFor(100);
+    expect(received.bytes().toString()).toBe('PING\r\nPSYNC ? -1\r\n');
+    return { hash: world.traceHash(), seen };
+  }
+
+  it('sees every write between hosts as written, and changes nothing in the run', () => {
+    const watched = exchange(true);
+    expect(watched.seen.slice(0, 2)).toEqual([
+      'client>server:PING\r\n',
+      'client>server:PSYNC ? -1\r\n',
+    ]);
+    expect(watched.seen.filter((line) => line.startsWith('server>client:')).join('')).toContain(
+      'PING',
+    );
+    expect(watched.hash).toBe(exchange(false).hash);
+  });
+});

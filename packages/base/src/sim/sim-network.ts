@@ -87,6 +87,7 @@ export class SimNetwork implements PipeContext {
   private readonly hostsByName = new Map<string, NetHost>();
   private readonly hostsByAddress = new Map<string, NetHost>();
   private connectionIdLast = 0;
+  private wireObserver: ((source: string, target: string, data: Buffer) => void) | undefined;
   /** Pipes waiting for a blocked link, in the order they stalled. */
   private readonly stalledPipes = new Set<Pipe>();
 
@@ -102,6 +103,21 @@ export class SimNetwork implements PipeContext {
     assert(this.options.chunkBytesMax >= 1, 'chunkBytesMax must be >= 1');
     assert(this.options.synRetryMs >= 1, 'synRetryMs must be >= 1');
     this.links = new LinkTable((link) => this.linkOpened(link));
+  }
+
+  /**
+   * Sets (or clears) the one observer of every write between hosts (host names, the bytes as
+   * written). It only watches: it draws no random number and schedules nothing, so a run with an
+   * observer has the same trace as one without.
+   */
+  setWireObserver(
+    observer: ((source: string, target: string, data: Buffer) => void) | undefined,
+  ): void {
+    this.wireObserver = observer;
+  }
+
+  observeWrite(source: string, target: string, data: Buffer): void {
+    this.wireObserver?.(source, target, data);
   }
 
   get fragmentChance(): number {

@@ -14,20 +14,20 @@
  * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
  * node's util.parseArgs, so `--seed=3` and `-h` work as users expect.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { probeContainerEngine } from '../backends/container/engine-probe.js';
 import { ProcessBackend, type ServerKind } from '../backends/process/process-backend.js';
 import type { Finding } from '../checkers/finding.js';
 import type { Backend } from '../cluster/backend.js';
-import { parseChaosCase } from '../properties/chaos-case.js';
-import { chaosScenario } from '../properties/chaos-scenario.js';
 import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Scenario } from '../run/scenario.js';
 import { renderTimeline } from '../run/timeline.js';
 import { CHAOS_USAGE, chaosMain } from './chaos.js';
+import { REPLAY_USAGE, replayMain } from './replay.js';
 import { readRunFolder, writeReport } from './report-file.js';
 import { summaryOf, writeRunFolder } from './run-folder.js';
+import { findScenario } from './scenario-source.js';
+import { STEP_USAGE, stepMain } from './step.js';
 
 /** Permitted losses listed in the terminal verdict; the rest are counted. */
 const PERMITTED_SHOWN = 5;
@@ -46,14 +46,19 @@ const USAGE = `Usage:
   replisim list [--json]                  the scenarios
   replisim run [scenario] [options]       run one in the simulator (default: the flagship);
                                           a scenario may also be a chaos case file (case.json)
+  replisim step [scenario] [options]      the teaching mode: one event at a time (step --help)
+  replisim replay <run-dir>               run a recorded run again; check its trace hash
   replisim chaos [options]                property-based chaos over many seeds (chaos --help)
   replisim report <run-dir>               rebuild <run-dir>/report.html from the run's JSON files
+
+A scenario is a name from \`replisim list\`, a scenario file (./my.yaml, see docs/scenarios.md),
+an ES module exporting a Scenario (./my.js: default export or \`scenario\`), or a chaos case.json.
 
 Options of run:
   --seed N            the seed (a non-negative integer; default 1): the same seed replays exactly
   --set name=value    override a scenario parameter (repeatable)
   --out DIR           write history.jsonl, events.jsonl, summary.json, node logs and report.html to DIR
-  --verbose           every node event on the timeline, not only the milestones
+  --verbose           every node event on the timeline, and every node's log lines after it
   --json              print the summary as JSON instead of the timeline
   --backend B         sim (default: virtual time, deterministic), process (real OS processes on
                       loopback behind fault proxies) or container (Docker, via testcontainers)
@@ -64,6 +69,10 @@ Options of run:
 
 Exit status: 0 held, 1 violated, 2 undecided (a wait ran out, a crash) or a usage error.
 
+${STEP_USAGE}
+
+${REPLAY_USAGE}
+
 ${CHAOS_USAGE}`;
 
 export async function main(
@@ -73,6 +82,8 @@ export async function main(
   io: CliIo = STDIO,
 ): Promise<number> {
   if (argv[0] === 'chaos') return chaosMain(argv.slice(1), io);
+  if (argv[0] === 'step') return stepMain(argv.slice(1), scenarios, flagship, io);
+  if (argv[0] === 'replay') return replayMain(argv.slice(1), scenarios, io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -106,14 +117,12 @@ export async function main(
     return 2;
   }
   const name = rest[0] ?? flagship;
-  let scenario = scenarios.find((entry) => entry.name === name);
-  if (scenario === undefined && name.endsWith('.json')) {
-    try {
-      scenario = chaosScenario(parseChaosCase(JSON.parse(readFileSync(name, 'utf8')), name), name);
-    } catch (error) {
-      io.err(`${(error as Error).message}\n`);
-      return 2;
-    }
+  let scenario: Scenario | undefined;
+  try {
+    scenario = await findScenario(name, scenarios);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return 2;
   }
   if (scenario === undefined) {
     io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
@@ -170,7 +179,9 @@ export async function main(
           server,
           ...(values['server-path'] === undefined ? [] : ['--server-path', values['server-path']]),
         ];
-  const replay = replayCommand(scenario.name, seed, params, backendArgs);
+  // A scenario from a file replays from that file.
+  const registered = scenarios.includes(scenario);
+  const replay = replayCommand(registered ? scenario.name : name, seed, params, backendArgs);
   const backend: Backend | undefined =
     backendName === 'process'
       ? new ProcessBackend({
@@ -213,6 +224,12 @@ export async function main(
     return result.exitCode;
   }
   io.out(`Timeline\n${renderTimeline(result.events, values.verbose === true)}\n\n`);
+  if (values.verbose === true) {
+    // Every line each node logged (all incarnations), in Redis's own format and timestamps.
+    for (const [node, lines] of Object.entries(result.nodeLogs)) {
+      io.out(`Log of ${node}\n${lines.map((line) => `  ${line}`).join('\n')}\n\n`);
+    }
+  }
   io.out(renderVerdict(result));
   io.out(`\n${backend === undefined ? 'Replay exactly' : 'Run again'}: ${replay}\n`);
   if (values.out !== undefined)

@@ -84,6 +84,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     history.event('narrator', 'note', `run stopped: ${undecided}`);
   }
   const findings = runCheckers(history.ops, history.events);
+  if (scenario.verify !== undefined && undecided === undefined) {
+    try {
+      scenario.verify({
+        seed: options.seed,
+        params,
+        ops: history.ops,
+        events: history.events,
+        findings,
+        expect: (ok, line) => {
+          expectations.push({ ok, line });
+        },
+      });
+    } catch (error) {
+      undecided = describeFailure(error);
+    }
+  }
   const verdict = decideVerdict(expectations, findings, undecided);
   const nodeLogs = Object.fromEntries(cluster.names.map((name) => [name, backend.logs(name)]));
   const durationMs = backend.now();

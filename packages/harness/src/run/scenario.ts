@@ -6,7 +6,9 @@
  * Scenarios live in the top-level `scenarios/` workspace and use only this package's public API.
  */
 import type { Random } from '@replisim/base';
+import type { Finding } from '../checkers/finding.js';
 import type { Cluster } from '../cluster/cluster.js';
+import type { NodeEvent, Op } from '../history/op.js';
 
 export interface ScenarioContext {
   readonly seed: number;
@@ -35,6 +37,21 @@ export interface Scenario {
    */
   readonly liveness?: boolean;
   run(context: ScenarioContext): Promise<void>;
+  /**
+   * Expectations that need the whole run (the liveness phase's reads, the checkers' findings): called
+   * once the checkers have run, before the verdict. Optional.
+   */
+  verify?(view: VerifyView): void;
+}
+
+/** What `verify` sees: the finished history and the findings, and where to put its lines. */
+export interface VerifyView {
+  readonly seed: number;
+  readonly params: Readonly<Record<string, string>>;
+  readonly ops: readonly Op[];
+  readonly events: readonly NodeEvent[];
+  readonly findings: readonly Finding[];
+  expect(ok: boolean, line: string): void;
 }
 
 /** Identity, for type checking scenario files. */
