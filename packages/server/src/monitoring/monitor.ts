@@ -5,42 +5,7 @@
  * quotes them. call() feeds it; the node keeps the set of monitors and forgets a closed one.
  */
 import type { Client } from '../client.js';
-
-/** sdscatrepr: a quoted string with \\ \" \n \r \t \a \b escaped and other unprintables as \xHH. */
-export function quoteArg(arg: Buffer): string {
-  let out = '"';
-  for (const byte of arg) {
-    switch (byte) {
-      case 0x5c:
-        out += '\\\\';
-        break;
-      case 0x22:
-        out += '\\"';
-        break;
-      case 0x0a:
-        out += '\\n';
-        break;
-      case 0x0d:
-        out += '\\r';
-        break;
-      case 0x09:
-        out += '\\t';
-        break;
-      case 0x07:
-        out += '\\a';
-        break;
-      case 0x08:
-        out += '\\b';
-        break;
-      default:
-        out +=
-          byte >= 0x20 && byte < 0x7f
-            ? String.fromCharCode(byte)
-            : `\\x${byte.toString(16).padStart(2, '0')}`;
-    }
-  }
-  return `${out}"`;
-}
+import { sdscatrepr } from '../util/sdscatrepr.js';
 
 /** The line a monitor receives for `argv`, run by `client` on database `dbIndex` at `wallMs`. */
 export function monitorLine(
@@ -52,6 +17,6 @@ export function monitorLine(
   const micros = Math.floor(wallMs * 1000);
   const seconds = Math.floor(micros / 1_000_000);
   const fraction = String(micros % 1_000_000).padStart(6, '0');
-  const args = argv.map(quoteArg).join(' ');
+  const args = argv.map(sdscatrepr).join(' ');
   return `${seconds}.${fraction} [${dbIndex} ${client.address()}] ${args}`;
 }

@@ -20,8 +20,10 @@
  * Difference: Redis quotes each 16 KB replication buffer block the 256 bytes span on its own
  * ("..."" ..."); replisim's backlog is one ring, so the bytes are always one quoted string.
  */
+
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
+import { sdscatrepr } from '../util/sdscatrepr.js';
 
 /** afterErrorReply shows at most this many bytes of the error. */
 const ERROR_SHOWN_BYTES_MAX = 4096;
@@ -67,38 +69,4 @@ export function errorAsShown(message: string): string {
   return shown.slice(0, ERROR_SHOWN_BYTES_MAX).replace(/[\r\n]+$/, '');
 }
 
-/** Redis's sdscatrepr: a double-quoted string with C escapes and \xNN for unprintable bytes. */
-export function sdscatrepr(bytes: Uint8Array): string {
-  let out = '"';
-  for (const byte of bytes) {
-    switch (byte) {
-      case 0x5c:
-        out += '\\\\';
-        break;
-      case 0x22:
-        out += '\\"';
-        break;
-      case 0x0a:
-        out += '\\n';
-        break;
-      case 0x0d:
-        out += '\\r';
-        break;
-      case 0x09:
-        out += '\\t';
-        break;
-      case 0x07:
-        out += '\\a';
-        break;
-      case 0x08:
-        out += '\\b';
-        break;
-      default:
-        out +=
-          byte >= 0x20 && byte <= 0x7e
-            ? String.fromCharCode(byte)
-            : `\\x${byte.toString(16).padStart(2, '0')}`;
-    }
-  }
-  return `${out}"`;
-}
+export { sdscatrepr };
