@@ -7,6 +7,9 @@
  *
  * (REPLISIM_STORIES=save-rules,shutdown-saves sweeps only those.)
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runScenario } from '@replisim/harness';
 import { type CliIo, loadStoryDir, main, stepMain } from '@replisim/harness/cli';
@@ -73,8 +76,9 @@ describe('the replisim CLI over the stories', () => {
   it('step replica-partition, driven from a pipe, shows the handshake bytes through the first FULLRESYNC', async () => {
     const io = capture();
     const input = Readable.from(['n\n', 'c\n', 'c\n', 'c\n', 'c\n', 'c\n', 'q\n']);
+    const out = mkdtempSync(join(tmpdir(), 'replisim-step-test-'));
     const code = await stepMain(
-      ['replica-partition', '--set', 'keys=300'],
+      ['replica-partition', '--set', 'keys=300', '--out', out],
       SCENARIOS,
       FLAGSHIP_SCENARIO,
       io,
@@ -90,5 +94,9 @@ describe('the replisim CLI over the stories', () => {
     expect(text.indexOf('+FULLRESYNC', fullresync)).toBeGreaterThan(psync);
     expect(text).toMatch(/master +master +replid [0-9a-f]{8} offset \d+ +backlog/);
     expect(text.trimEnd().endsWith('quit.')).toBe(true);
+    // Every step leaves its run folder, report included.
+    expect(text).toContain(`run folder ${out}`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<title>replisim report');
+    rmSync(out, { recursive: true, force: true });
   });
 });

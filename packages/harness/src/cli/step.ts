@@ -10,17 +10,24 @@
  * frames are what a paused simulation would show. The wire observer draws no randomness, so the
  * run's trace hash is the same as `replisim run`'s.
  */
+
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SimBackend } from '../backends/sim/sim-backend.js';
 import type { NodeEvent } from '../history/op.js';
-import { runScenario } from '../run/run-scenario.js';
+import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Scenario } from '../run/scenario.js';
 import type { CliIo } from './main.js';
+import { replayCommand } from './main.js';
+import { writeRunFolder } from './run-folder.js';
 import { findScenario } from './scenario-source.js';
 
 export const STEP_USAGE = `Usage of step:
-  replisim step [scenario] [--seed N] [--set name=value]... [--verbose]
+  replisim step [scenario] [--seed N] [--set name=value]... [--verbose] [--out DIR]
+  The run's folder (history, events, summary, logs, report.html) goes to DIR, by default
+  <tmpdir>/replisim-step-<scenario>-seed-<N>.
   Keys (one per line, from the keyboard or a pipe): Enter or n  the next event,
   c  on to the next fault or sync, q  quit. End of input quits.`;
 
@@ -75,7 +82,7 @@ export async function stepMain(
   io: CliIo,
   input: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
-  let values: { seed?: string; set?: string[]; verbose?: boolean; help?: boolean };
+  let values: { seed?: string; set?: string[]; verbose?: boolean; help?: boolean; out?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -86,6 +93,7 @@ export async function stepMain(
         seed: { type: 'string' },
         set: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -123,9 +131,18 @@ export async function stepMain(
     io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
     return 2;
   }
-  const frames = await capture(scenario, Number(seedText), params, values.verbose === true);
+  const { frames, result } = await capture(
+    scenario,
+    Number(seedText),
+    params,
+    values.verbose === true,
+  );
+  // Every step leaves its run folder with report.html, like `run --out`.
+  const out =
+    values.out ?? join(tmpdir(), `replisim-step-${basename(scenario.name)}-seed-${seedText}`);
+  writeRunFolder(out, result, replayCommand(name, Number(seedText), params));
   io.out(
-    `replisim step · ${scenario.name} · seed ${seedText} · ${frames.length} frames\n\n${scenario.story}\n\n${STEP_USAGE}\n\n`,
+    `replisim step · ${scenario.name} · seed ${seedText} · ${frames.length} frames · run folder ${out}\n\n${scenario.story}\n\n${STEP_USAGE}\n\n`,
   );
   return present(frames, io, input);
 }
@@ -135,7 +152,7 @@ async function capture(
   seed: number,
   params: Readonly<Record<string, string>>,
   verbose: boolean,
-): Promise<Frame[]> {
+): Promise<{ readonly frames: Frame[]; readonly result: RunResult }> {
   const backend = new SimBackend({ seed });
   const frames: Frame[] = [];
   const nodeNames = new Set<string>();
@@ -180,9 +197,9 @@ async function capture(
       states: table(),
     });
   };
-  await runScenario(scenario, { seed, params, backend, onRecord });
+  const result = await runScenario(scenario, { seed, params, backend, onRecord });
   backend.world.network.setWireObserver(undefined);
-  return frames;
+  return { frames, result };
 }
 
 /** RESP as text with \r\n shown, bulk payloads abbreviated. */
