@@ -26,7 +26,7 @@ import { CHAOS_USAGE, chaosMain } from './chaos.js';
 import { REPLAY_USAGE, replayMain } from './replay.js';
 import { readRunFolder, writeReport } from './report-file.js';
 import { summaryOf, writeRunFolder } from './run-folder.js';
-import { findScenario } from './scenario-source.js';
+import { scenarioOrReport } from './scenario-source.js';
 import { STEP_USAGE, stepMain } from './step.js';
 
 /** Permitted losses listed in the terminal verdict; the rest are counted. */
@@ -117,17 +117,8 @@ export async function main(
     return 2;
   }
   const name = rest[0] ?? flagship;
-  let scenario: Scenario | undefined;
-  try {
-    scenario = await findScenario(name, scenarios);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n`);
-    return 2;
-  }
-  if (scenario === undefined) {
-    io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
-    return 2;
-  }
+  const scenario = await scenarioOrReport(name, scenarios, io.err);
+  if (scenario === undefined) return 2;
   const seedText = values.seed ?? '1';
   if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) {
     io.err(`--seed needs a non-negative integer, not ${seedText}\n`);

@@ -56,3 +56,23 @@ export async function findScenario(
   }
   return undefined;
 }
+
+/**
+ * `findScenario` for a command: the scenario, or undefined after telling the user why (a file
+ * error, or no such name), so `run` and `step` answer alike.
+ */
+export async function scenarioOrReport(
+  name: string,
+  scenarios: readonly Scenario[],
+  err: (text: string) => void,
+): Promise<Scenario | undefined> {
+  let scenario: Scenario | undefined;
+  try {
+    scenario = await findScenario(name, scenarios);
+  } catch (error) {
+    err(`${(error as Error).message}\n`);
+    return undefined;
+  }
+  if (scenario === undefined) err(`no scenario named ${name}; \`replisim list\` shows them\n`);
+  return scenario;
+}

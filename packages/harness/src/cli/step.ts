@@ -22,7 +22,7 @@ import type { Scenario } from '../run/scenario.js';
 import type { CliIo } from './main.js';
 import { replayCommand } from './main.js';
 import { writeRunFolder } from './run-folder.js';
-import { findScenario } from './scenario-source.js';
+import { scenarioOrReport } from './scenario-source.js';
 
 export const STEP_USAGE = `Usage of step:
   replisim step [scenario] [--seed N] [--set name=value]... [--verbose] [--out DIR]
@@ -120,17 +120,8 @@ export async function stepMain(
     params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const name = positionals[0] ?? flagship;
-  let scenario: Scenario | undefined;
-  try {
-    scenario = await findScenario(name, scenarios);
-  } catch (error) {
-    io.err(`${(error as Error).message}\n`);
-    return 2;
-  }
-  if (scenario === undefined) {
-    io.err(`no scenario named ${name}; \`replisim list\` shows them\n`);
-    return 2;
-  }
+  const scenario = await scenarioOrReport(name, scenarios, io.err);
+  if (scenario === undefined) return 2;
   const { frames, result } = await capture(
     scenario,
     Number(seedText),
