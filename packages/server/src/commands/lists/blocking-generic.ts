@@ -8,6 +8,7 @@
  * list is popped at once, replied as [key, element] and propagated as LPOP/RPOP key. Otherwise the
  * client blocks on all the keys; it is served by the first of them to receive elements, with the
  * same reply and propagation. Inside MULTI (`client.denyBlocking`) it replies a null array at once.
+ * That loop is ../pop-first.ts, shared with LMPOP/BLMPOP and the sorted-set pops.
  *
  * BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout and BRPOPLPUSH source destination
  * timeout: with a non-empty source this is LMOVE (propagated as LMOVE with the direction words as
@@ -24,14 +25,9 @@ import type { ServerNode } from '../../node.js';
 import type { Argv } from '../../replication/propagation.js';
 import { keyOf, lookupWrite } from '../lookup.js';
 import { POP_KEY_FLAGS } from '../mpop-args.js';
+import { popFirstOrBlock } from '../pop-first.js';
 import { parseTimeoutMs } from '../timeout.js';
-import {
-  type Command,
-  type CommandContext,
-  type CommandDoc,
-  defineCommand,
-  ErrorReply,
-} from '../types.js';
+import { type Command, type CommandDoc, defineCommand, ErrorReply } from '../types.js';
 import {
   argvOf,
   type ListEnd,
@@ -67,43 +63,20 @@ export function defineBlockingPop(name: string, end: ListEnd, doc: CommandDoc): 
       if (timeoutMs instanceof ErrorReply) return timeoutMs;
       return { keys: argv.slice(1, -1).map(keyOf), timeoutMs };
     },
-    execute(ctx, args) {
-      for (const key of args.keys) {
-        const list = lookupWrite(ctx, key, 'list');
-        if (list === undefined) continue;
-        if (list instanceof ErrorReply) return list;
-        popAndReply(ctx, key, end);
-        ctx.propagateAs(argvOf(plainName, key));
-        return undefined;
-      }
-      if (ctx.client.denyBlocking) {
-        ctx.reply.nullArray();
-        return undefined;
-      }
-      const { node, client } = ctx;
-      const dbIndex = ctx.db.index;
-      node.blocking.block(client, dbIndex, args.keys, args.timeoutMs, (key) =>
-        serveAsClient(node, client, dbIndex, [key], (served) => {
-          const list = served.db.lookup(key, served.nowMs);
-          if (list === undefined || list.type !== 'list') return { served: false };
-          popAndReply(served, key, end);
-          return { served: true, propagate: argvOf(plainName, key) };
-        }),
-      );
-      return undefined;
-    },
+    execute: (ctx, args) =>
+      popFirstOrBlock(
+        ctx,
+        { keys: args.keys, type: 'list', timeoutMs: args.timeoutMs },
+        (served, key, list) => {
+          const [value] = popValues(served, key, list, end, 1);
+          if (value === undefined) throw new Error('lists in the keyspace are never empty');
+          served.reply.arrayHeader(2);
+          served.reply.bulk(Buffer.from(key, 'latin1'));
+          served.reply.bulk(value);
+          return argvOf(plainName, key);
+        },
+      ),
   });
-}
-
-/** Pops one element of the non-empty list at `key` and replies [key, element]. */
-function popAndReply(ctx: CommandContext, key: string, end: ListEnd): void {
-  const list = ctx.db.lookup(key, ctx.nowMs);
-  if (list === undefined || list.type !== 'list') throw new Error('popAndReply needs a list');
-  const [value] = popValues(ctx, key, list, end, 1);
-  if (value === undefined) throw new Error('lists in the keyspace are never empty');
-  ctx.reply.arrayHeader(2);
-  ctx.reply.bulk(Buffer.from(key, 'latin1'));
-  ctx.reply.bulk(value);
 }
 
 // --- BLMOVE and BRPOPLPUSH -----------------------------------------------------------------------

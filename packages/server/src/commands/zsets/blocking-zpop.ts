@@ -11,14 +11,18 @@
  * one member, replied flat as [key, member, score] and propagated as `ZPOPMIN|ZPOPMAX key`.
  *
  * Blocked clients are served by the first of their keys to hold a sorted set, with the same reply
- * and propagation; inside MULTI they reply a null array at once; a timeout replies a null array.
+ * and propagation; inside MULTI they reply a null array at once; a timeout replies a null array
+ * (the pop-or-block body is ../pop-first.ts; ZMPOP and BZMPOP are the sorted-set family of
+ * ../mpop-generic.ts, which LMPOP and BLMPOP share).
  * Scores are doubles (RESP3 `,`, RESP2 bulk strings).
  */
 import type { ZSetValue } from '../../keyspace/values.js';
 import type { Argv } from '../../replication/propagation.js';
-import { argvOf, serveAsClient } from '../lists/list-ops.js';
-import { keyOf, lookupWrite } from '../lookup.js';
-import { mpopKeyIndexes, POP_KEY_FLAGS, parseMpop } from '../mpop-args.js';
+import { argvOf } from '../lists/list-ops.js';
+import { keyOf } from '../lookup.js';
+import { POP_KEY_FLAGS } from '../mpop-args.js';
+import { defineMpop, type MpopFamily } from '../mpop-generic.js';
+import { popFirstOrBlock } from '../pop-first.js';
 import { parseTimeoutMs } from '../timeout.js';
 import {
   type Command,
@@ -26,39 +30,33 @@ import {
   type CommandDoc,
   defineCommand,
   ErrorReply,
-  NO_KEYS,
 } from '../types.js';
 import { memberBytes } from './zset-common.js';
 
 type End = 'min' | 'max';
 
-interface BlockingZPopArgs {
-  readonly keys: readonly string[];
-  readonly where: End;
-  /** undefined: BZPOPMIN/BZPOPMAX (one member, flat reply); else ZMPOP/BZMPOP's count. */
-  readonly count: number | undefined;
-  readonly timeoutMs: number;
-}
-
-/** Pops from the sorted set at `key`, replies, and returns the form to propagate. */
+/**
+ * Pops from the sorted set at `key`, replies, and returns the form to propagate. `count`
+ * undefined is BZPOPMIN/BZPOPMAX: one member, replied flat as [key, member, score] and propagated
+ * without a count; else ZMPOP/BZMPOP's [key, [[member, score] ...]] and `ZPOPMIN|ZPOPMAX key n`.
+ */
 function popAndReply(
   ctx: CommandContext,
   key: string,
   zset: ZSetValue,
-  args: BlockingZPopArgs,
+  where: End,
+  count: number | undefined,
 ): Argv {
   const set = zset.value;
-  const take = Math.min(args.count ?? 1, set.size);
+  const take = Math.min(count ?? 1, set.size);
   const popped =
-    args.where === 'min'
-      ? set.range(0, take - 1)
-      : set.range(set.size - take, set.size - 1).reverse();
+    where === 'min' ? set.range(0, take - 1) : set.range(set.size - take, set.size - 1).reverse();
   for (const entry of popped) set.remove(entry.member);
   if (set.size === 0) ctx.db.delete(key);
   ctx.modified(key, popped.length);
   const reply = ctx.reply;
   const keyBytes = Buffer.from(key, 'latin1');
-  if (args.count === undefined) {
+  if (count === undefined) {
     reply.arrayHeader(popped.length * 2 + 1);
     reply.bulk(keyBytes);
   } else {
@@ -67,68 +65,35 @@ function popAndReply(
     reply.arrayHeader(popped.length);
   }
   for (const entry of popped) {
-    if (args.count !== undefined) reply.arrayHeader(2);
+    if (count !== undefined) reply.arrayHeader(2);
     reply.bulk(memberBytes(entry.member));
     reply.double(entry.score);
   }
-  const name = args.where === 'min' ? 'ZPOPMIN' : 'ZPOPMAX';
-  return args.count === undefined ? argvOf(name, key) : argvOf(name, key, String(popped.length));
+  const name = where === 'min' ? 'ZPOPMIN' : 'ZPOPMAX';
+  return count === undefined ? argvOf(name, key) : argvOf(name, key, String(popped.length));
 }
 
-function execute(ctx: CommandContext, args: BlockingZPopArgs, blocking: boolean) {
-  for (const key of args.keys) {
-    const zset = lookupWrite(ctx, key, 'zset');
-    if (zset === undefined) continue;
-    if (zset instanceof ErrorReply) return zset;
-    ctx.propagateAs(popAndReply(ctx, key, zset, args));
-    return undefined;
-  }
-  if (!blocking || ctx.client.denyBlocking) {
-    ctx.reply.nullArray();
-    return undefined;
-  }
-  const { node, client } = ctx;
-  const dbIndex = ctx.db.index;
-  node.blocking.block(client, dbIndex, args.keys, args.timeoutMs, (key) =>
-    serveAsClient(node, client, dbIndex, [key], (served) => {
-      const zset = served.db.lookup(key, served.nowMs);
-      if (zset === undefined || zset.type !== 'zset') return { served: false };
-      return { served: true, propagate: popAndReply(served, key, zset, args) };
-    }),
-  );
-  return undefined;
-}
+const ZSET_MPOP: MpopFamily<'zset', End> = {
+  name: 'zmpop',
+  type: 'zset',
+  wheres: ['min', 'max'],
+  aclCategory: '@sortedset',
+  pop: popAndReply,
+};
 
-/** ZMPOP (blocking false) or BZMPOP. */
+/** ZMPOP (blocking false) or BZMPOP: the sorted-set family of the shared MPOP spec. */
 export function defineZmpop(blocking: boolean, doc: CommandDoc): Command {
-  const numkeysIndex = blocking ? 2 : 1;
-  return defineCommand<BlockingZPopArgs>({
-    name: blocking ? 'bzmpop' : 'zmpop',
-    arity: blocking ? -5 : -4,
-    syntax: `${blocking ? 'timeout:double ' : ''}numkeys:integer key [key ...] (MIN|MAX) [COUNT count:integer]`,
-    flags: blocking ? ['write', 'blocking', 'movablekeys'] : ['write', 'movablekeys'],
-    aclCategories: blocking
-      ? ['@write', '@sortedset', '@slow', '@blocking']
-      : ['@write', '@sortedset', '@slow'],
-    keys: NO_KEYS,
-    keyIndexes: (argv) => mpopKeyIndexes(argv, numkeysIndex),
-    keyFlags: () => POP_KEY_FLAGS,
-    doc,
-    parse(argv) {
-      const args = parseMpop(argv, numkeysIndex, ['min', 'max'] as const);
-      if (args instanceof ErrorReply) return args;
-      if (!blocking) return { ...args, timeoutMs: 0 };
-      const timeoutMs = parseTimeoutMs(argv[1]);
-      if (timeoutMs instanceof ErrorReply) return timeoutMs;
-      return { ...args, timeoutMs };
-    },
-    execute: (ctx, args) => execute(ctx, args, blocking),
-  });
+  return defineMpop(ZSET_MPOP, blocking, doc);
+}
+
+interface BzpopArgs {
+  readonly keys: readonly string[];
+  readonly timeoutMs: number;
 }
 
 /** BZPOPMIN or BZPOPMAX. */
 export function defineBzpop(where: End, doc: CommandDoc): Command {
-  return defineCommand<BlockingZPopArgs>({
+  return defineCommand<BzpopArgs>({
     name: where === 'min' ? 'bzpopmin' : 'bzpopmax',
     arity: -3,
     syntax: 'key [key ...] timeout:double',
@@ -140,8 +105,13 @@ export function defineBzpop(where: End, doc: CommandDoc): Command {
     parse(argv) {
       const timeoutMs = parseTimeoutMs(argv[argv.length - 1]);
       if (timeoutMs instanceof ErrorReply) return timeoutMs;
-      return { keys: argv.slice(1, -1).map(keyOf), where, count: undefined, timeoutMs };
+      return { keys: argv.slice(1, -1).map(keyOf), timeoutMs };
     },
-    execute: (ctx, args) => execute(ctx, args, true),
+    execute: (ctx, args) =>
+      popFirstOrBlock(
+        ctx,
+        { keys: args.keys, type: 'zset', timeoutMs: args.timeoutMs },
+        (served, key, zset) => popAndReply(served, key, zset, where, undefined),
+      ),
   });
 }
