@@ -100,6 +100,30 @@ interface IdArgs extends Common {
   readonly argv: readonly Buffer[];
 }
 
+/** CREATE and SETID: the options, with the ID argument kept for after the lookups. */
+function parseIdArgs(subcommand: 'create' | 'setid') {
+  return (argv: readonly Buffer[]): IdArgs | ErrorReply => {
+    const common = parseOptions(argv, subcommand);
+    if (common instanceof ErrorReply) return common;
+    return { ...common, idArg: argv[4] as Buffer, argv };
+  };
+}
+
+/**
+ * The ID CREATE and SETID set: `$` is the stream's last ID (0-0 for the stream MKSTREAM is about
+ * to create), else an explicit ID, a missing sequence being 0; `strict` (CREATE) refuses `-`/`+`.
+ */
+function groupIdOf(
+  idArg: Buffer,
+  stream: Stream | undefined,
+  strict: boolean,
+): bigint | ErrorReply {
+  const text = idArg.toString('latin1');
+  if (text === '$') return stream === undefined ? 0n : stream.lastId;
+  const parsed = parseStreamIdText(text, 0n, strict);
+  return parsed === undefined ? INVALID_STREAM_ID : parsed.id;
+}
+
 const create = defineCommand<IdArgs>({
   name: 'create',
   arity: -5,
@@ -113,24 +137,14 @@ const create = defineCommand<IdArgs>({
     group: 'stream',
     complexity: 'O(1)',
   },
-  parse(argv) {
-    const common = parseOptions(argv, 'create');
-    if (common instanceof ErrorReply) return common;
-    return { ...common, idArg: argv[4] as Buffer, argv };
-  },
+  parse: parseIdArgs('create'),
   execute(ctx, args) {
     const target = lookupTarget(ctx, args, false);
     if (target instanceof ErrorReply) return target;
     if (args.argv.length > 8) return subcommandSyntaxError(args.argv);
     let stream = target.stream;
-    let id: bigint;
-    if (args.idArg.toString('latin1') === '$') {
-      id = stream === undefined ? 0n : stream.lastId;
-    } else {
-      const parsed = parseStreamIdText(args.idArg.toString('latin1'), 0n, true);
-      if (parsed === undefined) return INVALID_STREAM_ID;
-      id = parsed.id;
-    }
+    const id = groupIdOf(args.idArg, stream, true);
+    if (id instanceof ErrorReply) return id;
     if (stream === undefined) {
       stream = new Stream();
       ctx.db.set(args.key, { type: 'stream', value: stream, encoding: 'stream' });
@@ -156,25 +170,15 @@ const setid = defineCommand<IdArgs>({
     group: 'stream',
     complexity: 'O(1)',
   },
-  parse(argv) {
-    const common = parseOptions(argv, 'setid');
-    if (common instanceof ErrorReply) return common;
-    return { ...common, idArg: argv[4] as Buffer, argv };
-  },
+  parse: parseIdArgs('setid'),
   execute(ctx, args) {
     const target = lookupTarget(ctx, args, true);
     if (target instanceof ErrorReply) return target;
     const { stream, group } = target;
     if (stream === undefined || group === undefined) throw new Error('SETID found its group');
     if (args.argv.length !== 5 && args.argv.length !== 7) return subcommandSyntaxError(args.argv);
-    let id: bigint;
-    if (args.idArg.toString('latin1') === '$') {
-      id = stream.lastId;
-    } else {
-      const parsed = parseStreamIdText(args.idArg.toString('latin1'), 0n, false);
-      if (parsed === undefined) return INVALID_STREAM_ID;
-      id = parsed.id;
-    }
+    const id = groupIdOf(args.idArg, stream, false);
+    if (id instanceof ErrorReply) return id;
     group.lastId = id;
     group.entriesRead = args.entriesRead;
     addDirty(ctx);
@@ -217,6 +221,15 @@ interface ConsumerArgs extends Common {
   readonly consumer: string;
 }
 
+/** CREATECONSUMER and DELCONSUMER: the options (none allowed), then the consumer name. */
+function parseConsumerArgs(subcommand: 'createconsumer' | 'delconsumer') {
+  return (argv: readonly Buffer[]): ConsumerArgs | ErrorReply => {
+    const common = parseOptions(argv, subcommand);
+    if (common instanceof ErrorReply) return common;
+    return { ...common, consumer: keyOf(argv[4]) };
+  };
+}
+
 const createconsumer = defineCommand<ConsumerArgs>({
   name: 'createconsumer',
   arity: 5,
@@ -230,11 +243,7 @@ const createconsumer = defineCommand<ConsumerArgs>({
     group: 'stream',
     complexity: 'O(1)',
   },
-  parse(argv) {
-    const common = parseOptions(argv, 'createconsumer');
-    if (common instanceof ErrorReply) return common;
-    return { ...common, consumer: keyOf(argv[4]) };
-  },
+  parse: parseConsumerArgs('createconsumer'),
   execute(ctx, args) {
     const target = lookupTarget(ctx, args, true);
     if (target instanceof ErrorReply) return target;
@@ -263,11 +272,7 @@ const delconsumer = defineCommand<ConsumerArgs>({
     group: 'stream',
     complexity: 'O(1)',
   },
-  parse(argv) {
-    const common = parseOptions(argv, 'delconsumer');
-    if (common instanceof ErrorReply) return common;
-    return { ...common, consumer: keyOf(argv[4]) };
-  },
+  parse: parseConsumerArgs('delconsumer'),
   execute(ctx, args) {
     const target = lookupTarget(ctx, args, true);
     if (target instanceof ErrorReply) return target;
