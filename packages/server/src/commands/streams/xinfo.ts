@@ -12,6 +12,9 @@
  * also up to COUNT). GROUPS lists name, consumers, pending, last-delivered-id, entries-read and lag
  * (null where Redis cannot know it); CONSUMERS lists name, pending and idle (ms since last seen).
  * Groups and consumers come in name order, as in Redis's raxes.
+ *
+ * Every map is written from a list of named fields (replyFields), so a map's announced length is
+ * the number of fields it writes and the group and consumer shapes are declared once each.
  */
 
 import type { ReplyWriter } from '@replisim/protocol';
@@ -23,6 +26,7 @@ import {
   raxOrder,
   STREAM_ID_MAX,
   type Stream,
+  type StreamConsumer,
   type StreamGroup,
 } from '../../keyspace/stream.js';
 import { isKeyword, NOT_INTEGER, parseInt64 } from '../errors.js';
@@ -56,93 +60,191 @@ function streamAt(ctx: CommandContext, key: string): Stream | ErrorReply {
   return found.value;
 }
 
-function replyLag(reply: ReplyWriter, stream: Stream, group: StreamGroup): void {
-  const lag = stream.lag(group);
-  if (lag === undefined) reply.nullBulk();
-  else reply.integer(lag);
-}
+/**
+ * One field of an XINFO map: its name and the writer of its value. Every XINFO reply is a list of
+ * these written by replyFields, so a map's length is always the number of its fields.
+ */
+type FieldWriter = (reply: ReplyWriter) => void;
+type Field = readonly [name: string, write: FieldWriter];
 
-function replyEntriesRead(reply: ReplyWriter, group: StreamGroup): void {
-  if (group.entriesRead === ENTRIES_READ_INVALID) reply.nullBulk();
-  else reply.integer(group.entriesRead);
-}
-
-function replyHeaderFields(reply: ReplyWriter, stream: Stream, full: boolean): void {
-  reply.mapHeader(full ? 9 : 10);
-  reply.bulk('length');
-  reply.integer(stream.length);
-  reply.bulk('radix-tree-keys');
-  reply.integer(stream.nodes.length);
-  reply.bulk('radix-tree-nodes');
-  reply.integer(raxNodeCount(stream.nodes.map((node) => encodeStreamIdKey(node.masterId))));
-  reply.bulk('last-generated-id');
-  reply.bulk(formatStreamId(stream.lastId));
-  reply.bulk('max-deleted-entry-id');
-  reply.bulk(formatStreamId(stream.maxDeletedId));
-  reply.bulk('entries-added');
-  reply.integer(stream.entriesAdded);
-  reply.bulk('recorded-first-entry-id');
-  reply.bulk(formatStreamId(stream.firstId));
-}
-
-function replyEdge(reply: ReplyWriter, stream: Stream, rev: boolean): void {
-  const [entry] = collectRange(stream, 0n, STREAM_ID_MAX, rev, 1);
-  if (entry === undefined) reply.nullBulk();
-  else replyEntry(reply, entry);
-}
-
-function replyFull(reply: ReplyWriter, stream: Stream, count: number): void {
-  reply.bulk('entries');
-  const entries = collectRange(stream, 0n, STREAM_ID_MAX, false, count);
-  reply.arrayHeader(entries.length);
-  for (const entry of entries) replyEntry(reply, entry);
-  reply.bulk('groups');
-  const groups = raxOrder(stream.groups);
-  reply.arrayHeader(groups.length);
-  for (const [name, group] of groups) {
-    reply.mapHeader(7);
-    reply.bulk('name');
-    reply.bulk(latin1(name));
-    reply.bulk('last-delivered-id');
-    reply.bulk(formatStreamId(group.lastId));
-    reply.bulk('entries-read');
-    replyEntriesRead(reply, group);
-    reply.bulk('lag');
-    replyLag(reply, stream, group);
-    reply.bulk('pel-count');
-    reply.integer(group.pel.size);
-    reply.bulk('pending');
-    const pending = [...group.pel].slice(0, count === 0 ? undefined : count);
-    reply.arrayHeader(pending.length);
-    for (const [id, nack] of pending) {
-      reply.arrayHeader(4);
-      reply.bulk(formatStreamId(id));
-      reply.bulk(latin1(nack.consumer?.name ?? ''));
-      reply.integer(nack.deliveryTimeMs);
-      reply.integer(nack.deliveryCount);
-    }
-    reply.bulk('consumers');
-    const consumers = raxOrder(group.consumers);
-    reply.arrayHeader(consumers.length);
-    for (const [consumerName, consumer] of consumers) {
-      reply.mapHeader(4);
-      reply.bulk('name');
-      reply.bulk(latin1(consumerName));
-      reply.bulk('seen-time');
-      reply.integer(consumer.seenTimeMs);
-      reply.bulk('pel-count');
-      reply.integer(consumer.pel.size);
-      reply.bulk('pending');
-      const owned = [...consumer.pel].slice(0, count === 0 ? undefined : count);
-      reply.arrayHeader(owned.length);
-      for (const [id, nack] of owned) {
-        reply.arrayHeader(3);
-        reply.bulk(formatStreamId(id));
-        reply.integer(nack.deliveryTimeMs);
-        reply.integer(nack.deliveryCount);
-      }
-    }
+function replyFields(reply: ReplyWriter, fields: readonly Field[]): void {
+  reply.mapHeader(fields.length);
+  for (const [fieldName, write] of fields) {
+    reply.bulk(fieldName);
+    write(reply);
   }
+}
+
+function integer(value: number): FieldWriter {
+  return (reply) => reply.integer(value);
+}
+
+function streamId(id: bigint): FieldWriter {
+  return (reply) => reply.bulk(formatStreamId(id));
+}
+
+function name(text: string): FieldWriter {
+  return (reply) => reply.bulk(latin1(text));
+}
+
+/** The lag, null where Redis cannot know it. */
+function lag(stream: Stream, group: StreamGroup): FieldWriter {
+  return (reply) => {
+    const value = stream.lag(group);
+    if (value === undefined) reply.nullBulk();
+    else reply.integer(value);
+  };
+}
+
+/** entries-read, null while the group's counter is invalid. */
+function entriesRead(group: StreamGroup): FieldWriter {
+  return (reply) => {
+    if (group.entriesRead === ENTRIES_READ_INVALID) reply.nullBulk();
+    else reply.integer(group.entriesRead);
+  };
+}
+
+/** The fields STREAM replies with and without FULL, in Redis's order. */
+function headerFields(stream: Stream): Field[] {
+  const nodeKeys = stream.nodes.map((node) => encodeStreamIdKey(node.masterId));
+  return [
+    ['length', integer(stream.length)],
+    ['radix-tree-keys', integer(stream.nodes.length)],
+    ['radix-tree-nodes', integer(raxNodeCount(nodeKeys))],
+    ['last-generated-id', streamId(stream.lastId)],
+    ['max-deleted-entry-id', streamId(stream.maxDeletedId)],
+    ['entries-added', integer(stream.entriesAdded)],
+    ['recorded-first-entry-id', streamId(stream.firstId)],
+  ];
+}
+
+/** The first or (rev) last entry, or null. */
+function edge(stream: Stream, rev: boolean): FieldWriter {
+  return (reply) => {
+    const [entry] = collectRange(stream, 0n, STREAM_ID_MAX, rev, 1);
+    if (entry === undefined) reply.nullBulk();
+    else replyEntry(reply, entry);
+  };
+}
+
+/** The first `count` (0 = all) of a PEL. */
+function firstOf<T>(pel: Iterable<T>, count: number): T[] {
+  return [...pel].slice(0, count === 0 ? undefined : count);
+}
+
+/** A consumer in STREAM FULL: its PEL entries are [id, delivery time, delivery count]. */
+function fullConsumerFields(
+  consumerName: string,
+  consumer: StreamConsumer,
+  count: number,
+): Field[] {
+  return [
+    ['name', name(consumerName)],
+    ['seen-time', integer(consumer.seenTimeMs)],
+    ['pel-count', integer(consumer.pel.size)],
+    [
+      'pending',
+      (reply) => {
+        const owned = firstOf(consumer.pel, count);
+        reply.arrayHeader(owned.length);
+        for (const [id, nack] of owned) {
+          reply.arrayHeader(3);
+          reply.bulk(formatStreamId(id));
+          reply.integer(nack.deliveryTimeMs);
+          reply.integer(nack.deliveryCount);
+        }
+      },
+    ],
+  ];
+}
+
+/** A group in STREAM FULL: its PEL entries also name their consumer. */
+function fullGroupFields(
+  stream: Stream,
+  groupName: string,
+  group: StreamGroup,
+  count: number,
+): Field[] {
+  return [
+    ['name', name(groupName)],
+    ['last-delivered-id', streamId(group.lastId)],
+    ['entries-read', entriesRead(group)],
+    ['lag', lag(stream, group)],
+    ['pel-count', integer(group.pel.size)],
+    [
+      'pending',
+      (reply) => {
+        const pending = firstOf(group.pel, count);
+        reply.arrayHeader(pending.length);
+        for (const [id, nack] of pending) {
+          reply.arrayHeader(4);
+          reply.bulk(formatStreamId(id));
+          reply.bulk(latin1(nack.consumer?.name ?? ''));
+          reply.integer(nack.deliveryTimeMs);
+          reply.integer(nack.deliveryCount);
+        }
+      },
+    ],
+    [
+      'consumers',
+      (reply) => {
+        const consumers = raxOrder(group.consumers);
+        reply.arrayHeader(consumers.length);
+        for (const [consumerName, consumer] of consumers) {
+          replyFields(reply, fullConsumerFields(consumerName, consumer, count));
+        }
+      },
+    ],
+  ];
+}
+
+/** STREAM FULL's tail: up to `count` entries, then every group in full. */
+function fullFields(stream: Stream, count: number): Field[] {
+  return [
+    [
+      'entries',
+      (reply) => {
+        const entries = collectRange(stream, 0n, STREAM_ID_MAX, false, count);
+        reply.arrayHeader(entries.length);
+        for (const entry of entries) replyEntry(reply, entry);
+      },
+    ],
+    [
+      'groups',
+      (reply) => {
+        const groups = raxOrder(stream.groups);
+        reply.arrayHeader(groups.length);
+        for (const [groupName, group] of groups) {
+          replyFields(reply, fullGroupFields(stream, groupName, group, count));
+        }
+      },
+    ],
+  ];
+}
+
+/** One group in XINFO GROUPS. */
+function groupSummaryFields(stream: Stream, groupName: string, group: StreamGroup): Field[] {
+  return [
+    ['name', name(groupName)],
+    ['consumers', integer(group.consumers.size)],
+    ['pending', integer(group.pel.size)],
+    ['last-delivered-id', streamId(group.lastId)],
+    ['entries-read', entriesRead(group)],
+    ['lag', lag(stream, group)],
+  ];
+}
+
+/** One consumer in XINFO CONSUMERS: idle is the time since it was last seen. */
+function consumerSummaryFields(
+  consumerName: string,
+  consumer: StreamConsumer,
+  nowMs: number,
+): Field[] {
+  return [
+    ['name', name(consumerName)],
+    ['pending', integer(consumer.pel.size)],
+    ['idle', integer(Math.max(0, nowMs - consumer.seenTimeMs))],
+  ];
 }
 
 const stream = defineCommand<readonly Buffer[]>({
@@ -176,18 +278,14 @@ const stream = defineCommand<readonly Buffer[]>({
       }
       full = true;
     }
-    const reply = ctx.reply;
-    replyHeaderFields(reply, found, full);
-    if (full) {
-      replyFull(reply, found, count);
-      return undefined;
-    }
-    reply.bulk('groups');
-    reply.integer(found.groups.size);
-    reply.bulk('first-entry');
-    replyEdge(reply, found, false);
-    reply.bulk('last-entry');
-    replyEdge(reply, found, true);
+    const tail: Field[] = full
+      ? fullFields(found, count)
+      : [
+          ['groups', integer(found.groups.size)],
+          ['first-entry', edge(found, false)],
+          ['last-entry', edge(found, true)],
+        ];
+    replyFields(ctx.reply, [...headerFields(found), ...tail]);
     return undefined;
   },
 });
@@ -209,23 +307,10 @@ const groups = defineCommand<string>({
   execute(ctx, key) {
     const found = streamAt(ctx, key);
     if (found instanceof ErrorReply) return found;
-    const reply = ctx.reply;
     const all = raxOrder(found.groups);
-    reply.arrayHeader(all.length);
-    for (const [name, group] of all) {
-      reply.mapHeader(6);
-      reply.bulk('name');
-      reply.bulk(latin1(name));
-      reply.bulk('consumers');
-      reply.integer(group.consumers.size);
-      reply.bulk('pending');
-      reply.integer(group.pel.size);
-      reply.bulk('last-delivered-id');
-      reply.bulk(formatStreamId(group.lastId));
-      reply.bulk('entries-read');
-      replyEntriesRead(reply, group);
-      reply.bulk('lag');
-      replyLag(reply, found, group);
+    ctx.reply.arrayHeader(all.length);
+    for (const [groupName, group] of all) {
+      replyFields(ctx.reply, groupSummaryFields(found, groupName, group));
     }
     return undefined;
   },
@@ -250,17 +335,10 @@ const consumers = defineCommand<{ key: string; group: string }>({
     if (found instanceof ErrorReply) return found;
     const group = found.groups.get(args.group);
     if (group === undefined) return noGroupForKey(args.group, args.key);
-    const reply = ctx.reply;
     const all = raxOrder(group.consumers);
-    reply.arrayHeader(all.length);
-    for (const [name, consumer] of all) {
-      reply.mapHeader(3);
-      reply.bulk('name');
-      reply.bulk(latin1(name));
-      reply.bulk('pending');
-      reply.integer(consumer.pel.size);
-      reply.bulk('idle');
-      reply.integer(Math.max(0, ctx.nowMs - consumer.seenTimeMs));
+    ctx.reply.arrayHeader(all.length);
+    for (const [consumerName, consumer] of all) {
+      replyFields(ctx.reply, consumerSummaryFields(consumerName, consumer, ctx.nowMs));
     }
     return undefined;
   },
