@@ -75,6 +75,20 @@ export function parseStrictId(arg: Buffer | undefined, missingSeq = 0n): bigint 
   return parsed === undefined ? INVALID_STREAM_ID : parsed.id;
 }
 
+/**
+ * Every argument as a strict ID, or the invalid-ID error of the first that is not one: XACK and
+ * XDEL check all their IDs before they act on any (t_stream.c parses them into an array first).
+ */
+export function parseStrictIds(args: readonly Buffer[]): bigint[] | ErrorReply {
+  const ids: bigint[] = [];
+  for (const arg of args) {
+    const id = parseStrictId(arg);
+    if (id instanceof ErrorReply) return id;
+    ids.push(id);
+  }
+  return ids;
+}
+
 /** An ID where `-` and `+` are allowed. */
 export function parseId(arg: Buffer | undefined, missingSeq = 0n): bigint | ErrorReply {
   const parsed = parseStreamIdText(arg?.toString('latin1') ?? '', missingSeq, false);

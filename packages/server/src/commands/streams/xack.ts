@@ -9,7 +9,7 @@
 import { keyOf, lookupRead } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply } from '../types.js';
 import { addDirty } from './stream-common.js';
-import { parseStrictId } from './stream-id.js';
+import { parseStrictIds } from './stream-id.js';
 
 interface XackArgs {
   readonly key: string;
@@ -40,12 +40,8 @@ export const xack: Command = defineCommand<XackArgs>({
       ctx.reply.integer(0);
       return undefined;
     }
-    const ids: bigint[] = [];
-    for (const arg of args.ids) {
-      const id = parseStrictId(arg);
-      if (id instanceof ErrorReply) return id;
-      ids.push(id);
-    }
+    const ids = parseStrictIds(args.ids);
+    if (ids instanceof ErrorReply) return ids;
     let acknowledged = 0;
     for (const id of ids) {
       const nack = group.pel.get(id);

@@ -9,7 +9,7 @@
  */
 import { keyOf, lookupWrite } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply } from '../types.js';
-import { parseStrictId } from './stream-id.js';
+import { parseStrictIds } from './stream-id.js';
 
 interface XdelArgs {
   readonly key: string;
@@ -38,12 +38,8 @@ export const xdel: Command = defineCommand<XdelArgs>({
       ctx.reply.integer(0);
       return undefined;
     }
-    const ids: bigint[] = [];
-    for (const arg of args.ids) {
-      const id = parseStrictId(arg);
-      if (id instanceof ErrorReply) return id;
-      ids.push(id);
-    }
+    const ids = parseStrictIds(args.ids);
+    if (ids instanceof ErrorReply) return ids;
     const stream = found.value;
     let deleted = 0;
     let firstEntry = false;
