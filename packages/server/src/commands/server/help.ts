@@ -5,7 +5,8 @@
  * exact lines and in Redis's order, so its help is Redis's help with entries left out
  * (test/skeleton-diff.test.ts checks this).
  */
-import { type Command, defineCommand, NO_KEYS } from '../types.js';
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
+import type { Command } from '../types.js';
 
 export function helpCommand(container: string, lines: readonly string[]): Command {
   const all = [
@@ -14,20 +15,16 @@ export function helpCommand(container: string, lines: readonly string[]): Comman
     'HELP',
     '    Prints this help.',
   ];
-  return defineCommand<null>({
+  return defineNoArgSubcommand({
     name: 'help',
-    arity: 2,
-    syntax: '',
     flags: ['loading', 'stale'],
     aclCategories: ['@slow'],
-    keys: NO_KEYS,
     doc: {
       summary: 'Show helpful text about the different subcommands',
       since: '5.0.0',
       group: 'server',
       complexity: 'O(1)',
     },
-    parse: () => null,
     execute(ctx) {
       ctx.reply.arrayHeader(all.length);
       for (const line of all) ctx.reply.simple(line);

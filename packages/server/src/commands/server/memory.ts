@@ -22,13 +22,13 @@ import {
 } from '../../memory/used-memory.js';
 import { sdsBytes, valueBytes } from '../../memory/value-bytes.js';
 import { SYNTAX_ERROR } from '../errors.js';
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import {
   type Command,
   type CommandContext,
   defineCommand,
   defineContainer,
   ErrorReply,
-  NO_KEYS,
   ONE_KEY,
 } from '../types.js';
 import { helpCommand } from './help.js';
@@ -85,20 +85,16 @@ const usage = defineCommand<string>({
   },
 });
 
-const doctor = defineCommand<null>({
+const doctor = defineNoArgSubcommand({
   name: 'doctor',
-  arity: 2,
-  syntax: '',
   flags: [],
   aclCategories: ['@slow'],
-  keys: NO_KEYS,
   doc: {
     summary: 'Outputs memory problems report',
     since: '4.0.0',
     group: 'server',
     complexity: 'O(1)',
   },
-  parse: () => null,
   execute(ctx) {
     const used = usedMemoryBytes(ctx.node);
     ctx.reply.verbatim(used < DOCTOR_BYTES_MIN ? EMPTY_REPORT : NO_ISSUE_REPORT);
@@ -171,60 +167,48 @@ function writeStats(ctx: CommandContext): void {
   }
 }
 
-const stats = defineCommand<null>({
+const stats = defineNoArgSubcommand({
   name: 'stats',
-  arity: 2,
-  syntax: '',
   flags: [],
   aclCategories: ['@slow'],
-  keys: NO_KEYS,
   doc: {
     summary: 'Show memory usage details',
     since: '4.0.0',
     group: 'server',
     complexity: 'O(1)',
   },
-  parse: () => null,
   execute(ctx) {
     writeStats(ctx);
     return undefined;
   },
 });
 
-const mallocStats = defineCommand<null>({
+const mallocStats = defineNoArgSubcommand({
   name: 'malloc-stats',
-  arity: 2,
-  syntax: '',
   flags: [],
   aclCategories: ['@slow'],
-  keys: NO_KEYS,
   doc: {
     summary: 'Show allocator internal stats',
     since: '4.0.0',
     group: 'server',
     complexity: 'Depends on how much memory is allocated, could be slow',
   },
-  parse: () => null,
   execute(ctx) {
     ctx.reply.verbatim('Stats not supported for the current allocator');
     return undefined;
   },
 });
 
-const purge = defineCommand<null>({
+const purge = defineNoArgSubcommand({
   name: 'purge',
-  arity: 2,
-  syntax: '',
   flags: [],
   aclCategories: ['@slow'],
-  keys: NO_KEYS,
   doc: {
     summary: 'Ask the allocator to release memory',
     since: '4.0.0',
     group: 'server',
     complexity: 'Depends on how much memory is allocated, could be slow',
   },
-  parse: () => null,
   execute(ctx) {
     ctx.reply.simple('OK');
     return undefined;
