@@ -8,6 +8,8 @@
  * Redis). NUMPAT counts distinct patterns. CHANNELS and SHARDCHANNELS take at most one pattern;
  * more words is Redis's subcommand syntax error.
  */
+
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import { helpCommand } from '../server/help.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 
@@ -74,20 +76,16 @@ function numsubCommand(
   });
 }
 
-const numpat = defineCommand<null>({
+const numpat = defineNoArgSubcommand({
   name: 'numpat',
-  arity: 2,
-  syntax: '',
   flags: [...FLAGS],
   aclCategories: ACL,
-  keys: NO_KEYS,
   doc: {
     summary: 'Get the count of unique patterns pattern subscriptions',
     since: '2.8.0',
     group: 'pubsub',
     complexity: 'O(1)',
   },
-  parse: () => null,
   execute(ctx) {
     ctx.reply.integer(ctx.node.pubsub.patternCount);
     return undefined;

@@ -11,6 +11,7 @@ import { decodeFunctionsPayload, encodeFunctionsPayload } from '@replisim/protoc
 import { busyMessage, scriptingOf } from '../../scripting/engine.js';
 import { SCRIPT_FLAG_NAMES } from '../../scripting/shebang.js';
 import { globMatch } from '../../util/glob.js';
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import { helpCommand } from '../server/help.js';
 import {
   type Command,
@@ -120,15 +121,11 @@ const flush = defineCommand<null>({
   },
 });
 
-const kill = defineCommand<null>({
+const kill = defineNoArgSubcommand({
   name: 'kill',
-  arity: 2,
-  syntax: '',
   flags: ['noscript', 'allow_busy'],
   aclCategories: ['@slow', '@scripting'],
-  keys: NO_KEYS,
   doc: { ...DOC, summary: 'Kill the function currently in execution.', complexity: 'O(1)' },
-  parse: () => null,
   execute(ctx) {
     const refused = scriptingOf(ctx.node).kill(false);
     if (refused !== undefined) return refused;
@@ -207,20 +204,16 @@ const list = defineCommand<ListArgs>({
   },
 });
 
-const stats = defineCommand<null>({
+const stats = defineNoArgSubcommand({
   name: 'stats',
-  arity: 2,
-  syntax: '',
   flags: ['noscript', 'allow_busy'],
   aclCategories: ['@slow', '@scripting'],
-  keys: NO_KEYS,
   doc: {
     ...DOC,
     summary:
       'Return information about the function currently running (name, description, duration)',
     complexity: 'O(1)',
   },
-  parse: () => null,
   execute(ctx) {
     const functions = scriptingOf(ctx.node).functions;
     const running = scriptingOf(ctx.node).runningScript();
@@ -252,19 +245,15 @@ const stats = defineCommand<null>({
   },
 });
 
-const dump = defineCommand<null>({
+const dump = defineNoArgSubcommand({
   name: 'dump',
-  arity: 2,
-  syntax: '',
   flags: ['noscript'],
   aclCategories: ['@slow', '@scripting'],
-  keys: NO_KEYS,
   doc: {
     ...DOC,
     summary: 'Dump all functions into a serialized binary payload',
     complexity: 'O(N) where N is the number of functions',
   },
-  parse: () => null,
   execute(ctx) {
     const functions = scriptingOf(ctx.node).functions;
     const codes = [...functions.libraries.values()].map((library) => library.code);

@@ -8,6 +8,7 @@
  * propagated: with effects replication a replica never needs the scripts themselves.
  */
 import { scriptingOf } from '../../scripting/engine.js';
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import { helpCommand } from '../server/help.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 
@@ -85,15 +86,11 @@ const flush = defineCommand<null>({
   },
 });
 
-const kill = defineCommand<null>({
+const kill = defineNoArgSubcommand({
   name: 'kill',
-  arity: 2,
-  syntax: '',
   flags: ['noscript', 'allow_busy', 'no_propagate'],
   aclCategories: ['@slow', '@scripting'],
-  keys: NO_KEYS,
   doc: { ...DOC, summary: 'Kill the script currently in execution.', complexity: 'O(1)' },
-  parse: () => null,
   execute(ctx) {
     const refused = scriptingOf(ctx.node).kill(true);
     if (refused !== undefined) return refused;

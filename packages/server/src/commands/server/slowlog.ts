@@ -4,6 +4,8 @@
  * Reads and clears the slow log (monitoring/slowlog.ts). GET replies the newest `count` entries
  * (10 by default, -1 for all), each `[id, unix time, microseconds, [args...], "ip:port", name]`.
  */
+
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 import { helpCommand } from './help.js';
 
@@ -58,40 +60,32 @@ const get = defineCommand<number | undefined>({
   },
 });
 
-const len = defineCommand<null>({
+const len = defineNoArgSubcommand({
   name: 'len',
-  arity: 2,
-  syntax: '',
   flags: FLAGS,
   aclCategories: ADMIN,
-  keys: NO_KEYS,
   doc: {
     summary: "Get the slow log's length",
     since: '2.2.12',
     group: 'server',
     complexity: 'O(1)',
   },
-  parse: () => null,
   execute(ctx) {
     ctx.reply.integer(ctx.node.slowlog.entries.length);
     return undefined;
   },
 });
 
-const reset = defineCommand<null>({
+const reset = defineNoArgSubcommand({
   name: 'reset',
-  arity: 2,
-  syntax: '',
   flags: FLAGS,
   aclCategories: ADMIN,
-  keys: NO_KEYS,
   doc: {
     summary: 'Clear all entries from the slow log',
     since: '2.2.12',
     group: 'server',
     complexity: 'O(N) where N is the number of entries in the slowlog',
   },
-  parse: () => null,
   execute(ctx) {
     ctx.node.slowlog.reset();
     ctx.reply.simple('OK');
