@@ -10,6 +10,7 @@
  */
 import { crc64, encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { propagatedBytes } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
 
@@ -22,9 +23,7 @@ function setup(seed: number, options: readonly string[] = []) {
     options: ['--enable-debug-command', 'yes', ...options],
   });
   const client = SimClient.open(server.world, server.world.addHost('client', '10.0.0.2'));
-  const stream: Buffer[] = [];
-  server.node.propagation.subscribe((chunk) => stream.push(chunk.bytes));
-  const propagated = (): string => Buffer.concat(stream.splice(0)).toString('latin1');
+  const propagated = propagatedBytes(server.node);
   /** The DUMP payload of `key` (fails the test on a null or an error). */
   const dump = (key: string): Buffer => {
     client.pipeline([['DUMP', key]]);

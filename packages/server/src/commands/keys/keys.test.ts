@@ -8,6 +8,7 @@
  */
 import { encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { propagatedBytes } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
 
@@ -20,9 +21,7 @@ function setup(seed: number) {
     options: ['--enable-debug-command', 'yes'],
   });
   const client = SimClient.open(server.world, server.world.addHost('client', '10.0.0.2'));
-  const stream: Buffer[] = [];
-  server.node.propagation.subscribe((chunk) => stream.push(chunk.bytes));
-  const propagated = (): string => Buffer.concat(stream.splice(0)).toString('latin1');
+  const propagated = propagatedBytes(server.node);
   return { ...server, client, propagated };
 }
 

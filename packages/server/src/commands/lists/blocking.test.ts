@@ -10,9 +10,9 @@
  * count to know a command has blocked (so the order of blocking is certain), compare reply bytes,
  * and decode the node's propagation stream into argv lines.
  */
-import { RespDecoder } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../../client.js';
+import { propagatedArgvLines } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { runUntil, startSimServer } from '../../testing/sim-server.js';
 import { parseTimeoutMs } from '../timeout.js';
@@ -25,19 +25,7 @@ function setup(seed = 7) {
     hosts++;
     return SimClient.open(server.world, server.world.addHost(`c${hosts}`, `10.0.0.${hosts + 1}`));
   };
-  const stream: string[] = [];
-  const decoder = new RespDecoder();
-  server.node.propagation.subscribe((chunk) => {
-    decoder.feed(chunk.bytes);
-    for (let result = decoder.next(); result.kind === 'value'; result = decoder.next()) {
-      const value = result.value;
-      if (value.kind !== 'array') continue;
-      const line = value.items.map((item) =>
-        item.kind === 'bulk' ? item.value.toString('latin1') : '?',
-      );
-      if (line[0] !== 'SELECT') stream.push(line.join(' '));
-    }
-  });
+  const stream = propagatedArgvLines(server.node);
   /** Runs the world until exactly `count` clients are blocked. */
   const blockedBecomes = (count: number): void => {
     const reached = runUntil(server.world, () => server.node.blocking.blockedCount === count, 2000);

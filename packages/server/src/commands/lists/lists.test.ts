@@ -6,8 +6,8 @@
  * Method: one sim server and one client; replies are compared as raw bytes. Propagation is read by
  * subscribing to the node's propagation stream and decoding it into argv lines.
  */
-import { RespDecoder } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { propagatedArgvLines } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
 
@@ -22,19 +22,7 @@ function setup(seed = 1) {
   const server = startSimServer({ seed });
   const host = server.world.addHost('client', '10.0.0.2');
   const client = SimClient.open(server.world, host);
-  const stream: string[] = [];
-  const decoder = new RespDecoder();
-  server.node.propagation.subscribe((chunk) => {
-    decoder.feed(chunk.bytes);
-    for (let result = decoder.next(); result.kind === 'value'; result = decoder.next()) {
-      const value = result.value;
-      if (value.kind !== 'array') continue;
-      const line = value.items.map((item) =>
-        item.kind === 'bulk' ? item.value.toString('latin1') : '?',
-      );
-      if (line[0] !== 'SELECT') stream.push(line.join(' '));
-    }
-  });
+  const stream = propagatedArgvLines(server.node);
   return { ...server, client, stream };
 }
 

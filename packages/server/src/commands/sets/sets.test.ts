@@ -8,6 +8,7 @@
  */
 import { encodeCommand, RespDecoder, type RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { propagatedBytes } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
 
@@ -15,11 +16,9 @@ function setup(options: readonly string[] = [], seed = 1) {
   const server = startSimServer({ seed, options });
   const clientHost = server.world.addHost('client', '10.0.0.2');
   const client = SimClient.open(server.world, clientHost);
-  const stream: Buffer[] = [];
-  server.node.propagation.subscribe((chunk) => stream.push(chunk.bytes));
+  const propagated = propagatedBytes(server.node);
   const db = server.node.databases[0];
   if (db === undefined) throw new Error('no db 0');
-  const propagated = (): string => Buffer.concat(stream.splice(0)).toString('latin1');
   const encodingOf = (key: string): string | undefined => {
     const value = db.peek(key);
     return value?.type === 'set' ? value.encoding : undefined;

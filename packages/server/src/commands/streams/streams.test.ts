@@ -6,8 +6,9 @@
  * and propagation forms are compared with Redis in test/diff-streams*.test.ts; this file checks
  * what only the simulator can: the clock and virtual time.
  */
-import { encodeCommand, RespDecoder } from '@replisim/protocol';
+import { encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { propagatedArgvLines } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { runUntil, startSimServer } from '../../testing/sim-server.js';
 
@@ -18,19 +19,7 @@ function setup(options: readonly string[] = []) {
     hosts++;
     return SimClient.open(server.world, server.world.addHost(`c${hosts}`, `10.0.0.${hosts + 1}`));
   };
-  const stream: string[] = [];
-  const decoder = new RespDecoder();
-  server.node.propagation.subscribe((chunk) => {
-    decoder.feed(chunk.bytes);
-    for (let result = decoder.next(); result.kind === 'value'; result = decoder.next()) {
-      const value = result.value;
-      if (value.kind !== 'array') continue;
-      const line = value.items.map((item) =>
-        item.kind === 'bulk' ? item.value.toString('latin1') : '?',
-      );
-      if (line[0] !== 'SELECT') stream.push(line.join(' '));
-    }
-  });
+  const stream = propagatedArgvLines(server.node);
   const blockedBecomes = (count: number): void => {
     const reached = runUntil(server.world, () => server.node.blocking.blockedCount === count, 2000);
     expect(reached, `blocked clients reach ${count}`).toBe(true);

@@ -11,7 +11,7 @@
 import { encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { Deque } from '../../keyspace/deque.js';
-import type { ServerNode } from '../../node.js';
+import { propagatedDuring } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
 import { stringEncoding } from './encoding.js';
@@ -50,15 +50,6 @@ function setup(seed: number, options: readonly string[] = []) {
   };
   putList('l');
   return { ...server, client, db, run, encoding };
-}
-
-/** Everything `node` propagates while `action` runs, as one latin1 string. */
-function propagated(node: ServerNode, action: () => void): string {
-  const chunks: Buffer[] = [];
-  const unsubscribe = node.propagation.subscribe((chunk) => chunks.push(chunk.bytes));
-  action();
-  unsubscribe();
-  return Buffer.concat(chunks).toString('latin1');
 }
 
 const wire = (...commands: string[][]): string =>
@@ -100,7 +91,7 @@ describe('SETNX, SETEX, PSETEX, GETSET, GETDEL', () => {
   it('SETEX and PSETEX propagate SET key value PXAT <deadline>, and the key expires then', () => {
     const { run, node, db, world, host } = setup(3);
     const sentMs = host.env.clock.wallMs();
-    const stream = propagated(node, () => {
+    const stream = propagatedDuring(node, () => {
       expect(run(['SETEX', 'a', '100', 'v'], ['PSETEX', 'b', '1500', 'w'])).toEqual([OK, OK]);
     });
     const deadlineA = db.expiryOf('a') ?? 0;
@@ -123,7 +114,7 @@ describe('SETNX, SETEX, PSETEX, GETSET, GETDEL', () => {
   it('GETSET replies the old value, clears the TTL and propagates SET', () => {
     const { run, node, db } = setup(4);
     run(['SETEX', 'k', '100', 'old']);
-    const stream = propagated(node, () => {
+    const stream = propagatedDuring(node, () => {
       expect(run(['GETSET', 'k', 'new'], ['GETSET', 'n', '1'], ['GETSET', 'l', 'v'])).toEqual([
         bulk('old'),
         NULL,
@@ -137,7 +128,7 @@ describe('SETNX, SETEX, PSETEX, GETSET, GETDEL', () => {
   it('GETDEL replies and deletes, propagating DEL', () => {
     const { run, node } = setup(5);
     run(['SET', 'k', 'v']);
-    const stream = propagated(node, () => {
+    const stream = propagatedDuring(node, () => {
       expect(run(['GETDEL', 'k'], ['GETDEL', 'k'], ['EXISTS', 'k'])).toEqual([
         bulk('v'),
         NULL,
@@ -186,7 +177,7 @@ describe('GETEX', () => {
   it('propagates PEXPIREAT for every expiry option, PERSIST only if there was a TTL, DEL if past', () => {
     const { run, node, db } = setup(11);
     run(['SET', 'k', 'v'], ['SET', 'gone', 'x']);
-    const stream = propagated(node, () => {
+    const stream = propagatedDuring(node, () => {
       expect(
         run(
           ['GETEX', 'k'],
@@ -427,7 +418,7 @@ describe('INCRBYFLOAT', () => {
   it('prints as Redis, stores embstr, keeps the TTL and propagates SET ... KEEPTTL', () => {
     const { run, node, db, encoding } = setup(50);
     run(['SETEX', 'f', '100', '10'], ['SET', 'i', '3000']);
-    const stream = propagated(node, () => {
+    const stream = propagatedDuring(node, () => {
       expect(
         run(
           ['INCRBYFLOAT', 'f', '0.5'],

@@ -10,7 +10,7 @@
  */
 import { encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
-import type { ServerNode } from '../../node.js';
+import { propagatedDuring } from '../../testing/propagation-log.js';
 import { SimClient } from '../../testing/sim-client.js';
 import { startSimServer } from '../../testing/sim-server.js';
 import { defineCommand, NO_KEYS } from '../types.js';
@@ -31,15 +31,6 @@ function setup(seed: number, options: readonly string[] = []) {
 function run(client: SimClient, ...commands: (readonly string[])[]): string[] {
   client.pipeline(commands);
   return client.read(commands.length).map((reply) => reply.bytes.toString('latin1'));
-}
-
-/** Everything `node` propagates while `action` runs, as one latin1 string. */
-function propagated(node: ServerNode, action: () => void): string {
-  const chunks: Buffer[] = [];
-  const unsubscribe = node.propagation.subscribe((chunk) => chunks.push(chunk.bytes));
-  action();
-  unsubscribe();
-  return Buffer.concat(chunks).toString('latin1');
 }
 
 const wire = (...commands: string[][]): string =>
@@ -376,20 +367,22 @@ describe('EXEC and propagation', () => {
   it('wraps several changes in MULTI ... EXEC and sends one change alone', () => {
     const { node, client } = setup(20);
     expect(
-      propagated(node, () => run(client, ['MULTI'], ['SET', 'a', '1'], ['GET', 'a'], ['EXEC'])),
+      propagatedDuring(node, () =>
+        run(client, ['MULTI'], ['SET', 'a', '1'], ['GET', 'a'], ['EXEC']),
+      ),
     ).toBe(wire(['SELECT', '0'], ['SET', 'a', '1']));
     expect(
-      propagated(node, () =>
+      propagatedDuring(node, () =>
         run(client, ['MULTI'], ['SET', 'a', '2'], ['SET', 'b', '3'], ['GET', 'a'], ['EXEC']),
       ),
     ).toBe(wire(['MULTI'], ['SET', 'a', '2'], ['SET', 'b', '3'], ['EXEC']));
-    expect(propagated(node, () => run(client, ['MULTI'], ['GET', 'a'], ['EXEC']))).toBe('');
-    expect(propagated(node, () => run(client, ['MULTI'], ['EXEC']))).toBe('');
+    expect(propagatedDuring(node, () => run(client, ['MULTI'], ['GET', 'a'], ['EXEC']))).toBe('');
+    expect(propagatedDuring(node, () => run(client, ['MULTI'], ['EXEC']))).toBe('');
   });
 
   it('selects the first change database before MULTI and switches inside the block', () => {
     const { node, client } = setup(21);
-    const sent = propagated(node, () =>
+    const sent = propagatedDuring(node, () =>
       run(
         client,
         ['MULTI'],
@@ -416,7 +409,7 @@ describe('EXEC and propagation', () => {
   it('gives every queued command the same instant', () => {
     const { node, host, client } = setup(22);
     const before = host.env.clock.wallMs();
-    const sent = propagated(node, () =>
+    const sent = propagatedDuring(node, () =>
       run(
         client,
         ['MULTI'],
@@ -436,7 +429,7 @@ describe('EXEC and propagation', () => {
     const { node, world, client } = setup(23);
     run(client, ['SET', 'old', 'v', 'PX', '10']);
     world.runFor(50);
-    const sent = propagated(node, () =>
+    const sent = propagatedDuring(node, () =>
       run(client, ['MULTI'], ['GET', 'old'], ['SET', 'new', '1'], ['EXEC']),
     );
     expect(sent).toBe(wire(['MULTI'], ['DEL', 'old'], ['SET', 'new', '1'], ['EXEC']));
