@@ -25,7 +25,12 @@ import { RawClient } from './support/raw-client.js';
 import { startRedisServer } from './support/redis-server.js';
 import { capturePropagation, expectSamePropagation } from './support/replication-stream.js';
 import { startReplisimNode } from './support/replisim-node.js';
-import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
+import {
+  describeScriptsPerProtocol,
+  flushBoth,
+  type Ports,
+  useServerPair,
+} from './support/server-pair.js';
 
 type Protocol = 2 | 3;
 type Argv = readonly (string | Buffer)[];
@@ -578,14 +583,7 @@ describe('key commands, OBJECT and DEBUG against redis-server 7.0.15', () => {
     }
   });
 
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(pair());
-          await runScript(script, pair(), protocol);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(SCRIPTS, pair, (script, protocol) =>
+    runScript(script, pair(), protocol),
+  );
 });

@@ -18,7 +18,7 @@ import {
 } from './support/multi-client-diff.js';
 import { RawClient } from './support/raw-client.js';
 import { capturePropagation, expectSameCommands } from './support/replication-stream.js';
-import { flushBoth, useServerPair } from './support/server-pair.js';
+import { describeScriptsPerProtocol, flushBoth, useServerPair } from './support/server-pair.js';
 
 const SCRIPTS: readonly Script[] = [
   {
@@ -136,16 +136,11 @@ const SCRIPTS: readonly Script[] = [
 describe('LMPOP, ZMPOP and the blocking pops against redis-server 7.0.15', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
 
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(servers().ports);
-          await runMultiClientScript(script, servers().ports, protocol);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(
+    SCRIPTS,
+    () => servers().ports,
+    (script, protocol) => runMultiClientScript(script, servers().ports, protocol),
+  );
 
   it('propagates pops, direct and served, as Redis does', async () => {
     const pair = servers();

@@ -27,7 +27,7 @@ import {
   unordered,
 } from './support/multi-client-diff.js';
 import { expectSamePropagation } from './support/replication-stream.js';
-import { flushBoth, useServerPair } from './support/server-pair.js';
+import { describeScriptsPerProtocol, useServerPair } from './support/server-pair.js';
 
 const SCRIPTS: readonly Script[] = [
   {
@@ -235,17 +235,11 @@ const RESP3_SCRIPTS: readonly Script[] = [
 describe('Pub/Sub against redis-server 7.0.15', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
 
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      const scripts = protocol === 3 ? [...SCRIPTS, ...RESP3_SCRIPTS] : SCRIPTS;
-      for (const script of scripts) {
-        it(script.name, async () => {
-          await flushBoth(servers().ports);
-          await runMultiClientScript(script, servers().ports, protocol);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(
+    (protocol) => (protocol === 3 ? [...SCRIPTS, ...RESP3_SCRIPTS] : SCRIPTS),
+    () => servers().ports,
+    (script, protocol) => runMultiClientScript(script, servers().ports, protocol),
+  );
 
   it('propagates PUBLISH and SPUBLISH as Redis does', async () => {
     const streams = await expectSamePropagation(servers(), [

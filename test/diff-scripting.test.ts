@@ -15,7 +15,7 @@
 import { describe, it } from 'vitest';
 import { cmd, runScript, type Script } from './support/collection-diff.js';
 import { expectSamePropagation } from './support/replication-stream.js';
-import { flushBoth, useServerPair } from './support/server-pair.js';
+import { describeScriptsPerProtocol, useServerPair } from './support/server-pair.js';
 
 const ev = (body: string, ...rest: string[]) => cmd('EVAL', body, ...rest);
 const digest = cmd('DEBUG', 'DIGEST');
@@ -389,16 +389,11 @@ const SCRIPTS: readonly Script[] = [
 
 describe('scripting against redis-server', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(servers().ports);
-          await runScript(script, servers().ports, protocol, () => undefined);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(
+    SCRIPTS,
+    () => servers().ports,
+    (script, protocol) => runScript(script, servers().ports, protocol, () => undefined),
+  );
 
   it("propagates a script's writes as Redis does (effects replication)", async () => {
     await expectSamePropagation(servers(), [

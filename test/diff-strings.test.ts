@@ -20,7 +20,7 @@
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 import { expectSamePropagation } from './support/replication-stream.js';
-import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
+import { describeScriptsPerProtocol, type Ports, useServerPair } from './support/server-pair.js';
 
 type Protocol = 2 | 3;
 type Argv = readonly (string | Buffer)[];
@@ -593,14 +593,7 @@ describe('string commands against redis-server 7.0.15', () => {
     await expectSamePropagation(servers(), PROPAGATION_SCRIPT);
   });
 
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(pair());
-          await runScript(script, pair(), protocol);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(SCRIPTS, pair, (script, protocol) =>
+    runScript(script, pair(), protocol),
+  );
 });

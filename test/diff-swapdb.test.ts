@@ -18,7 +18,7 @@ import {
   waking,
 } from './support/multi-client-diff.js';
 import { expectSamePropagation } from './support/replication-stream.js';
-import { flushBoth, useServerPair } from './support/server-pair.js';
+import { describeScriptsPerProtocol, useServerPair } from './support/server-pair.js';
 
 const SCRIPTS: readonly Script[] = [
   {
@@ -108,16 +108,11 @@ const SCRIPTS: readonly Script[] = [
 describe('SWAPDB against redis-server 7.0.15', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
 
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(servers().ports);
-          await runMultiClientScript(script, servers().ports, protocol);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(
+    SCRIPTS,
+    () => servers().ports,
+    (script, protocol) => runMultiClientScript(script, servers().ports, protocol),
+  );
 
   it('propagates SWAPDB as received', async () => {
     const streams = await expectSamePropagation(servers(), [

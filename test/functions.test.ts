@@ -17,7 +17,7 @@ import { RawClient } from './support/raw-client.js';
 import { startRedisServer } from './support/redis-server.js';
 import { expectSamePropagation } from './support/replication-stream.js';
 import { startReplisimNode } from './support/replisim-node.js';
-import { flushBoth, useServerPair } from './support/server-pair.js';
+import { describeScriptsPerProtocol, useServerPair } from './support/server-pair.js';
 
 const LIB_HELLO = `#!lua name=hello
 redis.register_function('hello', function(keys, args) return 'hi ' .. (args[1] or '') end)`;
@@ -153,16 +153,11 @@ afterAll(() => cleanups.run());
 
 describe('functions against redis-server', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(servers().ports);
-          await runScript(script, servers().ports, protocol, () => undefined);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(
+    SCRIPTS,
+    () => servers().ports,
+    (script, protocol) => runScript(script, servers().ports, protocol, () => undefined),
+  );
 
   it('FUNCTION DUMP payloads restore on the other server, with every policy', async () => {
     const { ports } = servers();

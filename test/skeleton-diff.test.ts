@@ -17,7 +17,12 @@
 import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { RawClient, type RawReply } from './support/raw-client.js';
-import { flushBoth, type Ports, useServerPair } from './support/server-pair.js';
+import {
+  describeScriptsPerProtocol,
+  flushBoth,
+  type Ports,
+  useServerPair,
+} from './support/server-pair.js';
 
 // --- The script language -----------------------------------------------------------------------
 
@@ -949,16 +954,9 @@ describe('replisim against redis-server 7.0.15', () => {
   const servers = useServerPair();
   const pair = (): Ports => servers().ports;
 
-  for (const protocol of [2, 3] as const) {
-    describe(`RESP${protocol}`, () => {
-      for (const script of SCRIPTS) {
-        it(script.name, async () => {
-          await flushBoth(pair());
-          await runScript(script, pair(), protocol);
-        });
-      }
-    });
-  }
+  describeScriptsPerProtocol(SCRIPTS, pair, (script, protocol) =>
+    runScript(script, pair(), protocol),
+  );
 
   it('drops a client over client-query-buffer-limit without a reply', async () => {
     const servers = [pair().redis, pair().replisim];

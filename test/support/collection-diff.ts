@@ -15,11 +15,17 @@
  */
 import type { RespValue } from '@replisim/protocol';
 import type { RedisValue } from '@replisim/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { RawClient, type RawReply } from './raw-client.js';
-import { flushBoth, type Ports, useServerPair } from './server-pair.js';
+import {
+  describeScriptsPerProtocol,
+  type Ports,
+  type Protocol,
+  useServerPair,
+} from './server-pair.js';
 
-export type Protocol = 2 | 3;
+export type { Protocol } from './server-pair.js';
+
 type Arg = string | Buffer;
 
 export type Step =
@@ -243,15 +249,8 @@ export function describeCollectionDiff(
         : `<${value.type}>`;
     };
 
-    for (const protocol of [2, 3] as const) {
-      describe(`RESP${protocol}`, () => {
-        for (const script of scripts) {
-          it(script.name, async () => {
-            await flushBoth(ports());
-            await runScript(script, ports(), protocol, peekEncoding);
-          });
-        }
-      });
-    }
+    describeScriptsPerProtocol(scripts, ports, (script, protocol) =>
+      runScript(script, ports(), protocol, peekEncoding),
+    );
   });
 }

@@ -15,8 +15,9 @@
 import type { RespValue } from '@replisim/protocol';
 import { expect } from 'vitest';
 import { RawClient, type RawReply } from './raw-client.js';
+import type { Protocol } from './server-pair.js';
 
-export type Protocol = 2 | 3;
+export type { Protocol } from './server-pair.js';
 
 export interface Step {
   /** Which connection sends (0, 1 or 2). */

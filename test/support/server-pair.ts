@@ -9,7 +9,7 @@
  * test's back. Options meant for both go in `both`; `redis` and `replisim` add words for one side
  * (a Redis-only AOF, a replisim-only parameter).
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './raw-client.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
 import { type ReplisimNode, startReplisimNode } from './replisim-node.js';
@@ -89,5 +89,32 @@ export async function flushBoth(ports: Ports, auth: readonly string[] = []): Pro
     } finally {
       client.close();
     }
+  }
+}
+
+/** The RESP versions every script-based differential suite runs its scripts in. */
+export const PROTOCOLS = [2, 3] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/**
+ * The block every script-based differential suite repeated: for RESP2 and then RESP3 a describe,
+ * and in it one test per script that flushes both servers and runs the script with `run`.
+ * `scripts` may depend on the protocol (Pub/Sub has RESP3-only scripts).
+ */
+export function describeScriptsPerProtocol<S extends { readonly name: string }>(
+  scripts: readonly S[] | ((protocol: Protocol) => readonly S[]),
+  ports: () => Ports,
+  run: (script: S, protocol: Protocol) => Promise<void>,
+): void {
+  for (const protocol of PROTOCOLS) {
+    describe(`RESP${protocol}`, () => {
+      const list = typeof scripts === 'function' ? scripts(protocol) : scripts;
+      for (const script of list) {
+        it(script.name, async () => {
+          await flushBoth(ports());
+          await run(script, protocol);
+        });
+      }
+    });
   }
 }
