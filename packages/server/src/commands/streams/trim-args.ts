@@ -70,7 +70,13 @@ export function parseAddTrimArgs(
     const moreArgs = argv.length - 1 - i;
     const opt = argv[i] as Buffer;
     if (xadd && opt.length === 1 && opt[0] === 0x2a) break;
-    if (isKeyword(opt, 'maxlen') && moreArgs > 0) {
+    const kind = isKeyword(opt, 'maxlen')
+      ? 'maxlen'
+      : isKeyword(opt, 'minid')
+        ? 'minid'
+        : undefined;
+    if (kind !== undefined && moreArgs > 0) {
+      // MAXLEN and MINID: one strategy at most, then an optional `~` or `=`, then the threshold.
       if (strategy !== undefined) return BOTH_STRATEGIES;
       approx = false;
       const next = argv[i + 1]?.toString('latin1');
@@ -80,26 +86,17 @@ export function parseAddTrimArgs(
       } else if (moreArgs >= 2 && next === '=') {
         i++;
       }
-      const maxlen = parseInt64(argv[i + 1]);
-      if (maxlen === undefined) return NOT_INTEGER;
-      if (maxlen < 0n) return MAXLEN_NEGATIVE;
-      i++;
-      strategy = { kind: 'maxlen', maxlen: Number(maxlen) };
-      trimArgIndex = i;
-    } else if (isKeyword(opt, 'minid') && moreArgs > 0) {
-      if (strategy !== undefined) return BOTH_STRATEGIES;
-      approx = false;
-      const next = argv[i + 1]?.toString('latin1');
-      if (moreArgs >= 2 && next === '~') {
-        approx = true;
-        i++;
-      } else if (moreArgs >= 2 && next === '=') {
-        i++;
+      if (kind === 'maxlen') {
+        const maxlen = parseInt64(argv[i + 1]);
+        if (maxlen === undefined) return NOT_INTEGER;
+        if (maxlen < 0n) return MAXLEN_NEGATIVE;
+        strategy = { kind, maxlen: Number(maxlen) };
+      } else {
+        const minid = parseStreamIdText(argv[i + 1]?.toString('latin1') ?? '', 0n, true);
+        if (minid === undefined) return INVALID_ID;
+        strategy = { kind, minid: minid.id };
       }
-      const minid = parseStreamIdText(argv[i + 1]?.toString('latin1') ?? '', 0n, true);
-      if (minid === undefined) return INVALID_ID;
       i++;
-      strategy = { kind: 'minid', minid: minid.id };
       trimArgIndex = i;
     } else if (isKeyword(opt, 'limit') && moreArgs > 0) {
       const value = parseInt64(argv[i + 1]);
