@@ -21,6 +21,9 @@ import { type RedisServer, startRedisServer } from './support/redis-server.js';
 import { type ReplisimNode, startReplisimNode } from './support/replisim-node.js';
 import { waitUntil } from './support/wait-until.js';
 
+/** Every server here, master or replica, Redis or replisim: DEBUG allowed, no diskless delay. */
+const NODE_OPTIONS = ['--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0'];
+
 const WRITES: readonly (readonly string[])[] = [
   ...Array.from({ length: 12 }, (_, i) => ['XADD', 's', `${i + 1}-*`, 'f', `v${i}`]),
   ['XADD', 's', 'MAXLEN', '~', '6', '13-0', 'f', 'trim'],
@@ -92,19 +95,9 @@ describe('stream groups over replication with redis-server 7.0.15', () => {
   let redisMaster: Views | undefined;
 
   it('Redis master, replisim replica', async () => {
-    const redis = await startRedisServer([
-      '--enable-debug-command',
-      'yes',
-      '--repl-diskless-sync-delay',
-      '0',
-    ]);
+    const redis = await startRedisServer(NODE_OPTIONS);
     redisServers.push(redis);
-    const node = await startReplisimNode([
-      '--enable-debug-command',
-      'yes',
-      '--repl-diskless-sync-delay',
-      '0',
-    ]);
+    const node = await startReplisimNode(NODE_OPTIONS);
     nodes.push(node);
     const master = await connect(redis.port);
     const replica = await connect(node.port);
@@ -116,19 +109,9 @@ describe('stream groups over replication with redis-server 7.0.15', () => {
   });
 
   it('replisim master, Redis replica: the same groups on both ends as with Redis master', async () => {
-    const node = await startReplisimNode([
-      '--enable-debug-command',
-      'yes',
-      '--repl-diskless-sync-delay',
-      '0',
-    ]);
+    const node = await startReplisimNode(NODE_OPTIONS);
     nodes.push(node);
-    const redis = await startRedisServer([
-      '--enable-debug-command',
-      'yes',
-      '--repl-diskless-sync-delay',
-      '0',
-    ]);
+    const redis = await startRedisServer(NODE_OPTIONS);
     redisServers.push(redis);
     const master = await connect(node.port);
     const replica = await connect(redis.port);
