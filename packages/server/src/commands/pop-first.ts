@@ -13,14 +13,19 @@
  *   them to hold a value of the wanted type, with the same `pop`, reply and propagation, run as
  *   that client (lists/list-ops.ts serveAsClient). A timeout replies a null array there.
  *
+ * BLPOP, BRPOP, BZPOPMIN and BZPOPMAX also share their form, `key [key ...] timeout` with the
+ * timeout checked before anything else (KEYS_THEN_TIMEOUT).
+ *
  * Values in the keyspace are never empty (an emptied list or sorted set is deleted), so finding
  * the key is finding something to pop.
  */
 import type { RedisValue } from '../keyspace/values.js';
 import type { Argv } from '../replication/propagation.js';
 import { serveAsClient } from './lists/list-ops.js';
-import { lookupWrite } from './lookup.js';
-import { type CommandContext, ErrorReply } from './types.js';
+import { keyOf, lookupWrite } from './lookup.js';
+import { POP_KEY_FLAGS } from './mpop-args.js';
+import { parseTimeoutMs } from './timeout.js';
+import { type CommandContext, type CommandSpec, ErrorReply } from './types.js';
 
 /** The value types a pop command takes from. */
 export type PoppedType = 'list' | 'zset';
@@ -68,3 +73,27 @@ export function popFirstOrBlock<T extends PoppedType>(
   );
   return undefined;
 }
+
+export interface KeysThenTimeoutArgs {
+  readonly keys: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/**
+ * The spec fields of `key [key ...] timeout` (BLPOP, BRPOP, BZPOPMIN, BZPOPMAX): the keys run
+ * from 1 to the word before last, each taken from (RW access delete); the timeout is parsed first.
+ */
+export const KEYS_THEN_TIMEOUT: Pick<
+  CommandSpec<KeysThenTimeoutArgs>,
+  'arity' | 'syntax' | 'keys' | 'keyFlags' | 'parse'
+> = {
+  arity: -3,
+  syntax: 'key [key ...] timeout:double',
+  keys: { first: 1, last: -2, step: 1 },
+  keyFlags: () => POP_KEY_FLAGS,
+  parse(argv: readonly Buffer[]): KeysThenTimeoutArgs | ErrorReply {
+    const timeoutMs = parseTimeoutMs(argv[argv.length - 1]);
+    if (timeoutMs instanceof ErrorReply) return timeoutMs;
+    return { keys: argv.slice(1, -1).map(keyOf), timeoutMs };
+  },
+};

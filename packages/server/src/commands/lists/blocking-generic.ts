@@ -24,8 +24,7 @@ import type { Client } from '../../client.js';
 import type { ServerNode } from '../../node.js';
 import type { Argv } from '../../replication/propagation.js';
 import { keyOf, lookupWrite } from '../lookup.js';
-import { POP_KEY_FLAGS } from '../mpop-args.js';
-import { popFirstOrBlock } from '../pop-first.js';
+import { KEYS_THEN_TIMEOUT, type KeysThenTimeoutArgs, popFirstOrBlock } from '../pop-first.js';
 import { parseTimeoutMs } from '../timeout.js';
 import { type Command, type CommandDoc, defineCommand, ErrorReply } from '../types.js';
 import {
@@ -42,27 +41,14 @@ const BLOCKING_ACL = ['@write', '@list', '@slow', '@blocking'] as const;
 
 // --- BLPOP and BRPOP -----------------------------------------------------------------------------
 
-interface PopArgs {
-  readonly keys: readonly string[];
-  readonly timeoutMs: number;
-}
-
 export function defineBlockingPop(name: string, end: ListEnd, doc: CommandDoc): Command {
   const plainName = end === 'left' ? 'LPOP' : 'RPOP';
-  return defineCommand<PopArgs>({
+  return defineCommand<KeysThenTimeoutArgs>({
     name,
-    arity: -3,
-    syntax: 'key [key ...] timeout:double',
+    ...KEYS_THEN_TIMEOUT,
     flags: [...BLOCKING_FLAGS],
     aclCategories: [...BLOCKING_ACL],
-    keys: { first: 1, last: -2, step: 1 },
-    keyFlags: () => POP_KEY_FLAGS,
     doc,
-    parse(argv) {
-      const timeoutMs = parseTimeoutMs(argv[argv.length - 1]);
-      if (timeoutMs instanceof ErrorReply) return timeoutMs;
-      return { keys: argv.slice(1, -1).map(keyOf), timeoutMs };
-    },
     execute: (ctx, args) =>
       popFirstOrBlock(
         ctx,

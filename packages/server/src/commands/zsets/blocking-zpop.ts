@@ -19,18 +19,9 @@
 import type { ZSetValue } from '../../keyspace/values.js';
 import type { Argv } from '../../replication/propagation.js';
 import { argvOf } from '../lists/list-ops.js';
-import { keyOf } from '../lookup.js';
-import { POP_KEY_FLAGS } from '../mpop-args.js';
 import { defineMpop, type MpopFamily } from '../mpop-generic.js';
-import { popFirstOrBlock } from '../pop-first.js';
-import { parseTimeoutMs } from '../timeout.js';
-import {
-  type Command,
-  type CommandContext,
-  type CommandDoc,
-  defineCommand,
-  ErrorReply,
-} from '../types.js';
+import { KEYS_THEN_TIMEOUT, type KeysThenTimeoutArgs, popFirstOrBlock } from '../pop-first.js';
+import { type Command, type CommandContext, type CommandDoc, defineCommand } from '../types.js';
 import { memberBytes } from './zset-common.js';
 
 type End = 'min' | 'max';
@@ -86,27 +77,14 @@ export function defineZmpop(blocking: boolean, doc: CommandDoc): Command {
   return defineMpop(ZSET_MPOP, blocking, doc);
 }
 
-interface BzpopArgs {
-  readonly keys: readonly string[];
-  readonly timeoutMs: number;
-}
-
 /** BZPOPMIN or BZPOPMAX. */
 export function defineBzpop(where: End, doc: CommandDoc): Command {
-  return defineCommand<BzpopArgs>({
+  return defineCommand<KeysThenTimeoutArgs>({
     name: where === 'min' ? 'bzpopmin' : 'bzpopmax',
-    arity: -3,
-    syntax: 'key [key ...] timeout:double',
+    ...KEYS_THEN_TIMEOUT,
     flags: ['write', 'noscript', 'blocking', 'fast'],
     aclCategories: ['@write', '@sortedset', '@fast', '@blocking'],
-    keys: { first: 1, last: -2, step: 1 },
-    keyFlags: () => POP_KEY_FLAGS,
     doc,
-    parse(argv) {
-      const timeoutMs = parseTimeoutMs(argv[argv.length - 1]);
-      if (timeoutMs instanceof ErrorReply) return timeoutMs;
-      return { keys: argv.slice(1, -1).map(keyOf), timeoutMs };
-    },
     execute: (ctx, args) =>
       popFirstOrBlock(
         ctx,
