@@ -130,3 +130,15 @@ export class SimClient {
     }
   }
 }
+
+/**
+ * Opens a new client on a new host each call (c1 at 10.0.0.2, c2 at 10.0.0.3, ...; the server is
+ * 10.0.0.1), for tests that need several connections, e.g. one that blocks and one that serves it.
+ */
+export function clientOpener(world: SimWorld): () => SimClient {
+  let hosts = 0;
+  return () => {
+    hosts++;
+    return SimClient.open(world, world.addHost(`c${hosts}`, `10.0.0.${hosts + 1}`));
+  };
+}

@@ -13,18 +13,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../../client.js';
 import { propagatedArgvLines } from '../../testing/propagation-log.js';
-import { SimClient } from '../../testing/sim-client.js';
+import { clientOpener, SimClient } from '../../testing/sim-client.js';
 import { runUntil, startSimServer } from '../../testing/sim-server.js';
 import { parseTimeoutMs } from '../timeout.js';
 import { ErrorReply } from '../types.js';
 
 function setup(seed = 7) {
   const server = startSimServer({ seed });
-  let hosts = 0;
-  const open = (): SimClient => {
-    hosts++;
-    return SimClient.open(server.world, server.world.addHost(`c${hosts}`, `10.0.0.${hosts + 1}`));
-  };
+  const open = clientOpener(server.world);
   const stream = propagatedArgvLines(server.node);
   /** Runs the world until exactly `count` clients are blocked. */
   const blockedBecomes = (count: number): void => {

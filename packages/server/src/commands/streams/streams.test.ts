@@ -9,16 +9,12 @@
 import { encodeCommand } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
 import { propagatedArgvLines } from '../../testing/propagation-log.js';
-import { SimClient } from '../../testing/sim-client.js';
+import { clientOpener } from '../../testing/sim-client.js';
 import { runUntil, startSimServer } from '../../testing/sim-server.js';
 
 function setup(options: readonly string[] = []) {
   const server = startSimServer({ seed: 11, options: [...options] });
-  let hosts = 0;
-  const open = (): SimClient => {
-    hosts++;
-    return SimClient.open(server.world, server.world.addHost(`c${hosts}`, `10.0.0.${hosts + 1}`));
-  };
+  const open = clientOpener(server.world);
   const stream = propagatedArgvLines(server.node);
   const blockedBecomes = (count: number): void => {
     const reached = runUntil(server.world, () => server.node.blocking.blockedCount === count, 2000);
