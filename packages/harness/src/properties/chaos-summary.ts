@@ -75,9 +75,13 @@ export function chaosExitCode(summary: ChaosSummary): number {
   return summary.undecided > 0 ? 2 : 0;
 }
 
-export function renderSummary(summary: ChaosSummary): string {
+/** `time`: whether the runs' durations are simulated (sim) or real (process) seconds. */
+export function renderSummary(
+  summary: ChaosSummary,
+  time: 'simulated' | 'real' = 'simulated',
+): string {
   const lines = [
-    `${summary.runs} runs: ${summary.held} held, ${summary.violated} violated, ${summary.undecided} undecided (${(summary.simulatedMs / 1000).toFixed(0)} simulated s, ${summary.ops} ops, ${summary.faults} faults)`,
+    `${summary.runs} runs: ${summary.held} held, ${summary.violated} violated, ${summary.undecided} undecided (${(summary.simulatedMs / 1000).toFixed(0)} ${time} s, ${summary.ops} ops, ${summary.faults} faults)`,
     '',
     'By checker (findings: held / violation / permitted losses / undecided)',
   ];
