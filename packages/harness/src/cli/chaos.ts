@@ -490,6 +490,7 @@ async function mergeMain(dirs: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   const outcomes: ChaosOutcome[] = [];
+  const backendOf = new Map<string, string>();
   for (const dir of dirs) {
     let text: string;
     try {
@@ -500,13 +501,40 @@ async function mergeMain(dirs: readonly string[], io: CliIo): Promise<number> {
     }
     for (const line of text.split('\n'))
       if (line.trim() !== '') outcomes.push(JSON.parse(line) as ChaosOutcome);
+    backendOf.set(dir, shardBackend(dir));
   }
+  const backends = new Set(backendOf.values());
+  if (backends.size > 1) {
+    io.err(
+      `the shards ran on different backends (${[...backends].join(', ')}): merge each apart\n`,
+    );
+    return 2;
+  }
+  const [backend = 'sim'] = backends;
+  // A shard of `chaos --backend process` reruns on the same backend (its --server-path is not kept).
+  const rerunArgs = backend.startsWith('process/')
+    ? ` --backend process --server ${backend.slice('process/'.length)}`
+    : '';
   const seeds = new Set(outcomes.map((o) => o.seed));
   const summary = summarize([...new Map(outcomes.map((o) => [o.seed, o])).values()]);
   io.out(
     `replisim chaos merge · ${dirs.length} folders · ${seeds.size} distinct seeds\n\n${renderSummary(summary)}`,
   );
   for (const failure of summary.failures)
-    io.out(`seed ${failure.seed} ${failure.verdict}: npx replisim chaos --seed ${failure.seed}\n`);
+    io.out(
+      `seed ${failure.seed} ${failure.verdict}: npx replisim chaos --seed ${failure.seed}${rerunArgs}\n`,
+    );
   return chaosExitCode(summary);
+}
+
+/** The backend a shard ran on, from its summary.json (`sim` when it does not say). */
+function shardBackend(dir: string): string {
+  try {
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+      backend?: unknown;
+    };
+    return typeof summary.backend === 'string' ? summary.backend : 'sim';
+  } catch {
+    return 'sim';
+  }
 }
