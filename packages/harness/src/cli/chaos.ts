@@ -296,7 +296,7 @@ async function processChaos(
   if (json) {
     io.out(`${JSON.stringify({ ...summary, replays }, null, 2)}\n`);
   } else {
-    io.out(`\n${renderSummary(summary, 'real')}`);
+    io.out(`\n${renderSummary(summary, 'real', profile.unreachable)}`);
     for (const line of replays) io.out(`${line}\n`);
     io.out(`\nOutcomes and failures in ${out}/\n`);
   }
