@@ -88,12 +88,14 @@ steps:
   - replicaof: { node: n2, of: n1 }
 `;
     const asked: string[] = [];
-    const backend = new SimBackend({ seed: 1 });
-    const address = backend.address.bind(backend);
-    backend.address = (name, from) => {
-      asked.push(`${name} from ${from ?? 'clients'}`);
-      return address(name, from);
-    };
+    // The simulator has one address per node; this one also notes who asked for it.
+    class RecordingBackend extends SimBackend {
+      override address(name: string, from?: string) {
+        asked.push(`${name} from ${from ?? 'clients'}`);
+        return super.address(name);
+      }
+    }
+    const backend = new RecordingBackend({ seed: 1 });
     await runScenario(scenarioOfText(text, 'link.yaml'), { seed: 1, backend });
     expect(asked[0]).toBe('n1 from n2');
   });
