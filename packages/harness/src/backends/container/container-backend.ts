@@ -35,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { assert, type Connection, createRandom, type Random, type Timers } from '@replisim/base';
 import { createRealNetwork, createRealTimers } from '@replisim/base/real';
 import type { CreatedProxy } from '@testcontainers/toxiproxy';
-import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
+import type { ContainerRuntimeClient, StartedNetwork, StartedTestContainer } from 'testcontainers';
 import type { CommandChannel } from '../../client/command-channel.js';
 import {
   type Backend,
@@ -101,6 +101,14 @@ interface Environment {
   readonly toxiproxy: import('@testcontainers/toxiproxy').StartedToxiProxyContainer;
 }
 
+/** What the backend does to a node's container through the Docker API. */
+interface DockerHandle {
+  kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
+  running(): Promise<boolean>;
+}
+
 interface Link {
   readonly proxy: CreatedProxy['instance'];
   /** The proxy's port inside the network (what a node's REPLICAOF names). */
@@ -119,6 +127,8 @@ interface ContainerNode {
   running: boolean;
   /** The harness ended this incarnation itself (kill, crash, close): its exit is no event. */
   killed: boolean;
+  /** Counts boots: a log stream that ends late speaks only for its own incarnation. */
+  incarnation: number;
   /** Docker operations on this node, in order (a restart waits for the kill before it). */
   chain: Promise<void>;
 }
@@ -136,6 +146,7 @@ export class ContainerBackend implements Backend {
   private readonly cleanup = new CleanupRegistry();
   private environment: Promise<Environment> | undefined;
   private linksReady: Promise<void> = Promise.resolve();
+  private runtimeClient: Promise<ContainerRuntimeClient> | undefined;
   private toxicNames = 0;
   private history: History | undefined;
   private failure: Error | undefined;
@@ -166,6 +177,7 @@ export class ContainerBackend implements Backend {
       container: undefined,
       running: false,
       killed: false,
+      incarnation: 0,
       chain: Promise.resolve(),
     });
   }
@@ -295,6 +307,7 @@ export class ContainerBackend implements Backend {
       await this.waitDown(entry);
       const since = Date.now() / 1000;
       await entry.container.restart({ timeout: 0 });
+      entry.incarnation++;
       entry.killed = false;
       entry.running = true;
       this.follow(entry, await entry.container.logs({ since }));
@@ -438,6 +451,7 @@ export class ContainerBackend implements Backend {
     const masterPort =
       spec.replicaOf === undefined ? undefined : this.link(spec.name, spec.replicaOf).listenPort;
     const image = this.server === 'redis' ? REDIS_IMAGE : REPLISIM_IMAGE;
+    entry.incarnation++;
     const container = await new environment.tc.GenericContainer(image)
       .withNetwork(environment.network)
       .withNetworkAliases(spec.name)
@@ -470,6 +484,7 @@ export class ContainerBackend implements Backend {
 
   /** Reads a container's log stream line by line until it ends (the container stopped). */
   private follow(entry: ContainerNode, stream: Readable): void {
+    const incarnation = entry.incarnation;
     let partial = '';
     stream.on('data', (chunk: Buffer | string) => {
       const lines = (partial + chunk.toString()).split('\n');
@@ -478,9 +493,9 @@ export class ContainerBackend implements Backend {
     });
     stream.on('end', () => {
       if (partial.trim() !== '') this.onLine(entry, partial.trimEnd());
-      this.onExit(entry);
+      this.onExit(entry, incarnation);
     });
-    stream.on('error', () => this.onExit(entry));
+    stream.on('error', () => this.onExit(entry, incarnation));
   }
 
   private onLine(entry: ContainerNode, line: string): void {
@@ -490,38 +505,43 @@ export class ContainerBackend implements Backend {
       this.event(entry.spec.name, event.kind, logMessage(line), event.data ?? undefined);
   }
 
-  private onExit(entry: ContainerNode): void {
-    if (!entry.running) return;
+  private onExit(entry: ContainerNode, incarnation: number): void {
+    if (!entry.running || incarnation !== entry.incarnation) return;
     entry.running = false;
     entry.poller.stop();
     if (entry.killed || this.closed) return;
     this.event(entry.spec.name, 'shutdown', 'its container exited');
   }
 
-  /** The Docker API's handle on the node's container (kill, pause), once it exists. */
-  private dockerContainer(entry: ContainerNode) {
+  /**
+   * The Docker API's handle on the node's container, once it exists: testcontainers' started
+   * container has no kill or pause, so they go through its runtime client (dockerode).
+   */
+  private dockerContainer(entry: ContainerNode): DockerHandle | undefined {
     const id = entry.container?.getId();
     if (id === undefined) return undefined;
-    return this.runtimeContainer(id);
-  }
-
-  private runtimeClient: Promise<import('testcontainers').ContainerRuntimeClient> | undefined;
-  private runtimeContainer(id: string) {
+    const docker = async () => (await this.runtime()).container;
     return {
-      kill: async (signal: string) =>
-        (await this.runtime()).container.getById(id).kill({ signal }) as Promise<unknown>,
-      pause: async () => (await this.runtime()).container.getById(id).pause() as Promise<unknown>,
-      unpause: async () =>
-        (await this.runtime()).container.getById(id).unpause() as Promise<unknown>,
+      kill: async (signal) => {
+        const client = await docker();
+        await client.getById(id).kill({ signal });
+      },
+      pause: async () => {
+        const client = await docker();
+        await client.getById(id).pause();
+      },
+      unpause: async () => {
+        const client = await docker();
+        await client.getById(id).unpause();
+      },
       running: async () => {
-        const runtime = await this.runtime();
-        const info = await runtime.container.inspect(runtime.container.getById(id));
-        return info.State.Running;
+        const client = await docker();
+        return (await client.inspect(client.getById(id))).State.Running;
       },
     };
   }
 
-  private runtime(): Promise<import('testcontainers').ContainerRuntimeClient> {
+  private runtime(): Promise<ContainerRuntimeClient> {
     this.runtimeClient ??= this.ensureEnvironment().then(({ tc }) =>
       tc.getContainerRuntimeClient(),
     );
