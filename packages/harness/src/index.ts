@@ -18,6 +18,10 @@
  * - scenario-file/  the YAML scenario format: schema (zod), parser with file:line errors, interpreter
  * - cli/        the `replisim` command (run folders need node:fs, so they live here)
  */
+export {
+  ContainerBackend,
+  type ContainerBackendOptions,
+} from './backends/container/container-backend.js';
 export { type EngineProbe, probeContainerEngine } from './backends/container/engine-probe.js';
 export { FaultProxy } from './backends/process/fault-proxy.js';
 export {

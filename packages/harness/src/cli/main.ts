@@ -8,13 +8,15 @@
  *
  * `--backend process` runs every node as a real process (backends/process/); Ctrl-C stops and
  * removes every process, proxy and temporary dir before the command exits (status 130).
- * `--backend container` needs a Docker engine; without one it exits 2 with the reason in one line.
+ * `--backend container` runs every node as a Docker container (backends/container/); without a
+ * Docker engine it exits 2 with the reason in one line, before testcontainers is even loaded.
  *
  * Every run prints its seed and options first and ends with the one line that replays it. Exit
  * status: 0 the verdict held, 1 violated, 2 undecided or a usage error. Arguments are parsed by
  * node's util.parseArgs, so `--seed=3` and `-h` work as users expect.
  */
 import { parseArgs } from 'node:util';
+import { ContainerBackend } from '../backends/container/container-backend.js';
 import { probeContainerEngine } from '../backends/container/engine-probe.js';
 import { ProcessBackend, type ServerKind } from '../backends/process/process-backend.js';
 import type { Finding } from '../checkers/finding.js';
@@ -153,12 +155,14 @@ export async function main(
   }
   if (backendName === 'container') {
     const engine = probeContainerEngine();
-    io.err(
-      engine.ok
-        ? `the container backend found ${engine.reason} but is not built in this version: use --backend process\n`
-        : `the container backend needs a Docker engine: ${engine.reason}\n`,
-    );
-    return 2;
+    if (!engine.ok) {
+      io.err(`the container backend needs a Docker engine: ${engine.reason}\n`);
+      return 2;
+    }
+    if (values['server-path'] !== undefined) {
+      io.err('--server-path needs --backend process (containers run their image)\n');
+      return 2;
+    }
   }
   const backendArgs =
     backendName === 'sim'
@@ -180,7 +184,9 @@ export async function main(
           server: server as ServerKind,
           ...(values['server-path'] === undefined ? {} : { serverPath: values['server-path'] }),
         })
-      : undefined;
+      : backendName === 'container'
+        ? new ContainerBackend({ seed, server: server as ServerKind })
+        : undefined;
   if (values.json !== true) {
     const shown = Object.entries({ ...(scenario.params ?? {}), ...params })
       .map(([k, v]) => `${k}=${v}`)
@@ -190,9 +196,11 @@ export async function main(
     );
   }
   let result: RunResult;
-  // Ctrl-C during a process run: stop every process, proxy and dir, then exit 130 as a shell does.
+  // Ctrl-C during a real run: stop every process or container, proxy and dir, then exit 130.
   const onInterrupt = (): void => {
-    io.err('\ninterrupted: stopping every node process\n');
+    io.err(
+      `\ninterrupted: stopping every node ${backendName === 'container' ? 'container' : 'process'}\n`,
+    );
     void (backend?.close() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   if (backend !== undefined) process.once('SIGINT', onInterrupt);
@@ -282,6 +290,8 @@ export function replayCommand(
 function describeBackend(backend: string, server: string): string {
   if (backend === 'sim') return 'sim backend (virtual time, deterministic)';
   const binary = server === 'redis' ? 'redis-server' : 'replisim-server';
+  if (backend === 'container')
+    return `container backend (${binary} in Docker containers, links through Toxiproxy, real time: a run does not replay exactly)`;
   return `process backend (real ${binary} processes on loopback, real time: a run does not replay exactly)`;
 }
 

@@ -55,6 +55,12 @@ export interface DiskFault {
 /** Why a backend cannot do a fault: it says so instead of pretending. */
 export class UnsupportedFault extends Error {}
 
+/**
+ * The run was stopped from outside (a per-run time limit): a real backend throws it from its next
+ * wait, so the run ends undecided with what it gathered, and cleans up as after any other end.
+ */
+export class RunAborted extends Error {}
+
 export interface Backend {
   readonly kind: 'sim' | 'process' | 'container';
   /** The seeded random source of the run (workloads fork it). */

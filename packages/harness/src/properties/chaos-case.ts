@@ -73,60 +73,110 @@ export interface ChaosCase {
   readonly faults: readonly ChaosFault[];
   /** Length of the safety phase (faults and writes), ms. */
   readonly safetyMs: number;
+  /**
+   * The backend the case was drawn for, when not the simulator (chaos-profile.ts): its faults
+   * avoid the kinds that backend cannot do honestly, and a redis-server cluster gets no
+   * replisim-only option.
+   */
+  readonly target?: ChaosTarget;
+}
+
+/** A real backend a case was drawn for. */
+export interface ChaosTarget {
+  readonly backend: 'process' | 'container';
+  readonly server: 'replisim' | 'redis';
+}
+
+/** What a case may be drawn from: the simulator may use everything, a real backend less. */
+export interface ChaosDraw {
+  /** The fault kinds a case may enable. */
+  readonly kinds: readonly FaultKind[];
+  /** Length of the safety phase, ms. */
+  readonly safetyMs: number;
+  /** The longest a fault lasts, ms. */
+  readonly durationMsMax: number;
+  /** Whether the configuration may make every disk operation slow (a simulated disk only). */
+  readonly slowDisk: boolean;
+  /** Whether `repl-snapshot-reuse` may be drawn (replisim's own option; redis-server has none). */
+  readonly snapshotReuse: boolean;
+  readonly target?: ChaosTarget;
 }
 
 /** Faults per case at most, and the safety phase's length. */
 export const CHAOS_FAULTS_MAX = 10;
 export const CHAOS_SAFETY_MS = 10_000;
 
-/** A fault whose kind is an index into the case's enabled kinds (so shrinking keeps it valid). */
-const faultArbitrary = fc.record({
-  atMs: fc.integer({ min: 0, max: CHAOS_SAFETY_MS - 500 }),
-  kindIndex: fc.nat({ max: FAULT_KINDS.length - 1 }),
-  target: fc.nat({ max: 4 }),
-  other: fc.nat({ max: 4 }),
-  durationMs: fc.integer({ min: 100, max: 6_000 }),
-});
+/** The simulator's draw: every fault kind, the whole configuration space. */
+export const SIM_DRAW: ChaosDraw = {
+  kinds: FAULT_KINDS,
+  safetyMs: CHAOS_SAFETY_MS,
+  durationMsMax: 6_000,
+  slowDisk: true,
+  snapshotReuse: true,
+};
 
-export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = fc
-  .record({
-    replicas: fc.constantFrom(2, 1, 3, 0, 4),
-    chain: fc.boolean(),
-    config: fc.record({
-      save: fc.constantFrom('none' as const, 'every-second' as const),
-      diskless: fc.boolean(),
-      disklessDelayS: fc.constantFrom(0, 1, 5),
-      backlogBytes: fc.constantFrom(1_048_576, 16_384, 65_536),
-      replTimeoutS: fc.constantFrom(60, 5, 10),
-      minReplicasToWrite: fc.constantFrom(0, 1),
-      snapshotReuse: fc.constantFrom(
-        'no' as const,
-        'join-any' as const,
-        'join-any-or-recent' as const,
-      ),
-      diskLatencyMs: fc.constantFrom(0, 10),
-    }),
-    workload: fc.record({
-      preload: fc.constantFrom(0, 3000),
-      keys: fc.integer({ min: 10, max: 200 }),
-      intervalMs: fc.integer({ min: 5, max: 40 }),
-      waitEvery: fc.constantFrom(0, 10, 50),
-      waitTimeoutMs: fc.integer({ min: 10, max: 200 }),
-    }),
-    enabled: fc.subarray([...FAULT_KINDS], { minLength: 1 }),
-    faults: fc.array(faultArbitrary, { minLength: 2, maxLength: CHAOS_FAULTS_MAX, size: 'max' }),
-  })
-  .map((drawn) => ({
-    kind: 'chaos-case' as const,
-    ...drawn,
-    faults: drawn.faults
-      .map(({ kindIndex, ...fault }) => ({
-        ...fault,
-        kind: drawn.enabled[kindIndex % drawn.enabled.length] ?? 'bgsave',
-      }))
-      .sort((a, b) => a.atMs - b.atMs),
-    safetyMs: CHAOS_SAFETY_MS,
-  }));
+/** A fault whose kind is an index into the case's enabled kinds (so shrinking keeps it valid). */
+function faultArbitrary(draw: ChaosDraw) {
+  return fc.record({
+    atMs: fc.integer({ min: 0, max: draw.safetyMs - 500 }),
+    kindIndex: fc.nat({ max: draw.kinds.length - 1 }),
+    target: fc.nat({ max: 4 }),
+    other: fc.nat({ max: 4 }),
+    durationMs: fc.integer({ min: 100, max: draw.durationMsMax }),
+  });
+}
+
+/**
+ * Cases drawn from `draw`. The simulator's (SIM_DRAW) are the historical ones: a seed gives the
+ * same case as before real backends had their own draws.
+ */
+export function chaosCaseArbitraryFor(draw: ChaosDraw): fc.Arbitrary<ChaosCase> {
+  if (draw.kinds.length === 0) throw new Error('a chaos draw needs at least one fault kind');
+  return fc
+    .record({
+      replicas: fc.constantFrom(2, 1, 3, 0, 4),
+      chain: fc.boolean(),
+      config: fc.record({
+        save: fc.constantFrom('none' as const, 'every-second' as const),
+        diskless: fc.boolean(),
+        disklessDelayS: fc.constantFrom(0, 1, 5),
+        backlogBytes: fc.constantFrom(1_048_576, 16_384, 65_536),
+        replTimeoutS: fc.constantFrom(60, 5, 10),
+        minReplicasToWrite: fc.constantFrom(0, 1),
+        snapshotReuse: draw.snapshotReuse
+          ? fc.constantFrom('no' as const, 'join-any' as const, 'join-any-or-recent' as const)
+          : fc.constant('no' as const),
+        diskLatencyMs: draw.slowDisk ? fc.constantFrom(0, 10) : fc.constant(0),
+      }),
+      workload: fc.record({
+        preload: fc.constantFrom(0, 3000),
+        keys: fc.integer({ min: 10, max: 200 }),
+        intervalMs: fc.integer({ min: 5, max: 40 }),
+        waitEvery: fc.constantFrom(0, 10, 50),
+        waitTimeoutMs: fc.integer({ min: 10, max: 200 }),
+      }),
+      enabled: fc.subarray([...draw.kinds], { minLength: 1 }),
+      faults: fc.array(faultArbitrary(draw), {
+        minLength: 2,
+        maxLength: CHAOS_FAULTS_MAX,
+        size: 'max',
+      }),
+    })
+    .map((drawn) => ({
+      kind: 'chaos-case' as const,
+      ...drawn,
+      faults: drawn.faults
+        .map(({ kindIndex, ...fault }) => ({
+          ...fault,
+          kind: drawn.enabled[kindIndex % drawn.enabled.length] ?? 'bgsave',
+        }))
+        .sort((a, b) => a.atMs - b.atMs),
+      safetyMs: draw.safetyMs,
+      ...(draw.target === undefined ? {} : { target: draw.target }),
+    }));
+}
+
+export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = chaosCaseArbitraryFor(SIM_DRAW);
 
 /** Checks that a parsed JSON value is a chaos case, naming the first field that is not. */
 export function parseChaosCase(value: unknown, source: string): ChaosCase {

@@ -11,15 +11,24 @@
 import type { TestBug } from '@replisim/server';
 import fc from 'fast-check';
 import { SimBackend } from '../backends/sim/sim-backend.js';
+import type { Backend } from '../cluster/backend.js';
 import { type RunResult, runScenario } from '../run/run-scenario.js';
 import type { Verdict } from '../run/verdict.js';
-import { type ChaosCase, chaosCaseArbitrary } from './chaos-case.js';
+import { type ChaosCase, chaosCaseArbitraryFor } from './chaos-case.js';
+import { type ChaosProfile, SIM_PROFILE } from './chaos-profile.js';
 import { chaosScenario } from './chaos-scenario.js';
 import { type CoveragePath, coverageOf } from './coverage.js';
 
 export interface ChaosOptions {
   /** Deliberate bugs in every node: the runner's own tests only. */
   readonly testBugs?: readonly TestBug[];
+  /** What cases are drawn from (default: the simulator's, every fault kind). */
+  readonly profile?: ChaosProfile;
+  /**
+   * The backend a case runs on (default: a SimBackend of the seed). Real backends come from the
+   * CLI, outside the determinism fence.
+   */
+  readonly backend?: (seed: number) => Backend;
 }
 
 /** What one seed did, small enough to send between threads and merge across machines. */
@@ -38,12 +47,24 @@ export interface ChaosOutcome {
   readonly faults: number;
 }
 
-/** Cases drawn without fast-check's bias towards small values: every seed samples the whole space. */
-const UNBIASED: fc.Arbitrary<ChaosCase> = fc.noBias(chaosCaseArbitrary);
+/**
+ * Cases drawn without fast-check's bias towards small values: every seed samples the whole space.
+ * One arbitrary per profile, built once.
+ */
+const unbiased = new Map<string, fc.Arbitrary<ChaosCase>>();
+function unbiasedOf(profile: ChaosProfile): fc.Arbitrary<ChaosCase> {
+  const key = JSON.stringify(profile.draw);
+  let arbitrary = unbiased.get(key);
+  if (arbitrary === undefined) {
+    arbitrary = fc.noBias(chaosCaseArbitraryFor(profile.draw));
+    unbiased.set(key, arbitrary);
+  }
+  return arbitrary;
+}
 
-/** The case a seed stands for. */
-export function caseForSeed(seed: number): ChaosCase {
-  const [chaos] = fc.sample(UNBIASED, { seed, numRuns: 1 });
+/** The case a seed stands for (on the profile's backend). */
+export function caseForSeed(seed: number, profile: ChaosProfile = SIM_PROFILE): ChaosCase {
+  const [chaos] = fc.sample(unbiasedOf(profile), { seed, numRuns: 1 });
   if (chaos === undefined) throw new Error('fast-check drew no case');
   return chaos;
 }
@@ -54,7 +75,9 @@ export async function runChaosCase(
   options: ChaosOptions = {},
 ): Promise<RunResult> {
   const testBugs = options.testBugs === undefined ? undefined : new Set(options.testBugs);
-  const backend = new SimBackend({ seed, ...(testBugs === undefined ? {} : { testBugs }) });
+  const backend =
+    options.backend?.(seed) ??
+    new SimBackend({ seed, ...(testBugs === undefined ? {} : { testBugs }) });
   return runScenario(chaosScenario(chaos), { seed, backend });
 }
 
@@ -90,7 +113,7 @@ export async function runChaosSeed(
   seed: number,
   options: ChaosOptions = {},
 ): Promise<ChaosOutcome> {
-  const chaos = caseForSeed(seed);
+  const chaos = caseForSeed(seed, options.profile);
   return outcomeOf(seed, chaos, await runChaosCase(chaos, seed, options));
 }
 
@@ -115,7 +138,7 @@ export async function shrinkChaosSeed(
 ): Promise<ShrinkResult | undefined> {
   let runs = 0;
   const details = await fc.check(
-    fc.asyncProperty(UNBIASED, async (chaos) => {
+    fc.asyncProperty(unbiasedOf(options.profile ?? SIM_PROFILE), async (chaos) => {
       runs++;
       if (runs > budgetRuns) return true;
       return (await runChaosCase(chaos, seed, options)).verdict !== 'violated';

@@ -101,8 +101,8 @@ function declareNodes(cluster: Cluster, chaos: ChaosCase): string[] {
     String(config.replTimeoutS),
     '--min-replicas-to-write',
     String(config.minReplicasToWrite),
-    '--repl-snapshot-reuse',
-    config.snapshotReuse,
+    // replisim's own option: redis-server 7.0 would refuse to start with it.
+    ...(chaos.target?.server === 'redis' ? [] : ['--repl-snapshot-reuse', config.snapshotReuse]),
   ];
   cluster.node({ name: 'master', options });
   const names = ['master'];
@@ -291,8 +291,10 @@ async function bounded(cluster: Cluster, step: () => Promise<unknown>): Promise<
 export function describeCase(chaos: ChaosCase): string {
   const { config, workload } = chaos;
   const faults = chaos.faults.map((f) => `${f.kind}@${f.atMs}ms/${f.durationMs}ms`).join(', ');
+  const target =
+    chaos.target === undefined ? '' : `drawn for ${chaos.target.backend}/${chaos.target.server}; `;
   return [
-    `${chaos.replicas} replica(s)${chaos.chain ? ' in a chain' : ''}; save ${config.save}, diskless ${config.diskless} (delay ${config.disklessDelayS} s), backlog ${config.backlogBytes}, repl-timeout ${config.replTimeoutS} s, min-replicas-to-write ${config.minReplicasToWrite}, repl-snapshot-reuse ${config.snapshotReuse}, disk latency ${config.diskLatencyMs} ms`,
+    `${target}${chaos.replicas} replica(s)${chaos.chain ? ' in a chain' : ''}; save ${config.save}, diskless ${config.diskless} (delay ${config.disklessDelayS} s), backlog ${config.backlogBytes}, repl-timeout ${config.replTimeoutS} s, min-replicas-to-write ${config.minReplicasToWrite}, repl-snapshot-reuse ${config.snapshotReuse}, disk latency ${config.diskLatencyMs} ms`,
     `writer: ${workload.preload} keys preloaded, then ${workload.keys} keys, one write per ${workload.intervalMs} ms, WAIT every ${workload.waitEvery || 'never'}; faults (${chaos.enabled.join(' ')}): ${faults || 'none'}`,
   ].join('\n');
 }

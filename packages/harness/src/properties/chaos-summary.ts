@@ -75,9 +75,17 @@ export function chaosExitCode(summary: ChaosSummary): number {
   return summary.undecided > 0 ? 2 : 0;
 }
 
-export function renderSummary(summary: ChaosSummary): string {
+/**
+ * `time`: whether the runs' durations are simulated (sim) or real (process) seconds;
+ * `unreachable`: coverage paths the backend cannot reach, shown as such rather than as a warning.
+ */
+export function renderSummary(
+  summary: ChaosSummary,
+  time: 'simulated' | 'real' = 'simulated',
+  unreachable: readonly string[] = [],
+): string {
   const lines = [
-    `${summary.runs} runs: ${summary.held} held, ${summary.violated} violated, ${summary.undecided} undecided (${(summary.simulatedMs / 1000).toFixed(0)} simulated s, ${summary.ops} ops, ${summary.faults} faults)`,
+    `${summary.runs} runs: ${summary.held} held, ${summary.violated} violated, ${summary.undecided} undecided (${(summary.simulatedMs / 1000).toFixed(0)} ${time} s, ${summary.ops} ops, ${summary.faults} faults)`,
     '',
     'By checker (findings: held / violation / permitted losses / undecided)',
   ];
@@ -89,7 +97,7 @@ export function renderSummary(summary: ChaosSummary): string {
   lines.push('', 'Coverage (runs that reached each path)');
   for (const [path, runs] of Object.entries(summary.coverage)) {
     lines.push(
-      `  ${String(runs).padStart(6)}  ${path}${runs === 0 ? '   <- WARNING: no run reached this' : ''}`,
+      `  ${String(runs).padStart(6)}  ${path}${runs > 0 ? '' : unreachable.includes(path) ? '   (not drawn on this backend)' : '   <- WARNING: no run reached this'}`,
     );
   }
   if (summary.nondeterministic.length > 0) {

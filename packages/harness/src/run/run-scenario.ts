@@ -10,7 +10,7 @@ import { AssertionError } from '@replisim/base';
 import { SimBackend } from '../backends/sim/sim-backend.js';
 import type { Finding } from '../checkers/finding.js';
 import { runCheckers } from '../checkers/index.js';
-import { type Backend, UnsupportedFault } from '../cluster/backend.js';
+import { type Backend, RunAborted, UnsupportedFault } from '../cluster/backend.js';
 import { Cluster } from '../cluster/cluster.js';
 import { WaitTimedOut } from '../cluster/waits.js';
 import { History } from '../history/history.js';
@@ -210,5 +210,6 @@ function describeFailure(error: unknown): string {
   if (error instanceof WaitTimedOut) return `wait ran out: ${error.message}`;
   if (error instanceof AssertionError) return `assertion failed (a crash): ${error.message}`;
   if (error instanceof UnsupportedFault) return `the backend refused a fault: ${error.message}`;
+  if (error instanceof RunAborted) return `run stopped: ${error.message}`;
   return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }

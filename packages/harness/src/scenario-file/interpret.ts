@@ -206,7 +206,8 @@ class StepRunner {
       if (of === 'no one') {
         await cluster.call(node, ['REPLICAOF', 'NO', 'ONE']);
       } else {
-        const { host, port } = cluster.backend.address(of);
+        // As `node` reaches `of`: through their link's proxy on real backends.
+        const { host, port } = cluster.backend.address(of, node);
         await cluster.call(node, ['REPLICAOF', host, String(port)]);
       }
       cluster.narrate(node, `REPLICAOF ${of === 'no one' ? 'NO ONE' : of}`);

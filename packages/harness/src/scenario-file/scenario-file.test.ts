@@ -3,6 +3,7 @@
  * Scenario whose steps, checks and expectations become verdict lines; ranges are drawn per seed.
  */
 import { describe, expect, it } from 'vitest';
+import { SimBackend } from '../backends/sim/sim-backend.js';
 import { runScenario } from '../run/run-scenario.js';
 import { parseScenarioText, ScenarioFileError, scenarioOfText } from './index.js';
 
@@ -72,5 +73,30 @@ describe('scenario files', () => {
     const text = GOOD.replace('kind: save, count: 1', 'kind: save, count: 2');
     const result = await runScenario(scenarioOfText(text, 'my.yaml'), { seed: 1 });
     expect(result.verdict).toBe('violated');
+  });
+
+  it('points a replicaof step at the target as the replica reaches it (its link, on real backends)', async () => {
+    const text = `name: replicaof-link
+summary: a replica attached by a step
+story: n2 starts alone, then a step makes it follow n1.
+nodes:
+  n1: { config: { save: '' } }
+  n2: { config: { save: '' } }
+steps:
+  - start: n1
+  - start: n2
+  - replicaof: { node: n2, of: n1 }
+`;
+    const asked: string[] = [];
+    // The simulator has one address per node; this one also notes who asked for it.
+    class RecordingBackend extends SimBackend {
+      override address(name: string, from?: string) {
+        asked.push(`${name} from ${from ?? 'clients'}`);
+        return super.address(name);
+      }
+    }
+    const backend = new RecordingBackend({ seed: 1 });
+    await runScenario(scenarioOfText(text, 'link.yaml'), { seed: 1, backend });
+    expect(asked[0]).toBe('n1 from n2');
   });
 });

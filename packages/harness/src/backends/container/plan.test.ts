@@ -1,7 +1,7 @@
 /**
  * The container backend's engine-free parts: the run plan (images, commands, one Toxiproxy proxy
- * per link, replicas pointed at their proxy), the mapping of link faults to Toxiproxy toxics, and
- * the engine probe. The engine-bound part needs Docker, which these machines do not have: the
+ * per link, replicas pointed at their proxy), each container's command line, the mapping of link
+ * faults to Toxiproxy toxics, and the engine probe. The engine-bound part needs Docker, which these machines do not have: the
  * probe test below states what the CLI then says.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,14 +11,18 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedFault } from '../../cluster/backend.js';
 import { probeContainerEngine } from './engine-probe.js';
 import {
+  bandwidthToxics,
+  containerCommand,
   containerPlan,
   cutToxics,
   holdToxics,
   latencyToxics,
+  nodeArgs,
   PROXY_PORT_FIRST,
   REDIS_IMAGE,
   REPLISIM_IMAGE,
   resetPeerToxics,
+  TOXIPROXY_PROXIES_MAX,
 } from './plan.js';
 
 const SPECS = [
@@ -91,8 +95,60 @@ describe('faults as Toxiproxy toxics', () => {
     ]);
   });
 
-  it('refuses hold, which Toxiproxy cannot express', () => {
-    expect(() => holdToxics('master', 'replica-a')).toThrow(UnsupportedFault);
+  it('holds with the same timeout 0 as a cut (Toxiproxy forwards the held bytes on removal)', () => {
+    const hold = holdToxics('master', 'replica-a');
+    expect(hold.map((t) => `${t.proxy} ${t.stream} ${t.type} ${t.attributes['timeout']}`)).toEqual([
+      'master->replica-a upstream timeout 0',
+      'replica-a->master downstream timeout 0',
+    ]);
+    expect(hold.map((t) => t.name)).toEqual(['hold-upstream', 'hold-downstream']);
+  });
+
+  it('limits bandwidth in whole KB/s both ways, and refuses a rate below 1 KB/s', () => {
+    const toxics = bandwidthToxics('master', 'replica-a', 16_000);
+    expect(toxics).toHaveLength(4);
+    for (const toxic of toxics) {
+      expect(toxic.type).toBe('bandwidth');
+      expect(toxic.attributes).toEqual({ rate: 16 });
+    }
+    expect(() => bandwidthToxics('master', 'replica-a', 16)).toThrow(UnsupportedFault);
+  });
+});
+
+describe('container commands', () => {
+  it('runs redis-server through the redis image entrypoint, replisim-server as the image entrypoint', () => {
+    const [master, replica] = SPECS;
+    if (master === undefined || replica === undefined) throw new Error('specs');
+    const args = nodeArgs(replica, 8667);
+    expect(args).toEqual([
+      '--save',
+      '',
+      '--port',
+      '6379',
+      '--bind',
+      '0.0.0.0',
+      '--dir',
+      '/data',
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+      '--replica-announce-ip',
+      'replica-a',
+      '--replicaof',
+      'toxiproxy',
+      '8667',
+    ]);
+    expect(containerCommand('redis', args)).toEqual(['redis-server', ...args]);
+    expect(containerCommand('replisim', args)).toEqual(args);
+    expect(nodeArgs(master, undefined)).not.toContain('--replicaof');
+  });
+
+  it('refuses a cluster whose proxies would not fit the Toxiproxy container', () => {
+    const nodes = Array.from({ length: 6 }, (_, i) => ({ name: `n${i}`, options: [] }));
+    expect(6 * 6).toBeGreaterThan(TOXIPROXY_PROXIES_MAX);
+    expect(() => containerPlan(nodes, 'redis', 'x')).toThrow(/36 Toxiproxy proxies/);
+    expect(containerPlan(nodes.slice(0, 5), 'redis', 'x').proxies).toHaveLength(25);
   });
 });
 

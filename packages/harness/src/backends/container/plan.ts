@@ -10,10 +10,14 @@
  * as on the process backend. A replica is started with `--replicaof toxiproxy <port of its proxy to
  * the master>` and `--replica-announce-ip <its own alias>`.
  *
- * The mapping follows Toxiproxy's semantics, which differ from the simulator's in one place: a
- * partition in the simulator stalls the bytes and delivers them after it heals (TCP retransmits),
- * while Toxiproxy can only drop them (`timeout` with timeout 0); so a cut maps to `timeout 0` and a
- * `hold` (deliver later) has no Toxiproxy equivalent and is refused.
+ * The mapping follows Toxiproxy's semantics. A partition in the simulator stalls the bytes and
+ * delivers them after it heals (TCP retransmits); Toxiproxy's `timeout` toxic with timeout 0 does
+ * the same: it stops reading the link (toxics/timeout.go waits for its removal without touching
+ * its input, and TCP's window stops the sender), and when the toxic is removed the link forwards
+ * what it had buffered (link.go, RemoveToxic). So cut and hold both map to `timeout 0` on the
+ * directions that carry the bytes. (Read from Toxiproxy's source; not observed on these machines,
+ * which have no Docker engine.) Toxiproxy's bandwidth is whole KB/s: a rate below 1 KB/s cannot be
+ * expressed and is refused rather than rounded into a different fault.
  */
 import type { LatencyFault, NodeSpec } from '../../cluster/backend.js';
 import { UnsupportedFault } from '../../cluster/backend.js';
@@ -23,7 +27,10 @@ import type { ToxicDirection } from '../process/toxics.js';
 export const REDIS_IMAGE = 'redis:7.0';
 export const REPLISIM_IMAGE = 'replisim-server:local';
 export const REPLISIM_DOCKERFILE = 'docker/replisim.Dockerfile';
+export const TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
 export const TOXIPROXY_ALIAS = 'toxiproxy';
+/** testcontainers' Toxiproxy module exposes 32 proxy ports: at most 5 nodes (n * n proxies). */
+export const TOXIPROXY_PROXIES_MAX = 32;
 export const NODE_PORT_IN_CONTAINER = 6379;
 /** Toxiproxy's own API port; proxies listen from PROXY_PORT_FIRST up. */
 export const TOXIPROXY_API_PORT = 8474;
@@ -87,6 +94,11 @@ export function containerPlan(
   runId: string,
 ): ContainerPlan {
   const names = specs.map((spec) => spec.name);
+  if (names.length * names.length > TOXIPROXY_PROXIES_MAX) {
+    throw new UnsupportedFault(
+      `${names.length} nodes need ${names.length * names.length} Toxiproxy proxies; the Toxiproxy container exposes ${TOXIPROXY_PROXIES_MAX} (at most ${Math.floor(Math.sqrt(TOXIPROXY_PROXIES_MAX))} nodes)`,
+    );
+  }
   const proxies: ProxyPlan[] = [];
   for (const target of names) {
     for (const source of [CLIENTS, ...names]) {
@@ -106,33 +118,78 @@ export function containerPlan(
   const nodes = specs.map((spec) => ({
     name: spec.name,
     image: server === 'redis' ? REDIS_IMAGE : REPLISIM_IMAGE,
-    command: [
-      ...spec.options,
-      '--port',
-      String(NODE_PORT_IN_CONTAINER),
-      '--bind',
-      '0.0.0.0',
-      '--dir',
-      '/data',
-      '--replica-announce-ip',
-      spec.name,
-      ...(spec.replicaOf === undefined
-        ? []
-        : ['--replicaof', TOXIPROXY_ALIAS, String(portOf(linkName(spec.name, spec.replicaOf)))]),
-    ],
+    command: nodeArgs(
+      spec,
+      spec.replicaOf === undefined ? undefined : portOf(linkName(spec.name, spec.replicaOf)),
+    ),
   }));
   return { network: `replisim-${runId}`, nodes, proxies };
 }
 
-/** A one-way cut: Toxiproxy's `timeout 0` (bytes dropped) on every direction carrying them. */
-export function cutToxics(source: string, target: string): ToxiproxyToxic[] {
+/**
+ * A node's server arguments inside its container: the scenario's options, then the container's
+ * own port, bind, dir and logging, its alias as the address it announces, and (for a replica) the
+ * Toxiproxy port of its link to the master.
+ */
+export function nodeArgs(spec: NodeSpec, masterProxyPort: number | undefined): string[] {
+  return [
+    ...spec.options,
+    '--port',
+    String(NODE_PORT_IN_CONTAINER),
+    '--bind',
+    '0.0.0.0',
+    '--dir',
+    '/data',
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+    '--replica-announce-ip',
+    spec.name,
+    ...(spec.replicaOf === undefined || masterProxyPort === undefined
+      ? []
+      : ['--replicaof', TOXIPROXY_ALIAS, String(masterProxyPort)]),
+  ];
+}
+
+/**
+ * The container's command. The redis image's entrypoint runs `redis-server` (as the redis user,
+ * through gosu) when it is the first word; the replisim image's entrypoint is replisim-server.
+ */
+export function containerCommand(server: ServerKind, args: readonly string[]): string[] {
+  return server === 'redis' ? ['redis-server', ...args] : [...args];
+}
+
+/**
+ * A one-way cut or hold: Toxiproxy's `timeout 0` on every direction carrying the bytes; they stall
+ * and flow on when it is removed (see the module comment).
+ */
+export function cutToxics(source: string, target: string, kind = 'cut'): ToxiproxyToxic[] {
   return bytePlacements(source, target).map(({ link, direction }) => ({
     proxy: link,
-    name: `cut-${direction}`,
+    name: `${kind}-${direction}`,
     type: 'timeout',
     stream: direction,
     toxicity: 1,
     attributes: { timeout: 0 },
+  }));
+}
+
+/** Bandwidth both ways between `a` and `b`, in Toxiproxy's whole KB/s (1 KB = 1000 bytes). */
+export function bandwidthToxics(a: string, b: string, bytesPerSec: number): ToxiproxyToxic[] {
+  const rate = Math.round(bytesPerSec / 1000);
+  if (rate < 1) {
+    throw new UnsupportedFault(
+      `bandwidth ${bytesPerSec} B/s between ${a} and ${b}: Toxiproxy limits in whole KB/s, so below 1000 B/s it would be a different fault; use the process backend`,
+    );
+  }
+  return [...bytePlacements(a, b), ...bytePlacements(b, a)].map(({ link, direction }) => ({
+    proxy: link,
+    name: `bandwidth-${direction}`,
+    type: 'bandwidth',
+    stream: direction,
+    toxicity: 1,
+    attributes: { rate },
   }));
 }
 
@@ -160,9 +217,7 @@ export function resetPeerToxics(a: string, b: string): ToxiproxyToxic[] {
   }));
 }
 
-/** `hold` (deliver later) cannot be expressed with Toxiproxy's toxics. */
-export function holdToxics(source: string, target: string): never {
-  throw new UnsupportedFault(
-    `hold ${source} -> ${target}: Toxiproxy can drop bytes (timeout) but not keep and deliver them later; use the process backend, whose proxy holds them`,
-  );
+/** `hold` (deliver later): the same toxic as a cut, named for what it is. */
+export function holdToxics(source: string, target: string): ToxiproxyToxic[] {
+  return cutToxics(source, target, 'hold');
 }

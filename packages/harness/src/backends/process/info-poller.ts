@@ -25,11 +25,13 @@ export class InfoPoller {
   private asking = false;
   private timer: NodeJS.Timeout | undefined;
   private port: number | undefined;
+  private host = '127.0.0.1';
 
-  /** Polls the node at `port` until `stop`. */
-  start(port: number): void {
+  /** Polls the node at `host:port` (a container's mapped port may be on another host) until `stop`. */
+  start(port: number, host = '127.0.0.1'): void {
     this.stop();
     this.port = port;
+    this.host = host;
     this.timer = setInterval(() => this.tick(), POLL_MS);
     this.tick();
   }
@@ -53,7 +55,7 @@ export class InfoPoller {
       this.client = undefined;
       if (this.connecting) return;
       this.connecting = true;
-      createRealNetwork().connect('127.0.0.1', port, (result) => {
+      createRealNetwork().connect(this.host, port, (result) => {
         this.connecting = false;
         if (!result.ok) return;
         if (this.port !== port) {

@@ -40,6 +40,7 @@ import {
   type DiskFault,
   type LatencyFault,
   type NodeSpec,
+  RunAborted,
   type Undo,
   UnsupportedFault,
 } from '../../cluster/backend.js';
@@ -221,6 +222,14 @@ export class ProcessBackend implements Backend {
 
   traceHash(): string {
     return 'none (real processes do not replay)';
+  }
+
+  /**
+   * Stops the run from outside (a per-run time limit): the next wait throws RunAborted with
+   * `reason`, the run ends undecided, and its caller closes the backend as after any run.
+   */
+  abort(reason: string): void {
+    this.failure ??= new RunAborted(reason);
   }
 
   async close(): Promise<void> {
