@@ -533,15 +533,26 @@ export class ReplicaLink {
     });
   }
 
-  private runCommand(argv: readonly Buffer[]): void {
+  private runCommand(argv: readonly Buffer[]): boolean {
     const name = (argv[0] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
     if (name === 'replconf') {
       const option = (argv[1] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
       // GETACK is answered with the offset before this command; other options need no reply.
       if (option === 'getack') this.sendAck();
-      return;
+      return true;
     }
-    this.host.apply(argv);
+    return this.host.apply(argv);
+  }
+
+  /**
+   * The host ended a CLIENT PAUSE that postponed a command of the stream: run it and what came
+   * after it.
+   */
+  resumeStream(): void {
+    const stream = this.stream;
+    if (stream === undefined || !stream.held) return;
+    const error = stream.resume();
+    if (error !== undefined) this.fail(`Protocol error from MASTER: ${error}`, false);
   }
 
   private feedStream(chunk: Buffer): void {

@@ -72,8 +72,11 @@ export interface ReplicaHost {
    * shift (replid2 = old id up to offset + 1, adopt the new one) and disconnect sub-replicas.
    */
   continued(newReplid: string | undefined): void;
-  /** Runs one command of the stream as the master client; its reply is discarded. */
-  apply(argv: readonly Buffer[]): void;
+  /**
+   * Runs one command of the stream as the master client; its reply is discarded. False when a
+   * CLIENT PAUSE postponed it: the link holds the stream until the host calls `resumeStream`.
+   */
+  apply(argv: readonly Buffer[]): boolean;
   /**
    * `bytes` of whole commands were applied (outside MULTI): they go to this node's backlog and
    * master_repl_offset and, unchanged, to its sub-replicas.

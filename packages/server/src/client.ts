@@ -49,6 +49,10 @@ export class Client {
    * replied; client-io.ts runs none of the client's further requests meanwhile, and
    * `resumeSuspendedClient` (client-io.ts) ends the wait. */
   suspended = false;
+  /** True while a CLIENT PAUSE (or a failover's pause) holds this client's command (client-pause.ts). */
+  postponed = false;
+  /** The command a pause postponed: client-io.ts runs it first once the client is released. */
+  pendingCommand: readonly Buffer[] | undefined = undefined;
   /** master_repl_offset right after this client's last command that propagated (Redis's woff):
    * what WAIT waits for replicas to acknowledge. */
   woff = 0;

@@ -7,6 +7,7 @@
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
  */
 import type { Client } from '../../client.js';
+import type { PauseType } from '../../client-pause.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
 import type { ServerNode } from '../../node.js';
 import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
@@ -33,7 +34,7 @@ function clientFlags(node: ServerNode, client: Client): string {
     role +
     (client.subscriptions.total > 0 ? 'P' : '') +
     (client.transaction !== undefined ? 'x' : '') +
-    (client.blocked ? 'b' : '') +
+    (client.blocked || client.postponed ? 'b' : '') +
     (client.watchDirty ? 'd' : '');
   return flags === '' ? 'N' : flags;
 }
@@ -354,11 +355,7 @@ const unblock = defineCommand<{ id: number; error: boolean }>({
     complexity: 'O(log N) where N is the number of client connections',
   },
   parse(argv) {
-    if (argv.length > 4) {
-      return new ErrorReply(
-        `ERR unknown subcommand or wrong number of arguments for '${(argv[1] ?? Buffer.alloc(0)).toString('latin1')}'. Try CLIENT HELP.`,
-      );
-    }
+    if (argv.length > 4) return subcommandSyntaxError(argv);
     let error = false;
     const reason = argv[3]?.toString('latin1').toLowerCase();
     if (reason === 'error') error = true;
@@ -388,6 +385,74 @@ const unblock = defineCommand<{ id: number; error: boolean }>({
   },
 });
 
+/**
+ * CLIENT PAUSE timeout [WRITE|ALL]: holds back every command (ALL, the default) or those that may
+ * replicate (WRITE) for `timeout` milliseconds (client-pause.ts). The mode is checked before the
+ * timeout, and a timeout of 0 pauses nothing, as in Redis.
+ */
+const pause = defineCommand<{ timeoutMs: bigint; type: PauseType }>({
+  name: 'pause',
+  arity: -3,
+  syntax: 'timeout [WRITE|ALL]',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Stop processing commands from clients for some time', '2.9.50'),
+    complexity: 'O(1)',
+  },
+  parse(argv) {
+    if (argv.length > 4) return subcommandSyntaxError(argv);
+    let type: PauseType = 'all';
+    if (argv.length === 4) {
+      if (isKeyword(argv[3], 'write')) type = 'write';
+      else if (!isKeyword(argv[3], 'all')) {
+        return new ErrorReply('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      }
+    }
+    const timeoutMs = parseInt64(argv[2]);
+    if (timeoutMs === undefined)
+      return new ErrorReply('ERR timeout is not an integer or out of range');
+    if (timeoutMs < 0n) return new ErrorReply('ERR timeout is negative');
+    return { timeoutMs, type };
+  },
+  execute(ctx, { timeoutMs, type }) {
+    // getTimeoutFromObjectOrReply: a positive timeout becomes a deadline, 0 stays 0 (already past).
+    const endMs = timeoutMs > 0n ? ctx.node.env.clock.wallMs() + Number(timeoutMs) : 0;
+    ctx.node.clientPause.pause('client-command', endMs, type);
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+/** CLIENT UNPAUSE: ends CLIENT PAUSE's pause (a failover's pause stays). */
+const unpause = defineCommand<null>({
+  name: 'unpause',
+  arity: 2,
+  syntax: '',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Resume processing of clients that were paused', '6.2.0'),
+    complexity: 'O(N) Where N is the number of paused clients',
+  },
+  parse: () => null,
+  execute(ctx) {
+    ctx.node.clientPause.unpause('client-command');
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+/** addReplySubcommandSyntaxError: a CLIENT subcommand given more arguments than it takes. */
+function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
+  const typed = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
+  return new ErrorReply(
+    `ERR unknown subcommand or wrong number of arguments for '${typed}'. Try CLIENT HELP.`,
+  );
+}
+
 const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 
 export const client: Command = defineContainer(
@@ -411,6 +476,8 @@ export const client: Command = defineContainer(
     info,
     kill,
     unblock,
+    pause,
+    unpause,
     // Redis 7.0's lines for the subcommands replisim has, in Redis's order; SETINFO (7.2) last.
     helpCommand('CLIENT', [
       'GETNAME',
@@ -439,6 +506,10 @@ export const client: Command = defineContainer(
       '      Return clients of specified type.',
       'SETNAME <name>',
       '    Assign the name <name> to the current connection.',
+      'UNPAUSE',
+      '    Stop the current client pause, resuming traffic.',
+      'PAUSE <timeout> [WRITE|ALL]',
+      '    Suspend all, or just write, clients for <timeout> milliseconds.',
       'UNBLOCK <clientid> [TIMEOUT|ERROR]',
       '    Unblock the specified blocked client.',
       'SETINFO <LIB-NAME|LIB-VER> <value>',
