@@ -378,14 +378,19 @@ export class ReplicaLink {
     }
     this.psyncOffset = position?.offset ?? 0;
     this.setStage('psync');
-    this.connection?.write(psyncCommand(position));
+    this.connection?.write(psyncCommand(position, this.host.failingOver?.() ?? false));
   }
 
   private onPsyncReply(line: string): void {
     const reply = parsePsyncReply(line);
+    if (reply.kind === 'keepalive') return;
+    // A FAILOVER hand-over: the target's answer ends it or aborts it (the host then stops us).
+    if (this.host.failingOver?.()) {
+      const accepted = reply.kind === 'fullresync' || reply.kind === 'continue';
+      this.host.failoverAnswered?.(accepted);
+      if (!accepted) return;
+    }
     switch (reply.kind) {
-      case 'keepalive':
-        return;
       case 'fullresync':
         this.host.log('notice', `Full resync from master: ${reply.replid}:${reply.offset}`);
         this.preSync = false;

@@ -78,6 +78,16 @@ export interface ReplicaHost {
    */
   apply(argv: readonly Buffer[]): boolean;
   /**
+   * Whether this node is a master handing over to this link's master (FAILOVER): the PSYNC then
+   * carries FAILOVER, and its answer goes to `failoverAnswered`. Absent: never.
+   */
+  failingOver?(): boolean;
+  /**
+   * The target answered the PSYNC FAILOVER: accepted (+CONTINUE / +FULLRESYNC) ends the failover;
+   * refused aborts it (the host stops this link and is a master again).
+   */
+  failoverAnswered?(accepted: boolean): void;
+  /**
    * `bytes` of whole commands were applied (outside MULTI): they go to this node's backlog and
    * master_repl_offset and, unchanged, to its sub-replicas.
    */

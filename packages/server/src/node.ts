@@ -31,6 +31,7 @@ import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { Failover } from './replication/failover.js';
 import { ReplicationMaster } from './replication/master.js';
 import { noteErrorToPeer } from './replication/peer-errors.js';
 import { PropagationLog } from './replication/propagation.js';
@@ -168,6 +169,8 @@ export class ServerNode {
   busyScript: { readonly isEval: boolean } | undefined = undefined;
   /** CLIENT PAUSE and a failover's pause: postponed clients, paused expiry (client-pause.ts). */
   readonly clientPause: ClientPause;
+  /** FAILOVER's state machine (replication/failover.ts). */
+  readonly failover: Failover;
   /** SAVE, BGSAVE, save rules, MISCONF (persistence/persistence.ts). */
   readonly persistence: Persistence;
   /** The master side of replication: replicas, SYNC/PSYNC, the stream feed (replication/master.ts). */
@@ -253,6 +256,7 @@ export class ServerNode {
     this.evictor = new Evictor(this);
     this.persistence = new Persistence(this);
     this.master = new ReplicationMaster(this);
+    this.failover = new Failover(this);
   }
 
   log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
@@ -581,6 +585,8 @@ export class ServerNode {
     if (!this.paused && !busy) this.persistence.cron();
     // replicationCron, once a second: keepalives, PINGs, timeouts, pending BGSAVEs, backlog TTL.
     if (!this.paused && !busy) this.master.cron();
+    // beforeSleep's updateFailoverStatus: a FAILOVER's timeout is noticed here at the latest.
+    this.failover.update();
     if (this.config.timeout > 0) {
       const idleMsMax = this.config.timeout * 1000;
       for (const client of [...this.clients.values()]) {

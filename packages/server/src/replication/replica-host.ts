@@ -222,6 +222,14 @@ class NodeReplicaHost implements ReplicaHost {
     return true;
   }
 
+  failingOver(): boolean {
+    return this.node.failover.state === 'failover-in-progress';
+  }
+
+  failoverAnswered(accepted: boolean): void {
+    this.node.failover.psyncAnswered(accepted);
+  }
+
   applied(bytes: Buffer): void {
     this.node.master.feedFromMasterStream(bytes);
   }
