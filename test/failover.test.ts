@@ -119,9 +119,9 @@ describe('FAILOVER', () => {
       expect(await field(master.client, 'master_failover_state')).toBe('no-failover');
       const stats = text(await replica.client.call('INFO', 'stats'));
       expect(Number(/sync_partial_ok:(\d+)/.exec(stats)?.[1])).toBe(partialBefore + 1);
-      expect(text(await replica.client.call('KEYS', '[^k]*'))).toBe('*0\r\n');
-      expect(text(await replica.client.call('KEYS', 'k*')).length).toBeGreaterThan(0);
-      expect(text(await replica.client.call('DBSIZE'))).toBe(':50\r\n');
+      // Every write made before FAILOVER is on the new master, and nothing else.
+      const keys = text(await replica.client.call('KEYS', '*'));
+      expect(text(await replica.client.call('DBSIZE')), keys).toBe(':50\r\n');
       await replica.client.call('SET', 'after', 'yes');
       await waitUntil('the write to reach the old master', async () =>
         text(await master.client.call('GET', 'after')).includes('yes'),
