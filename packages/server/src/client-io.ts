@@ -109,7 +109,9 @@ export function processClientInput(node: ServerNode, client: Client): void {
     if (argv === 'closed') return;
     if (argv === 'none') break;
     client.pendingCommand = undefined;
+    const pendingBefore = client.reply.bytesPending();
     dispatch(node, client, argv);
+    afterCommand(client, pendingBefore);
     commands++;
     // Lists engineer: serve clients blocked on keys this command pushed to (keyspace/blocking.ts).
     node.blocking.handleReadyKeys();
@@ -125,6 +127,17 @@ export function processClientInput(node: ServerNode, client: Client): void {
   if (!isGone(node, client)) scheduleNextTurn(node, client, normal, turnUsedUp);
   // Lists engineer: then flush the clients just unblocked and run their pipelined requests.
   node.blocking.processUnblocked();
+}
+
+/**
+ * CLIENT REPLY: a command run with replies off or skipped leaves nothing to send; then the skip
+ * flags move on (resetClient), except for a command still waiting (blocked, held by a pause).
+ */
+function afterCommand(client: Client, pendingBefore: number): void {
+  if (client.repliesOff || client.replySkip) client.reply.discardFrom(pendingBefore);
+  if (client.blocked || client.postponed) return;
+  client.replySkip = client.replySkipNext;
+  client.replySkipNext = false;
 }
 
 /**

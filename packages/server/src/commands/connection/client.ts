@@ -25,8 +25,8 @@ const doc = (summary: string, since: string) => ({
 
 /**
  * CLIENT LIST's flags letters, in Redis's order (catClientInfoString): S a replica of ours, M our
- * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP...), d a watched key changed;
- * else N.
+ * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP..., or held by CLIENT PAUSE), d a
+ * watched key changed, e CLIENT NO-EVICT on; else N.
  */
 function clientFlags(node: ServerNode, client: Client): string {
   const role = node.master.isReplicaClient(client) ? 'S' : client.isMaster ? 'M' : '';
@@ -35,7 +35,8 @@ function clientFlags(node: ServerNode, client: Client): string {
     (client.subscriptions.total > 0 ? 'P' : '') +
     (client.transaction !== undefined ? 'x' : '') +
     (client.blocked || client.postponed ? 'b' : '') +
-    (client.watchDirty ? 'd' : '');
+    (client.watchDirty ? 'd' : '') +
+    (client.noEvict ? 'e' : '');
   return flags === '' ? 'N' : flags;
 }
 
@@ -445,6 +446,64 @@ const unpause = defineCommand<null>({
   },
 });
 
+/**
+ * CLIENT REPLY ON|OFF|SKIP: OFF silences every reply and message to this connection until ON
+ * (whose +OK is sent); SKIP silences the next command's reply only. OFF and SKIP reply nothing
+ * themselves, and a bad mode's syntax error is silenced too while replies are off.
+ */
+const reply = defineCommand<'on' | 'off' | 'skip' | null>({
+  name: 'reply',
+  arity: 3,
+  syntax: '(ON|OFF|SKIP)',
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: ['@slow', '@connection'],
+  keys: NO_KEYS,
+  doc: doc('Instruct the server whether to reply to commands', '3.2.0'),
+  parse(argv) {
+    for (const mode of ['on', 'off', 'skip'] as const) if (isKeyword(argv[2], mode)) return mode;
+    return null;
+  },
+  execute(ctx, mode) {
+    const client = ctx.client;
+    if (mode === null) return SYNTAX_ERROR;
+    if (mode === 'on') {
+      client.repliesOff = false;
+      client.replySkip = false;
+      ctx.reply.simple('OK');
+    } else if (mode === 'off') {
+      client.repliesOff = true;
+    } else if (!client.repliesOff) {
+      client.replySkipNext = true;
+    }
+    return undefined;
+  },
+});
+
+/**
+ * CLIENT NO-EVICT ON|OFF: marks the connection as exempt from client eviction (CLIENT LIST's `e`).
+ * replisim evicts no clients for maxmemory-clients, so the mark changes nothing else.
+ */
+const noEvict = defineCommand<boolean | null>({
+  name: 'no-evict',
+  arity: 3,
+  syntax: '(ON|OFF)',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: doc('Set client eviction mode for the current connection', '7.0.0'),
+  parse(argv) {
+    if (isKeyword(argv[2], 'on')) return true;
+    if (isKeyword(argv[2], 'off')) return false;
+    return null;
+  },
+  execute(ctx, on) {
+    if (on === null) return SYNTAX_ERROR;
+    ctx.client.noEvict = on;
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
 /** addReplySubcommandSyntaxError: a CLIENT subcommand given more arguments than it takes. */
 function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
   const typed = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
@@ -478,6 +537,8 @@ export const client: Command = defineContainer(
     unblock,
     pause,
     unpause,
+    reply,
+    noEvict,
     // Redis 7.0's lines for the subcommands replisim has, in Redis's order; SETINFO (7.2) last.
     helpCommand('CLIENT', [
       'GETNAME',
@@ -504,14 +565,18 @@ export const client: Command = defineContainer(
       '    Return information about client connections. Options:',
       '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
       '      Return clients of specified type.',
-      'SETNAME <name>',
-      '    Assign the name <name> to the current connection.',
       'UNPAUSE',
       '    Stop the current client pause, resuming traffic.',
       'PAUSE <timeout> [WRITE|ALL]',
       '    Suspend all, or just write, clients for <timeout> milliseconds.',
+      'REPLY (ON|OFF|SKIP)',
+      '    Control the replies sent to the current connection.',
+      'SETNAME <name>',
+      '    Assign the name <name> to the current connection.',
       'UNBLOCK <clientid> [TIMEOUT|ERROR]',
       '    Unblock the specified blocked client.',
+      'NO-EVICT (ON|OFF)',
+      '    Protect current client connection from eviction.',
       'SETINFO <LIB-NAME|LIB-VER> <value>',
       '    Set client library name or version.',
     ]),
