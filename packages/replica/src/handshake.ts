@@ -36,10 +36,17 @@ export function handshakeBurst(settings: ReplicaSettings): {
   return { bytes: Buffer.concat(parts), steps };
 }
 
-/** PSYNC <replid> <offset+1> from a cached master, else PSYNC ? -1 (a full sync). */
-export function psyncCommand(position: PsyncPosition | undefined): Buffer {
-  if (position === undefined) return encodeCommand(['PSYNC', '?', '-1']);
-  return encodeCommand(['PSYNC', position.replid, String(position.offset + 1)]);
+/**
+ * PSYNC <replid> <offset+1> from a cached master, else PSYNC ? -1 (a full sync); with FAILOVER
+ * appended when a master hands over to this one (slaveTryPartialResynchronization).
+ */
+export function psyncCommand(position: PsyncPosition | undefined, failover = false): Buffer {
+  const argv =
+    position === undefined
+      ? ['PSYNC', '?', '-1']
+      : ['PSYNC', position.replid, String(position.offset + 1)];
+  if (failover) argv.push('FAILOVER');
+  return encodeCommand(argv);
 }
 
 /** PING's reply lets the handshake go on if it is +..., or an auth error AUTH will fix. */

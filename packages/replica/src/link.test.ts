@@ -83,8 +83,13 @@ class FakeHost implements ReplicaHost {
     }
   }
 
-  apply(argv: readonly Buffer[]): void {
+  /** While true, apply() postpones every command, as a CLIENT PAUSE on the replica would. */
+  holding = false;
+
+  apply(argv: readonly Buffer[]): boolean {
+    if (this.holding) return false;
     this.calls.push(`apply ${argv.map((arg) => arg.toString()).join(' ')}`);
+    return true;
   }
 
   applied(bytes: Buffer): void {
@@ -286,6 +291,29 @@ describe('ReplicaLink stream and offsets', () => {
     expect(link.status().replOffset).toBe(afterExec + getack.length);
     world.runFor(1000);
     expect(master.acks().at(-1)).toBe(afterExec + getack.length);
+  });
+
+  it('holds the stream while the host postpones a command, then runs it and what came after', () => {
+    const { world, master, host, link } = continued(7);
+    host.holding = true;
+    const set = cmd('SET', 'a', '1');
+    const incr = cmd('INCR', 'b');
+    master.last.write(Buffer.concat([set, incr]));
+    world.runFor(50);
+    // Read but not applied: the offset an ACK reports stays where the pause began.
+    expect(link.status().readReplOffset).toBe(1000 + set.length + incr.length);
+    expect(link.status().replOffset).toBe(1000);
+    expect(host.calls.filter((call) => call.startsWith('apply'))).toEqual([]);
+    world.runFor(1000);
+    expect(master.acks().at(-1)).toBe(1000);
+    host.holding = false;
+    link.resumeStream();
+    expect(host.calls.filter((call) => call.startsWith('apply'))).toEqual([
+      'apply SET a 1',
+      'apply INCR b',
+    ]);
+    expect(link.status().replOffset).toBe(1000 + set.length + incr.length);
+    expect(host.appliedBytes).toEqual([set, incr]);
   });
 
   it('caches the master when the link drops, then PSYNCs from the applied offset and adopts a new id', () => {

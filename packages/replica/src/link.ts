@@ -378,14 +378,19 @@ export class ReplicaLink {
     }
     this.psyncOffset = position?.offset ?? 0;
     this.setStage('psync');
-    this.connection?.write(psyncCommand(position));
+    this.connection?.write(psyncCommand(position, this.host.failingOver?.() ?? false));
   }
 
   private onPsyncReply(line: string): void {
     const reply = parsePsyncReply(line);
+    if (reply.kind === 'keepalive') return;
+    // A FAILOVER hand-over: the target's answer ends it or aborts it (the host then stops us).
+    if (this.host.failingOver?.()) {
+      const accepted = reply.kind === 'fullresync' || reply.kind === 'continue';
+      this.host.failoverAnswered?.(accepted);
+      if (!accepted) return;
+    }
     switch (reply.kind) {
-      case 'keepalive':
-        return;
       case 'fullresync':
         this.host.log('notice', `Full resync from master: ${reply.replid}:${reply.offset}`);
         this.preSync = false;
@@ -533,15 +538,26 @@ export class ReplicaLink {
     });
   }
 
-  private runCommand(argv: readonly Buffer[]): void {
+  private runCommand(argv: readonly Buffer[]): boolean {
     const name = (argv[0] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
     if (name === 'replconf') {
       const option = (argv[1] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
       // GETACK is answered with the offset before this command; other options need no reply.
       if (option === 'getack') this.sendAck();
-      return;
+      return true;
     }
-    this.host.apply(argv);
+    return this.host.apply(argv);
+  }
+
+  /**
+   * The host ended a CLIENT PAUSE that postponed a command of the stream: run it and what came
+   * after it.
+   */
+  resumeStream(): void {
+    const stream = this.stream;
+    if (stream === undefined || !stream.held) return;
+    const error = stream.resume();
+    if (error !== undefined) this.fail(`Protocol error from MASTER: ${error}`, false);
   }
 
   private feedStream(chunk: Buffer): void {

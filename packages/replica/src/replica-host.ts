@@ -72,8 +72,21 @@ export interface ReplicaHost {
    * shift (replid2 = old id up to offset + 1, adopt the new one) and disconnect sub-replicas.
    */
   continued(newReplid: string | undefined): void;
-  /** Runs one command of the stream as the master client; its reply is discarded. */
-  apply(argv: readonly Buffer[]): void;
+  /**
+   * Runs one command of the stream as the master client; its reply is discarded. False when a
+   * CLIENT PAUSE postponed it: the link holds the stream until the host calls `resumeStream`.
+   */
+  apply(argv: readonly Buffer[]): boolean;
+  /**
+   * Whether this node is a master handing over to this link's master (FAILOVER): the PSYNC then
+   * carries FAILOVER, and its answer goes to `failoverAnswered`. Absent: never.
+   */
+  failingOver?(): boolean;
+  /**
+   * The target answered the PSYNC FAILOVER: accepted (+CONTINUE / +FULLRESYNC) ends the failover;
+   * refused aborts it (the host stops this link and is a master again).
+   */
+  failoverAnswered?(accepted: boolean): void;
   /**
    * `bytes` of whole commands were applied (outside MULTI): they go to this node's backlog and
    * master_repl_offset and, unchanged, to its sub-replicas.

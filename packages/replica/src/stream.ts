@@ -15,8 +15,12 @@ import { RequestParser } from '@replisim/protocol';
 
 /** What the stream asks its owner to do with each command. */
 export interface StreamSink {
-  /** Runs a command. REPLCONF GETACK is given here too: the owner answers it. */
-  command(argv: readonly Buffer[]): void;
+  /**
+   * Runs a command. REPLCONF GETACK is given here too: the owner answers it. False means the
+   * command was postponed (a CLIENT PAUSE on this replica): the stream keeps it, stops, and runs
+   * it first when `resume` is called.
+   */
+  command(argv: readonly Buffer[]): boolean;
   /** Whole commands were applied: `bytes` (outside MULTI) moved replOffset forward. */
   applied(bytes: Buffer): void;
 }
@@ -39,6 +43,8 @@ export class CommandStream {
   /** The offset the parser's first byte has in the stream. */
   private readonly baseOffset: number;
   private inMulti = false;
+  /** A command the sink postponed: it runs first on `resume`, before anything parsed after it. */
+  private pending: readonly Buffer[] | undefined = undefined;
   private readonly sink: StreamSink;
 
   /** A stream whose next byte has offset `offset + 1`. */
@@ -63,12 +69,37 @@ export class CommandStream {
     this.fedBytes += chunk.length;
     this.unapplied.push(chunk);
     this.parser.feed(chunk);
+    return this.drain();
+  }
+
+  /** Whether a postponed command waits for `resume`. */
+  get held(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * Runs the postponed command, then every complete command received meanwhile (the master's
+   * stream waited in the query buffer, as Redis leaves it while the master client is blocked).
+   */
+  resume(): string | undefined {
+    return this.drain();
+  }
+
+  private drain(): string | undefined {
     for (;;) {
-      const request = this.parser.next();
-      if (request.kind === 'incomplete') return undefined;
-      if (request.kind === 'error') return request.message;
-      const name = (request.argv[0] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
-      this.sink.command(request.argv);
+      let argv = this.pending;
+      if (argv === undefined) {
+        const request = this.parser.next();
+        if (request.kind === 'incomplete') return undefined;
+        if (request.kind === 'error') return request.message;
+        argv = request.argv;
+      }
+      if (!this.sink.command(argv)) {
+        this.pending = argv;
+        return undefined;
+      }
+      this.pending = undefined;
+      const name = (argv[0] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
       if (name === 'multi') this.inMulti = true;
       else if (name === 'exec' || name === 'discard') this.inMulti = false;
       if (!this.inMulti) this.advance();

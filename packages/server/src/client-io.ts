@@ -47,6 +47,7 @@ export function serveClient(node: ServerNode, client: Client): void {
     // Lists engineer: a client that disconnects while blocked stops waiting (keyspace/blocking.ts).
     node.blocking.removeClient(client);
     node.pubsub.removeClient(client);
+    node.clientPause.removeClient(client);
     // Replication: a replica leaves the master's list, a WAIT caller stops waiting.
     node.master.clientGone(client);
   });
@@ -92,6 +93,8 @@ export function processClientInput(node: ServerNode, client: Client): void {
     if (client.blocked) break;
     // A command that replies later (SHUTDOWN, DEBUG RELOAD) holds the client's next requests.
     if (client.suspended) break;
+    // A CLIENT PAUSE holds its command (client-pause.ts); the release runs it and the rest.
+    if (client.postponed) break;
     // During a busy script the master's stream waits in the parser instead of getting -BUSY
     // (processInputBuffer); scripting/engine.ts runs it when the script ends.
     if (client.isMaster && node.busyScript !== undefined) break;
@@ -101,22 +104,14 @@ export function processClientInput(node: ServerNode, client: Client): void {
       turnUsedUp = true;
       break;
     }
-    const request = client.parser.next();
-    if (request.kind === 'incomplete') break;
-    if (request.kind === 'error') {
-      if (request.message === QUERY_BUFFER_LIMIT_MESSAGE) {
-        closeForQueryBuffer(node, client);
-        return;
-      }
-      node.log(
-        'verbose',
-        `Protocol error (${request.message}) from client: ${describeClient(client)}`,
-      );
-      node.replyError(client, `ERR ${request.message}`);
-      client.closing = true;
-      break;
-    }
-    dispatch(node, client, request.argv);
+    const argv = client.pendingCommand ?? nextRequest(node, client);
+    // A query buffer over its limit closed the client: nothing more to flush or schedule.
+    if (argv === 'closed') return;
+    if (argv === 'none') break;
+    client.pendingCommand = undefined;
+    const pendingBefore = client.reply.bytesPending();
+    dispatch(node, client, argv);
+    afterCommand(client, pendingBefore);
     commands++;
     // Lists engineer: serve clients blocked on keys this command pushed to (keyspace/blocking.ts).
     node.blocking.handleReadyKeys();
@@ -132,6 +127,41 @@ export function processClientInput(node: ServerNode, client: Client): void {
   if (!isGone(node, client)) scheduleNextTurn(node, client, normal, turnUsedUp);
   // Lists engineer: then flush the clients just unblocked and run their pipelined requests.
   node.blocking.processUnblocked();
+}
+
+/**
+ * CLIENT REPLY: a command run with replies off or skipped leaves nothing to send; then the skip
+ * flags move on (resetClient), except for a command still waiting (blocked, held by a pause).
+ */
+function afterCommand(client: Client, pendingBefore: number): void {
+  if (client.repliesOff || client.replySkip) client.reply.discardFrom(pendingBefore);
+  if (client.blocked || client.postponed) return;
+  client.replySkip = client.replySkipNext;
+  client.replySkipNext = false;
+}
+
+/**
+ * The client's next complete request from its parser; 'none' when there is none yet or the input
+ * was bad (a protocol error is answered and the client marked closing); 'closed' when a query
+ * buffer over its limit closed the client.
+ */
+function nextRequest(node: ServerNode, client: Client): readonly Buffer[] | 'none' | 'closed' {
+  const request = client.parser.next();
+  if (request.kind === 'incomplete') return 'none';
+  if (request.kind === 'error') {
+    if (request.message === QUERY_BUFFER_LIMIT_MESSAGE) {
+      closeForQueryBuffer(node, client);
+      return 'closed';
+    }
+    node.log(
+      'verbose',
+      `Protocol error (${request.message}) from client: ${describeClient(client)}`,
+    );
+    node.replyError(client, `ERR ${request.message}`);
+    client.closing = true;
+    return 'none';
+  }
+  return request.argv;
 }
 
 /**

@@ -49,6 +49,18 @@ export class Client {
    * replied; client-io.ts runs none of the client's further requests meanwhile, and
    * `resumeSuspendedClient` (client-io.ts) ends the wait. */
   suspended = false;
+  /** CLIENT REPLY OFF: nothing is sent to this connection until CLIENT REPLY ON. */
+  repliesOff = false;
+  /** CLIENT REPLY SKIP: the reply of the command running now is dropped (Redis's REPLY_SKIP). */
+  replySkip = false;
+  /** CLIENT REPLY SKIP was just run: the next command's reply is dropped (REPLY_SKIP_NEXT). */
+  replySkipNext = false;
+  /** CLIENT NO-EVICT ON (CLIENT LIST's `e`). */
+  noEvict = false;
+  /** True while a CLIENT PAUSE (or a failover's pause) holds this client's command (client-pause.ts). */
+  postponed = false;
+  /** The command a pause postponed: client-io.ts runs it first once the client is released. */
+  pendingCommand: readonly Buffer[] | undefined = undefined;
   /** master_repl_offset right after this client's last command that propagated (Redis's woff):
    * what WAIT waits for replicas to acknowledge. */
   woff = 0;

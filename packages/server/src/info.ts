@@ -125,7 +125,10 @@ function clientsSection(node: ServerNode): [string, string | number][] {
     ['maxclients', node.config.maxclients],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', node.blocking.blockedCount + node.master.waits.waitingCount],
+    [
+      'blocked_clients',
+      node.blocking.blockedCount + node.master.waits.waitingCount + node.clientPause.postponedCount,
+    ],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];

@@ -13,6 +13,7 @@ import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
 import { flushClient, processClientInput, serveClient } from './client-io.js';
+import { ClientPause } from './client-pause.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
 import { ActiveExpiry } from './keyspace/active-expiry.js';
 import { BlockingRegistry } from './keyspace/blocking.js';
@@ -30,6 +31,7 @@ import type { LoadingProgress } from './persistence/loading-progress.js';
 import { Persistence } from './persistence/persistence.js';
 import { PROTECTED_MODE_DENIED, protectedModeRefuses } from './protected-mode.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { Failover } from './replication/failover.js';
 import { ReplicationMaster } from './replication/master.js';
 import { noteErrorToPeer } from './replication/peer-errors.js';
 import { PropagationLog } from './replication/propagation.js';
@@ -165,6 +167,10 @@ export class ServerNode {
    * waits (client-io.ts), and the cron does no active expiry, save rules or replication cron.
    */
   busyScript: { readonly isEval: boolean } | undefined = undefined;
+  /** CLIENT PAUSE and a failover's pause: postponed clients, paused expiry (client-pause.ts). */
+  readonly clientPause: ClientPause;
+  /** FAILOVER's state machine (replication/failover.ts). */
+  readonly failover: Failover;
   /** SAVE, BGSAVE, save rules, MISCONF (persistence/persistence.ts). */
   readonly persistence: Persistence;
   /** The master side of replication: replicas, SYNC/PSYNC, the stream feed (replication/master.ts). */
@@ -224,12 +230,33 @@ export class ServerNode {
     this.databases = [];
     for (let i = 0; i < options.config.databases; i++) {
       this.databases.push(
-        new Database(i, { onExpired: (db, key) => this.keyExpired(db, key), access }),
+        new Database(i, {
+          onExpired: (db, key) => this.keyExpired(db, key),
+          pauseInForce: () => this.clientPause.checkTimeout(),
+          access,
+        }),
       );
     }
+    this.clientPause = new ClientPause({
+      nowMs: () => this.env.clock.wallMs(),
+      afterEvent: (release) => {
+        this.env.timers.after(0, () => {
+          if (!this.stopped) release();
+        });
+      },
+      expiryPaused: (paused) => {
+        for (const db of this.databases) db.expiryPaused = paused;
+      },
+      resume: (client) => {
+        // The master client's commands wait in the link's stream; the others in the client.
+        if (client.isMaster) this.replicaLink?.resumeStream();
+        else if (this.clients.get(client.id) === client) processClientInput(this, client);
+      },
+    });
     this.evictor = new Evictor(this);
     this.persistence = new Persistence(this);
     this.master = new ReplicationMaster(this);
+    this.failover = new Failover(this);
   }
 
   log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
@@ -406,6 +433,7 @@ export class ServerNode {
     this.blocking.removeClient(client);
     this.pubsub.removeClient(client);
     this.monitors.delete(client);
+    this.clientPause.removeClient(client);
     client.connection.destroy();
   }
 
@@ -524,6 +552,8 @@ export class ServerNode {
       if (this.stopped) return;
     }
     if (this.loading !== undefined) return;
+    // A client pause whose time is up ends here at the latest (its postponed clients run next).
+    const pausedClients = this.clientPause.checkTimeout();
     const nowMs = this.env.clock.monotonicMs();
     const elapsedMs = nowMs - this.lastSampleMs;
     if (elapsedMs >= 100) {
@@ -541,7 +571,9 @@ export class ServerNode {
     for (const db of this.databases) db.resizeTables();
     // Replicas never expire keys themselves: the master's DELs arrive in the stream (§4.4).
     const busy = this.busyScript !== undefined;
-    if (this.activeExpireEnabled && !this.paused && !busy && this.replicaLink === undefined) {
+    // activeExpireCycle does nothing while clients are paused: the dataset must stand still.
+    const expireNow = this.activeExpireEnabled && !this.paused && !busy && !pausedClients;
+    if (expireNow && this.replicaLink === undefined) {
       this.activeExpiry.cycle(
         this.databases,
         this.env.clock.wallMs(),
@@ -553,6 +585,8 @@ export class ServerNode {
     if (!this.paused && !busy) this.persistence.cron();
     // replicationCron, once a second: keepalives, PINGs, timeouts, pending BGSAVEs, backlog TTL.
     if (!this.paused && !busy) this.master.cron();
+    // beforeSleep's updateFailoverStatus: a FAILOVER's timeout is noticed here at the latest.
+    this.failover.update();
     if (this.config.timeout > 0) {
       const idleMsMax = this.config.timeout * 1000;
       for (const client of [...this.clients.values()]) {

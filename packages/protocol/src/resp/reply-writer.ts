@@ -182,6 +182,15 @@ export class ReplyWriter {
   }
 
   /**
+   * Drops what was written after bytesPending() returned `pendingBytes` (CLIENT REPLY OFF/SKIP
+   * silencing a command's reply). Bytes already taken stay sent.
+   */
+  discardFrom(pendingBytes: number): void {
+    assert(pendingBytes >= 0, 'a pending count is never negative');
+    this.pos = Math.max(this.start, Math.min(this.pos, this.start + pendingBytes));
+  }
+
+  /**
    * Returns the pending bytes and forgets them, or null when there are none. The view stays valid
    * for good: later writes go past it or into a new slab.
    */

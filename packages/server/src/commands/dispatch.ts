@@ -149,6 +149,36 @@ function deniedWhileStale(command: Command, client: Client): boolean {
   return commandOrQueued(command, client, (c) => !c.flags.includes('stale'));
 }
 
+/**
+ * The commands Redis 7.0 flags MAY_REPLICATE: they may propagate without being writes. COMMAND
+ * INFO hides that flag (addReplyCommandFlags), so the table does not carry it; a script with a
+ * shebang replaces it with what it declares (scripting/command-flags.ts drops it there).
+ */
+const MAY_REPLICATE_COMMANDS: ReadonlySet<string> = new Set([
+  'eval',
+  'evalsha',
+  'fcall',
+  'publish',
+  'spublish',
+  'pfcount',
+]);
+
+/**
+ * Redis's is_may_replicate_command: a write or may-replicate command, or EXEC queuing one.
+ * `scriptDeclared`: the flags are a script's own (withScriptFlags), which never include it.
+ */
+function mayReplicate(command: Command, client: Client, scriptDeclared: boolean): boolean {
+  if (!scriptDeclared && MAY_REPLICATE_COMMANDS.has(command.fullName)) return true;
+  return commandOrQueued(
+    command,
+    client,
+    (c) =>
+      c.flags.includes('write') ||
+      c.flags.includes('may_replicate') ||
+      (c !== command && MAY_REPLICATE_COMMANDS.has(c.fullName)),
+  );
+}
+
 /** is_may_replicate_command || is_write_command || is_read_command. */
 function touchesKeyspace(command: Command, client: Client): boolean {
   return (
@@ -291,6 +321,20 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   const busy = node.busyScript;
   if (busy !== undefined && !allowedWhileBusy(resolved, argv)) {
     rejectCommand(node, client, argv, busyMessage(busy.isEval));
+    return;
+  }
+  // Client pause (§5, the last check; client-pause.ts): under CLIENT PAUSE ALL every command
+  // waits, under WRITE those that may replicate; a replica's own connection is never paused. The
+  // command runs again when the pause ends (client-io.ts; for the master client, the link).
+  const pause = node.clientPause;
+  if (
+    pause.active &&
+    (pause.type === 'all' || mayReplicate(effective, client, effective !== resolved)) &&
+    !node.master.isReplicaClient(client)
+  ) {
+    client.lastCommand = resolved.fullName;
+    client.pendingCommand = argv;
+    pause.postpone(client);
     return;
   }
   // Transactions (transactions/transaction.ts): in MULTI, a command that passed the checks above

@@ -62,6 +62,11 @@ export interface DatabaseHooks {
   /** A key was found expired by lazy or active expiry and deleted (on a master). */
   readonly onExpired: (db: Database, key: string) => void;
   /**
+   * Asked when an expired key is met while `expiryPaused` is set: whether a client pause is still
+   * in force (it may have just run out). Absent, the flag alone decides.
+   */
+  readonly pauseInForce?: () => boolean;
+  /**
    * The access-tracking policy and the clock for keys created outside a command's lookup; absent
    * (a scratch database), keys are tracked as under an LRU policy at time 0.
    */
@@ -147,6 +152,11 @@ export class Database {
    */
   expiredVisible = false;
   /**
+   * True while a client pause is in force (client-pause.ts): an expired key is reported missing
+   * but not deleted, so the dataset stands still (expireIfNeeded's pause check).
+   */
+  expiryPaused = false;
+  /**
    * Set only while a snapshot runs (persistence/persistence.ts installs and removes it), so that
    * without one every change pays a single undefined check.
    */
@@ -170,6 +180,8 @@ export class Database {
       if (deadline !== undefined && deadline < nowMs) {
         if (!this.deleteExpired) {
           if (!this.expiredVisible) return undefined;
+        } else if (this.expiryPaused && (this.hooks.pauseInForce?.() ?? true)) {
+          return undefined;
         } else {
           this.delete(key);
           this.hooks.onExpired(this, key);

@@ -38,7 +38,7 @@ export function replicationFields(node: ServerNode): Field[] {
   const repl = node.repl;
   const backlog = repl.backlog;
   fields.push(
-    ['master_failover_state', 'no-failover'],
+    ['master_failover_state', node.failover.state],
     ['master_replid', repl.replid],
     ['master_replid2', repl.replid2],
     ['master_repl_offset', repl.masterReplOffset],

@@ -28,8 +28,7 @@
  *
  * Deviations from Redis 7.0, all deliberate: each replica has its own held-stream queue instead of
  * references into one shared buffer, so the backlog is exactly repl-backlog-size and a lagging
- * replica does not grow it; rdb-only / filtered replicas (redis-cli --rdb) get the full stream;
- * FAILOVER does not exist.
+ * replica does not grow it; rdb-only / filtered replicas (redis-cli --rdb) get the full stream.
  */
 import { encodeCommand, type RdbReplicationInfo } from '@replisim/protocol';
 import type { Client } from '../client.js';
@@ -472,6 +471,7 @@ export class ReplicationMaster {
     // After a diskless payload the stream starts with the first ACK.
     if (replica.state === 'online' && replica.streamOnAck) replica.startStream();
     this.waits.acksChanged();
+    this.node.failover.scheduleCheck();
   }
 
   /** One REPLCONF GETACK * for all WAIT callers, at the end of this event (beforeSleep). */
@@ -522,7 +522,10 @@ export class ReplicationMaster {
     const config = node.config;
     this.streamSourceChanged();
     this.resizeBacklogIfConfigured();
-    if (this.cronLoops % config.replPingReplicaPeriod === 0) this.feedReplicasOnly(PING_COMMAND);
+    // A FAILOVER with a timeout holds the PINGs while writes are paused: they move the offset.
+    if (this.cronLoops % config.replPingReplicaPeriod === 0 && !node.failover.holdsPings) {
+      this.feedReplicasOnly(PING_COMMAND);
+    }
     for (const replica of [...this.replicas]) {
       // Replicas waiting for their snapshot get a newline a second, so they know we are alive.
       // Not into a diskless payload, which is being written to the socket.

@@ -190,15 +190,17 @@ class NodeReplicaHost implements ReplicaHost {
     this.createMasterClient();
   }
 
-  apply(argv: readonly Buffer[]): void {
+  apply(argv: readonly Buffer[]): boolean {
     const client = this.masterClient;
-    if (client === undefined) return;
+    if (client === undefined) return true;
+    // Still held by a CLIENT PAUSE: the command waits where it is (the link retries it later).
+    if (client.postponed) return false;
     const node = this.node;
     if (
       node.testBugs.has('replica-drops-del') &&
       argv[0]?.toString('latin1').toLowerCase() === 'del'
     ) {
-      return;
+      return true;
     }
     for (const db of node.databases) db.expiredVisible = true;
     // Redis sets c->lastcmd at lookup, so an error the command causes names it (peer-errors.ts).
@@ -208,10 +210,24 @@ class NodeReplicaHost implements ReplicaHost {
     } finally {
       for (const db of node.databases) db.expiredVisible = false;
     }
+    // A CLIENT PAUSE postponed it: the link keeps the command and the stream behind it.
+    if (client.postponed) {
+      client.pendingCommand = undefined;
+      return false;
+    }
     // Replies to the master are never sent (only REPLCONF ACK is, by the link).
     client.reply.take();
     node.blocking.handleReadyKeys();
     node.blocking.processUnblocked();
+    return true;
+  }
+
+  failingOver(): boolean {
+    return this.node.failover.state === 'failover-in-progress';
+  }
+
+  failoverAnswered(accepted: boolean): void {
+    this.node.failover.psyncAnswered(accepted);
   }
 
   applied(bytes: Buffer): void {
@@ -253,6 +269,7 @@ class NodeReplicaHost implements ReplicaHost {
     if (client.dbIndex >= 0) this.streamDb = client.dbIndex;
     this.node.clients.delete(client.id);
     this.node.watches.unwatchAll(client);
+    this.node.clientPause.removeClient(client);
   }
 }
 

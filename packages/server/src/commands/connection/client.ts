@@ -7,6 +7,7 @@
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
  */
 import type { Client } from '../../client.js';
+import type { PauseType } from '../../client-pause.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
 import type { ServerNode } from '../../node.js';
 import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
@@ -24,8 +25,8 @@ const doc = (summary: string, since: string) => ({
 
 /**
  * CLIENT LIST's flags letters, in Redis's order (catClientInfoString): S a replica of ours, M our
- * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP...), d a watched key changed;
- * else N.
+ * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP..., or held by CLIENT PAUSE), d a
+ * watched key changed, e CLIENT NO-EVICT on; else N.
  */
 function clientFlags(node: ServerNode, client: Client): string {
   const role = node.master.isReplicaClient(client) ? 'S' : client.isMaster ? 'M' : '';
@@ -33,8 +34,9 @@ function clientFlags(node: ServerNode, client: Client): string {
     role +
     (client.subscriptions.total > 0 ? 'P' : '') +
     (client.transaction !== undefined ? 'x' : '') +
-    (client.blocked ? 'b' : '') +
-    (client.watchDirty ? 'd' : '');
+    (client.blocked || client.postponed ? 'b' : '') +
+    (client.watchDirty ? 'd' : '') +
+    (client.noEvict ? 'e' : '');
   return flags === '' ? 'N' : flags;
 }
 
@@ -354,11 +356,7 @@ const unblock = defineCommand<{ id: number; error: boolean }>({
     complexity: 'O(log N) where N is the number of client connections',
   },
   parse(argv) {
-    if (argv.length > 4) {
-      return new ErrorReply(
-        `ERR unknown subcommand or wrong number of arguments for '${(argv[1] ?? Buffer.alloc(0)).toString('latin1')}'. Try CLIENT HELP.`,
-      );
-    }
+    if (argv.length > 4) return subcommandSyntaxError(argv);
     let error = false;
     const reason = argv[3]?.toString('latin1').toLowerCase();
     if (reason === 'error') error = true;
@@ -388,6 +386,132 @@ const unblock = defineCommand<{ id: number; error: boolean }>({
   },
 });
 
+/**
+ * CLIENT PAUSE timeout [WRITE|ALL]: holds back every command (ALL, the default) or those that may
+ * replicate (WRITE) for `timeout` milliseconds (client-pause.ts). The mode is checked before the
+ * timeout, and a timeout of 0 pauses nothing, as in Redis.
+ */
+const pause = defineCommand<{ timeoutMs: bigint; type: PauseType }>({
+  name: 'pause',
+  arity: -3,
+  syntax: 'timeout [WRITE|ALL]',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Stop processing commands from clients for some time', '2.9.50'),
+    complexity: 'O(1)',
+  },
+  parse(argv) {
+    if (argv.length > 4) return subcommandSyntaxError(argv);
+    let type: PauseType = 'all';
+    if (argv.length === 4) {
+      if (isKeyword(argv[3], 'write')) type = 'write';
+      else if (!isKeyword(argv[3], 'all')) {
+        return new ErrorReply('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      }
+    }
+    const timeoutMs = parseInt64(argv[2]);
+    if (timeoutMs === undefined)
+      return new ErrorReply('ERR timeout is not an integer or out of range');
+    if (timeoutMs < 0n) return new ErrorReply('ERR timeout is negative');
+    return { timeoutMs, type };
+  },
+  execute(ctx, { timeoutMs, type }) {
+    // getTimeoutFromObjectOrReply: a positive timeout becomes a deadline, 0 stays 0 (already past).
+    const endMs = timeoutMs > 0n ? ctx.node.env.clock.wallMs() + Number(timeoutMs) : 0;
+    ctx.node.clientPause.pause('client-command', endMs, type);
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+/** CLIENT UNPAUSE: ends CLIENT PAUSE's pause (a failover's pause stays). */
+const unpause = defineCommand<null>({
+  name: 'unpause',
+  arity: 2,
+  syntax: '',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Resume processing of clients that were paused', '6.2.0'),
+    complexity: 'O(N) Where N is the number of paused clients',
+  },
+  parse: () => null,
+  execute(ctx) {
+    ctx.node.clientPause.unpause('client-command');
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+/**
+ * CLIENT REPLY ON|OFF|SKIP: OFF silences every reply and message to this connection until ON
+ * (whose +OK is sent); SKIP silences the next command's reply only. OFF and SKIP reply nothing
+ * themselves, and a bad mode's syntax error is silenced too while replies are off.
+ */
+const reply = defineCommand<'on' | 'off' | 'skip' | null>({
+  name: 'reply',
+  arity: 3,
+  syntax: '(ON|OFF|SKIP)',
+  flags: ['noscript', 'loading', 'stale'],
+  aclCategories: ['@slow', '@connection'],
+  keys: NO_KEYS,
+  doc: doc('Instruct the server whether to reply to commands', '3.2.0'),
+  parse(argv) {
+    for (const mode of ['on', 'off', 'skip'] as const) if (isKeyword(argv[2], mode)) return mode;
+    return null;
+  },
+  execute(ctx, mode) {
+    const client = ctx.client;
+    if (mode === null) return SYNTAX_ERROR;
+    if (mode === 'on') {
+      client.repliesOff = false;
+      client.replySkip = false;
+      ctx.reply.simple('OK');
+    } else if (mode === 'off') {
+      client.repliesOff = true;
+    } else if (!client.repliesOff) {
+      client.replySkipNext = true;
+    }
+    return undefined;
+  },
+});
+
+/**
+ * CLIENT NO-EVICT ON|OFF: marks the connection as exempt from client eviction (CLIENT LIST's `e`).
+ * replisim evicts no clients for maxmemory-clients, so the mark changes nothing else.
+ */
+const noEvict = defineCommand<boolean | null>({
+  name: 'no-evict',
+  arity: 3,
+  syntax: '(ON|OFF)',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
+  keys: NO_KEYS,
+  doc: doc('Set client eviction mode for the current connection', '7.0.0'),
+  parse(argv) {
+    if (isKeyword(argv[2], 'on')) return true;
+    if (isKeyword(argv[2], 'off')) return false;
+    return null;
+  },
+  execute(ctx, on) {
+    if (on === null) return SYNTAX_ERROR;
+    ctx.client.noEvict = on;
+    ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+/** addReplySubcommandSyntaxError: a CLIENT subcommand given more arguments than it takes. */
+function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
+  const typed = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
+  return new ErrorReply(
+    `ERR unknown subcommand or wrong number of arguments for '${typed}'. Try CLIENT HELP.`,
+  );
+}
+
 const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 
 export const client: Command = defineContainer(
@@ -411,6 +535,10 @@ export const client: Command = defineContainer(
     info,
     kill,
     unblock,
+    pause,
+    unpause,
+    reply,
+    noEvict,
     // Redis 7.0's lines for the subcommands replisim has, in Redis's order; SETINFO (7.2) last.
     helpCommand('CLIENT', [
       'GETNAME',
@@ -437,10 +565,18 @@ export const client: Command = defineContainer(
       '    Return information about client connections. Options:',
       '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
       '      Return clients of specified type.',
+      'UNPAUSE',
+      '    Stop the current client pause, resuming traffic.',
+      'PAUSE <timeout> [WRITE|ALL]',
+      '    Suspend all, or just write, clients for <timeout> milliseconds.',
+      'REPLY (ON|OFF|SKIP)',
+      '    Control the replies sent to the current connection.',
       'SETNAME <name>',
       '    Assign the name <name> to the current connection.',
       'UNBLOCK <clientid> [TIMEOUT|ERROR]',
       '    Unblock the specified blocked client.',
+      'NO-EVICT (ON|OFF)',
+      '    Protect current client connection from eviction.',
       'SETINFO <LIB-NAME|LIB-VER> <value>',
       '    Set client library name or version.',
     ]),

@@ -68,7 +68,7 @@ export const randomkey: Command = defineCommand<null>({
         ctx.reply.bulk(Buffer.from(key, 'latin1'));
         return undefined;
       }
-      if (!db.deleteExpired) {
+      if (!db.deleteExpired || db.expiryPaused) {
         const allVolatile = db.expiringCount() === db.size();
         replicaTries--;
         if (allVolatile && replicaTries === 0) {

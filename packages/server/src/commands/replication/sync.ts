@@ -10,33 +10,64 @@
  * refusals, in Redis's order:
  *
  * - a connection that is already a replica: ignored, no reply
+ * - `PSYNC <replid> <offset> FAILOVER` (a master handing over, replication/failover.ts): refused
+ *   on a master, and unless <replid> is this replica's own; otherwise this node becomes a master
+ *   (REPLICAOF NO ONE) and the PSYNC goes on, so the old master continues with +CONTINUE
+ * - a FAILOVER of this node's own in progress: -NOMASTERLINK
  * - this node is a replica whose link is not up: -NOMASTERLINK
  * - replies still pending on the connection: -ERR ... invalid with pending output
  * - a PSYNC offset that is not an integer: the standard integer error
- *
- * (PSYNC ... FAILOVER and the failover refusal belong to FAILOVER, which replisim does not have.)
  */
-import { NOT_INTEGER, parseSafeInteger } from '../errors.js';
+import { describeClient } from '../../client-io.js';
+import { becomeMaster } from '../../replication/replica-host.js';
+import { isKeyword, NOT_INTEGER, parseSafeInteger } from '../errors.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 
 const NOT_CONNECTED = new ErrorReply("NOMASTERLINK Can't SYNC while not connected with my master");
 const PENDING_OUTPUT = new ErrorReply('ERR SYNC and PSYNC are invalid with pending output');
+const FAILING_OVER = new ErrorReply("NOMASTERLINK Can't SYNC while failing over");
 
 type SyncArgs =
   | { readonly kind: 'sync' }
-  | { readonly kind: 'psync'; readonly replid: string; readonly offset: Buffer | undefined };
+  | {
+      readonly kind: 'psync';
+      readonly replid: string;
+      readonly offset: Buffer | undefined;
+      readonly failover: boolean;
+    };
 
 /** The refusals both commands share; undefined when the sync may start. */
 function refuse(ctx: CommandContext): ErrorReply | 'ignore' | undefined {
   const node = ctx.node;
   if (node.master.isReplicaClient(ctx.client)) return 'ignore';
+  if (node.failover.state !== 'no-failover') return FAILING_OVER;
   const link = node.replicaLink;
   if (link !== undefined && link.status().state !== 'connected') return NOT_CONNECTED;
   if (ctx.client.reply.bytesPending() > 0) return PENDING_OUTPUT;
   return undefined;
 }
 
+/** PSYNC ... FAILOVER: promote this replica if the request continues its own history. */
+function takeOver(ctx: CommandContext, replid: string): ErrorReply | undefined {
+  const node = ctx.node;
+  node.log('warning', `Failover request received for replid ${replid}.`);
+  if (node.replicaLink === undefined) {
+    return new ErrorReply("ERR PSYNC FAILOVER can't be sent to a master.");
+  }
+  if (replid.toLowerCase() !== node.repl.replid.toLowerCase()) {
+    return new ErrorReply('ERR PSYNC FAILOVER replid must match my replid.');
+  }
+  becomeMaster(node);
+  node.config.replicaof = undefined;
+  node.log('notice', `MASTER MODE enabled (failover request from '${describeClient(ctx.client)}')`);
+  return undefined;
+}
+
 function run(ctx: CommandContext, args: SyncArgs): ErrorReply | undefined {
+  if (args.kind === 'psync' && args.failover && !ctx.node.master.isReplicaClient(ctx.client)) {
+    const refused = takeOver(ctx, args.replid);
+    if (refused !== undefined) return refused;
+  }
   const refusal = refuse(ctx);
   if (refusal === 'ignore') return undefined;
   if (refusal !== undefined) return refusal;
@@ -47,7 +78,11 @@ function run(ctx: CommandContext, args: SyncArgs): ErrorReply | undefined {
   // The offset is read only after the refusals, as syncCommand does.
   const offset = parseSafeInteger(args.offset);
   if (offset === undefined) return NOT_INTEGER;
-  ctx.node.master.startSync(ctx.client, { kind: 'psync', replid: args.replid, offset });
+  ctx.node.master.startSync(ctx.client, {
+    kind: 'psync',
+    replid: args.replid,
+    offset,
+  });
   return undefined;
 }
 
@@ -88,6 +123,7 @@ export const psync: Command = defineCommand<SyncArgs>({
     kind: 'psync',
     replid: (argv[1] ?? Buffer.alloc(0)).toString('latin1'),
     offset: argv[2],
+    failover: argv.length > 3 && isKeyword(argv[3], 'failover'),
   }),
   execute: run,
 });

@@ -30,6 +30,9 @@ function parse(argv: readonly Buffer[]): Args {
 
 function execute(ctx: CommandContext, args: Args): ErrorReply | undefined {
   const node = ctx.node;
+  if (node.failover.state !== 'no-failover') {
+    return new ErrorReply('ERR REPLICAOF not allowed while failing over.');
+  }
   if (args.kind === 'no-one') {
     if (node.replicaLink !== undefined) {
       becomeMaster(node);
