@@ -47,6 +47,7 @@ export function serveClient(node: ServerNode, client: Client): void {
     // Lists engineer: a client that disconnects while blocked stops waiting (keyspace/blocking.ts).
     node.blocking.removeClient(client);
     node.pubsub.removeClient(client);
+    node.tracking.disable(client);
     // Replication: a replica leaves the master's list, a WAIT caller stops waiting.
     node.master.clientGone(client);
   });
@@ -128,6 +129,8 @@ export function processClientInput(node: ServerNode, client: Client): void {
       return;
     }
   }
+  // Redis's beforeSleep: the BCAST invalidations of this turn's changes follow its replies.
+  node.tracking.broadcast();
   flushClient(node, client);
   if (!isGone(node, client)) scheduleNextTurn(node, client, normal, turnUsedUp);
   // Lists engineer: then flush the clients just unblocked and run their pipelined requests.
