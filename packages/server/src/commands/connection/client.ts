@@ -5,6 +5,7 @@
  * Connection introspection and control. CLIENT LIST prints Redis 7.0.15's fields in its order; the
  * memory figures (qbuf, omem, tot-mem) are this process's buffer sizes. SETINFO is Redis 7.2's
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
+ * TRACKING, CACHING, GETREDIR and TRACKINGINFO (client-side caching) are in client-tracking.ts.
  */
 import type { Client } from '../../client.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
