@@ -226,7 +226,9 @@ async function runStep(step: TrackingStep, sides: readonly Side[], label: string
       received[conn] = (received[conn] ?? '') + synced;
     }
     outputs.push(
-      received.map((output, conn) => withIdNames(output, side.ids, conn === step.conn && step.ids)),
+      received.map((output, conn) =>
+        withIdNames(output, side.ids, 'conn' in step && conn === step.conn && step.ids),
+      ),
     );
   }
   const [expected = [], actual = []] = outputs;
