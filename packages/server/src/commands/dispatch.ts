@@ -196,7 +196,7 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
   tracking.currentClient = client;
   try {
     dispatchRequest(node, client, argv);
-    tracking.afterRequest(client, lookupCommandName(argv));
+    tracking.afterRequest(client, () => lookupCommandName(argv));
   } finally {
     tracking.currentClient = outer;
   }

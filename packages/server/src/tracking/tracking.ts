@@ -301,7 +301,7 @@ export class Tracking {
    * client caused to itself follow its reply; CLIENT CACHING lasts one command, or the
    * transaction it precedes, and any CLIENT subcommand keeps it (Redis's resetClient).
    */
-  afterRequest(client: Client, commandName: string): void {
+  afterRequest(client: Client, commandName: () => string): void {
     const pending = this.pending;
     if (pending.length > 0) {
       this.pending = [];
@@ -309,8 +309,10 @@ export class Tracking {
         this.send(client, key === null ? { encoded: nullOf(client) } : { key });
       }
     }
-    const clientCommand = commandName === 'client' || commandName.startsWith('client|');
-    if (client.transaction === undefined && !clientCommand) client.tracking.caching = false;
+    // The name is looked up only when there is a CACHING to keep or drop (every command runs this).
+    if (!client.tracking.caching || client.transaction !== undefined) return;
+    const name = commandName();
+    if (name !== 'client' && !name.startsWith('client|')) client.tracking.caching = false;
   }
 
   /**
