@@ -241,6 +241,13 @@ const SCRIPTS: readonly TrackingScript[] = [
       on(1, 'SET', 'a', '1'),
       on(0, 'GET', 'a'),
       on(1, 'FLUSHALL'),
+      // The redirect client itself changes a key: the invalidation comes before its reply.
+      on(0, 'GET', 'r'),
+      on(2, 'SET', 'r', '1'),
+      on(0, 'GET', 'r'),
+      on(2, 'MULTI'),
+      on(2, 'SET', 'r', '2'),
+      on(2, 'EXEC'),
       on(1, 'CLIENT', 'TRACKING', 'on'),
       on(1, 'GET', 'q'),
       on(1, 'SET', 'q', '1'),

@@ -12,6 +12,7 @@ import { assert, SimWorld } from '@replisim/base';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { ServerNode } from '../node.js';
+import { emptyData } from '../replication/replica-host.js';
 import { SimClient } from '../testing/sim-client.js';
 import { startSimServer } from '../testing/sim-server.js';
 
@@ -84,6 +85,29 @@ describe('default mode', () => {
     expect(infoField(control, 'tracking_total_items')).toBe('2');
     control.call('FLUSHALL');
     expect(infoField(control, 'tracking_total_keys')).toBe('0');
+  });
+});
+
+describe('flushes', () => {
+  it('send every tracking client a null in its protocol, the flushing client after its reply', () => {
+    const { world, node, open } = setup(4);
+    const resp3 = open('resp3', '10.0.0.2');
+    const resp2 = open('resp2', '10.0.0.3');
+    const target = open('target', '10.0.0.4');
+    resp3.call('HELLO', '3');
+    resp3.call('CLIENT', 'TRACKING', 'on');
+    const targetId = /^:(\d+)/.exec(target.call('CLIENT', 'ID'))?.[1] ?? '';
+    target.call('SUBSCRIBE', '__redis__:invalidate');
+    resp2.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', targetId);
+    resp3.pipeline([['FLUSHDB']]);
+    expect(receivedOver(world, resp3, 100)).toBe('+OK\r\n>2\r\n$10\r\ninvalidate\r\n_\r\n');
+    expect(receivedOver(world, target, 100)).toBe(
+      '*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n$-1\r\n',
+    );
+    // A replica's full sync empties its data the same way (replica-host.ts's emptyData).
+    emptyData(node);
+    expect(receivedOver(world, resp3, 100)).toBe('>2\r\n$10\r\ninvalidate\r\n_\r\n');
+    expect(receivedOver(world, target, 100)).toContain('$-1\r\n');
   });
 });
 

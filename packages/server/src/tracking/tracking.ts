@@ -204,7 +204,8 @@ export class Tracking {
     this.frames.push(frame);
     try {
       const result = run();
-      if (command.flags.includes('readonly') && !SCRIPT_RO_COMMANDS.has(command.fullName)) {
+      const remember = this.clientsOn > 0 && command.flags.includes('readonly');
+      if (remember && !SCRIPT_RO_COMMANDS.has(command.fullName)) {
         this.rememberRead();
       }
       return result;
