@@ -16,7 +16,6 @@ import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 import { flushBoth, useServerPair } from './support/server-pair.js';
 import {
-  anyOrder,
   counters,
   flagsOf,
   hello3,
@@ -333,7 +332,9 @@ const SCRIPTS: readonly TrackingScript[] = [
       on(0, 'MGET', 's1', 's2', 'l1', 'l2', 'set1', 'set2', 'set3', 'z1', 'z2', 'h1', 'x1', 'c1'),
       on(0, 'MGET', 'd1', 'd2', 'ex1', 'gone', 'b1', 'b2', 'srt'),
       on(1, 'APPEND', 's1', 'x'),
-      anyOrder(1, 'LMOVE', 'l1', 'l2', 'LEFT', 'RIGHT'),
+      on(1, 'LMOVE', 'l1', 'l2', 'LEFT', 'RIGHT'),
+      on(0, 'MGET', 'l1', 'l2'),
+      on(1, 'RPOPLPUSH', 'l1', 'l2'),
       on(1, 'SMOVE', 'set1', 'set2', 'a'),
       on(1, 'SINTERSTORE', 'set3', 'set1', 'set2'),
       on(1, 'ZUNIONSTORE', 'z2', '1', 'z1'),

@@ -25,8 +25,6 @@ export type TrackingStep =
       readonly argv: readonly string[];
       readonly replies: number;
       readonly ids: boolean;
-      /** Compare the invalidations each connection got as a sorted list (see `anyOrder`). */
-      readonly anyOrder?: boolean;
     }
   | { readonly sleepMs: number }
   | { readonly counters: true }
@@ -55,17 +53,6 @@ export const many = (conn: number, replies: number, ...argv: string[]): Tracking
   argv,
   replies,
   ids: false,
-});
-/**
- * A step whose invalidations are compared in any order: where replisim signals the keys of one
- * command in another order than Redis (docs/client-side-caching.md lists them).
- */
-export const anyOrder = (conn: number, ...argv: string[]): TrackingStep => ({
-  conn,
-  argv,
-  replies: 1,
-  ids: false,
-  anyOrder: true,
 });
 export const hello3 = (conn: number): TrackingStep => withIds(conn, 'HELLO', '3');
 export const sleep = (ms: number): TrackingStep => ({ sleepMs: ms });
@@ -134,16 +121,8 @@ async function drain(client: RawClient, marker: string): Promise<RawReply[]> {
   throw new Error('the sync PING never came back');
 }
 
-function text(replies: readonly RawReply[], anyOrder = false): string {
-  const parts = replies.map((reply) => reply.bytes.toString('latin1'));
-  if (!anyOrder) return parts.join('');
-  const invalidations = replies
-    .filter(isInvalidation)
-    .map((reply) => reply.bytes.toString('latin1'));
-  const others = replies.filter((reply) => !isInvalidation(reply));
-  return (
-    invalidations.sort().join('') + others.map((reply) => reply.bytes.toString('latin1')).join('')
-  );
+function text(replies: readonly RawReply[]): string {
+  return Buffer.concat(replies.map((reply) => reply.bytes)).toString('latin1');
 }
 
 /** The places a client id shows: HELLO's id, TRACKINGINFO's redirect, the broken-redirect push. */
@@ -209,7 +188,7 @@ async function runStep(step: TrackingStep, sides: readonly Side[], label: string
       const client = side.clients[step.conn];
       if (client === undefined) throw new Error('no such connection');
       client.command(...substitute(step.argv, side.ids));
-      const sender = text(await readReplies(client, step.replies), step.anyOrder);
+      const sender = text(await readReplies(client, step.replies));
       received[step.conn] = sender;
       const name = step.argv[0]?.toUpperCase();
       if (name === 'MULTI') side.inMulti.add(step.conn);
@@ -221,8 +200,7 @@ async function runStep(step: TrackingStep, sides: readonly Side[], label: string
       if (client === undefined || client.closed || side.inMulti.has(conn)) continue;
       // Markers of one length, so the PING's answer differs between the sides only in digits.
       const marker = `sync-${String(++syncCounter).padStart(8, '0')}`;
-      const anyOrder = 'conn' in step && step.anyOrder === true;
-      const synced = text(await drain(client, marker), anyOrder).replace(marker, 'sync-marker');
+      const synced = text(await drain(client, marker)).replace(marker, 'sync-marker');
       received[conn] = (received[conn] ?? '') + synced;
     }
     outputs.push(
