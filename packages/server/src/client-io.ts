@@ -48,6 +48,7 @@ export function serveClient(node: ServerNode, client: Client): void {
     node.blocking.removeClient(client);
     node.pubsub.removeClient(client);
     node.clientPause.removeClient(client);
+    node.tracking.disable(client);
     // Replication: a replica leaves the master's list, a WAIT caller stops waiting.
     node.master.clientGone(client);
   });
@@ -123,6 +124,8 @@ export function processClientInput(node: ServerNode, client: Client): void {
       return;
     }
   }
+  // Redis's beforeSleep: the BCAST invalidations of this turn's changes follow its replies.
+  node.tracking.broadcast();
   flushClient(node, client);
   if (!isGone(node, client)) scheduleNextTurn(node, client, normal, turnUsedUp);
   // Lists engineer: then flush the clients just unblocked and run their pipelined requests.

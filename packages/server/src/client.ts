@@ -7,6 +7,7 @@ import type { Connection, TimerId } from '@replisim/base';
 import { ReplyWriter, type RequestParser } from '@replisim/protocol';
 import type { Transaction } from './commands/transactions/transaction.js';
 import { ClientSubscriptions } from './pubsub/pubsub.js';
+import { ClientTracking } from './tracking/client-state.js';
 
 /** Initial reply buffer per client; it grows on demand and shrinks back after each flush. */
 const REPLY_BYTES_INITIAL = 1024;
@@ -69,6 +70,8 @@ export class Client {
   isMaster = false;
   /** Pub/Sub channels, patterns and shard channels (pubsub/pubsub.ts); any puts it in pubsub mode. */
   readonly subscriptions: ClientSubscriptions = new ClientSubscriptions();
+  /** CLIENT TRACKING's mode for this client (tracking/tracking.ts holds the tables). */
+  readonly tracking: ClientTracking = new ClientTracking();
 
   constructor(
     id: number,

@@ -1,7 +1,7 @@
 /**
  * The text of INFO: Redis 7.0.15's default sections and every field name, in Redis's order, so
  * scripts that parse INFO find what they look for. Fields about machinery replisim does not have
- * (jemalloc, Lua, io threads, defrag, Pub/Sub counters until Pub/Sub lands, tracking) show the value
+ * (jemalloc, Lua, io threads, defrag) show the value
  * a Redis that never used that machinery shows (0); docs/server-and-config.md lists them.
  *
  * used_memory is an estimate, not a measurement: what Redis 7.0 would allocate for the same keys,
@@ -129,7 +129,7 @@ function clientsSection(node: ServerNode): [string, string | number][] {
       'blocked_clients',
       node.blocking.blockedCount + node.master.waits.waitingCount + node.clientPause.postponedCount,
     ],
-    ['tracking_clients', 0],
+    ['tracking_clients', node.tracking.clientCount],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -338,9 +338,9 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', node.tracking.totalKeys],
+    ['tracking_total_items', node.tracking.totalItems],
+    ['tracking_total_prefixes', node.tracking.totalPrefixes],
     ['unexpected_error_replies', stats.unexpectedErrorReplies],
     ['total_error_replies', stats.errorReplies],
     ['dump_payload_sanitizations', 0],

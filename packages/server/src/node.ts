@@ -40,6 +40,7 @@ import { ReplicationIds } from './replication/replication-ids.js';
 import { continueShutdown, runSignalShutdown, type ShutdownWait } from './shutdown.js';
 import { countErrorKind, emptyStats, type NodeStats } from './stats.js';
 import type { TestBug } from './testing/test-bugs.js';
+import { Tracking } from './tracking/tracking.js';
 
 /** The Redis version replisim reports (INFO, HELLO): the version whose behaviour it reproduces. */
 export const REDIS_VERSION = '7.0.15';
@@ -120,6 +121,8 @@ export class ServerNode {
   readonly blocking: BlockingRegistry;
   /** Pub/Sub subscriptions and message delivery (pubsub/pubsub.ts). */
   readonly pubsub: PubSub = new PubSub((client) => flushClient(this, client));
+  /** Client-side caching: the tracking table, BCAST prefixes, invalidations (tracking/). */
+  readonly tracking: Tracking;
   /**
    * The link to this node's master while it is a replica (REPLICAOF, `replicaof`); undefined on a
    * master. replication/replica-host.ts creates and stops it; INFO and ROLE read `status()`.
@@ -253,6 +256,13 @@ export class ServerNode {
         else if (this.clients.get(client.id) === client) processClientInput(this, client);
       },
     });
+    this.tracking = new Tracking({
+      clients: this.clients,
+      random,
+      maxKeys: () => Number(config.stored['tracking-table-max-keys'] ?? '0'),
+      flush: (client) => flushClient(this, client),
+      later: (callback) => this.env.timers.after(0, callback),
+    });
     this.evictor = new Evictor(this);
     this.persistence = new Persistence(this);
     this.master = new ReplicationMaster(this);
@@ -385,6 +395,8 @@ export class ServerNode {
     // Whether the key is still stored decides if an already-expired watched key really changed.
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
     this.dirty += changes;
+    // Client-side caching: readers of `key` and BCAST prefixes hear of it (signalModifiedKey).
+    this.tracking.invalidateKey(key, true, this.tracking.executingClient);
     // Any path that leaves a list, sorted set or stream at `key` (a push, ZADD, XADD, RENAME, MOVE,
     // COPY...) wakes clients blocked on it, as Redis's dbAdd and XADD do; the registry ignores keys
     // nobody waits on, and a woken stream reader that finds nothing new stays blocked.
@@ -401,6 +413,7 @@ export class ServerNode {
   private keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
+    this.tracking.invalidateKey(key, true, null);
     this.propagation.add(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
@@ -411,6 +424,7 @@ export class ServerNode {
   keyEvicted(db: Database, key: string): void {
     this.stats.evictedKeys++;
     this.watches.touch(db.index, key, (name) => db.peek(name) !== undefined);
+    this.tracking.invalidateKey(key, true, null);
     this.propagation.addAlone(db.index, ['DEL', Buffer.from(key, 'latin1')]);
   }
 
@@ -432,6 +446,7 @@ export class ServerNode {
     // Lists engineer: a killed client stops waiting at once (freeClient -> unblockClient).
     this.blocking.removeClient(client);
     this.pubsub.removeClient(client);
+    this.tracking.disable(client);
     this.monitors.delete(client);
     this.clientPause.removeClient(client);
     client.connection.destroy();
@@ -569,6 +584,8 @@ export class ServerNode {
     this.clientsMemory = measureClientsMemory(this);
     this.usedMemoryPeak = Math.max(this.usedMemoryPeak, usedMemoryBytes(this));
     for (const db of this.databases) db.resizeTables();
+    // The tracking table's size limit, also when idle after a CONFIG SET (serverCron).
+    if (this.tracking.clientCount > 0) this.tracking.limitTableKeys();
     // Replicas never expire keys themselves: the master's DELs arrive in the stream (§4.4).
     const busy = this.busyScript !== undefined;
     // activeExpireCycle does nothing while clients are paused: the dataset must stand still.

@@ -85,7 +85,8 @@ export function call(
   }
   const startMs = node.env.clock.monotonicMs();
   node.chargedPauseMs = 0;
-  const error = command.run(ctx, argv);
+  // Client-side caching remembers what a read-only command read (tracking/tracking.ts).
+  const error = node.tracking.runCall(client, command, argv, () => command.run(ctx, argv));
   // The slow log (monitoring/slowlog.ts): every command but those flagged skip_slowlog (EXEC logs
   // the commands it runs instead); a command that blocked is not logged (see the docs).
   const durationUs = Math.round(
@@ -140,7 +141,7 @@ export function call(
 }
 
 /** The keys at `command`'s key positions (COMMAND INFO's first, last, step) in argv. */
-function* declaredKeys(command: Command, argv: readonly Buffer[]): Generator<string> {
+export function* declaredKeys(command: Command, argv: readonly Buffer[]): Generator<string> {
   if (command.keyIndexes !== undefined) {
     for (const index of command.keyIndexes(argv)) {
       const key = argv[index];

@@ -215,8 +215,24 @@ const PUBSUB_CONTEXT_COMMANDS: ReadonlySet<string> = new Set([
   'reset',
 ]);
 
-/** Runs one request from `client`, writing its reply into the client's reply buffer. */
+/**
+ * Runs one request from `client`, writing its reply into the client's reply buffer. While it runs,
+ * `client` is the tracking state's current client (Redis's server.current_client); afterwards the
+ * invalidations of keys it changed itself follow its reply (tracking/tracking.ts).
+ */
 export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer[]): void {
+  const tracking = node.tracking;
+  const outer = tracking.currentClient;
+  tracking.currentClient = client;
+  try {
+    dispatchRequest(node, client, argv);
+    tracking.afterRequest(client, () => lookupCommandName(argv));
+  } finally {
+    tracking.currentClient = outer;
+  }
+}
+
+function dispatchRequest(node: ServerNode, client: Client, argv: readonly Buffer[]): void {
   const resolved = resolveCommand(argv);
   if (resolved instanceof ErrorReply) {
     // rejectCommand also aborts a transaction in MULTI and turns a rejected EXEC into EXECABORT.
@@ -249,6 +265,8 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
       return;
     }
   }
+  // Client-side caching keeps its table within tracking-table-max-keys (processCommand).
+  if (node.tracking.clientCount > 0) node.tracking.limitTableKeys();
   // MISCONF (§5, check 6): after a failed BGSAVE with save rules and stop-writes-on-bgsave-error,
   // writes (EXEC with a queued write included) and PING are refused; reads go on.
   // The master client is exempt: a replica applies its master's stream whatever its disk says.

@@ -283,6 +283,8 @@ export function emptyData(node: ServerNode): void {
     db.clear();
   }
   scriptingOf(node).functions.flush();
+  // signalFlushedDb: tracking clients of the replica drop everything they cached.
+  node.tracking.invalidateAllOnFlush();
 }
 
 const hosts = new WeakMap<ServerNode, NodeReplicaHost>();

@@ -5,6 +5,7 @@
  * Connection introspection and control. CLIENT LIST prints Redis 7.0.15's fields in its order; the
  * memory figures (qbuf, omem, tot-mem) are this process's buffer sizes. SETINFO is Redis 7.2's
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
+ * TRACKING, CACHING, GETREDIR and TRACKINGINFO (client-side caching) are in client-tracking.ts.
  */
 import type { Client } from '../../client.js';
 import type { PauseType } from '../../client-pause.js';
@@ -14,6 +15,7 @@ import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
 import { helpCommand } from '../server/help.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 import { validateClientName } from './client-name.js';
+import { caching, getredir, tracking, trackinginfo } from './client-tracking.js';
 
 const CONNECTION = ['@slow', '@connection'] as const;
 const doc = (summary: string, since: string) => ({
@@ -25,8 +27,9 @@ const doc = (summary: string, since: string) => ({
 
 /**
  * CLIENT LIST's flags letters, in Redis's order (catClientInfoString): S a replica of ours, M our
- * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP..., or held by CLIENT PAUSE), d a
- * watched key changed, e CLIENT NO-EVICT on; else N.
+ * master, P subscribed to Pub/Sub, x in MULTI, b blocked (BLPOP..., or held by CLIENT PAUSE), t
+ * CLIENT TRACKING on, R its redirect client went away, B tracking in BCAST mode, d a watched key
+ * changed, e CLIENT NO-EVICT on; else N.
  */
 function clientFlags(node: ServerNode, client: Client): string {
   const role = node.master.isReplicaClient(client) ? 'S' : client.isMaster ? 'M' : '';
@@ -35,6 +38,9 @@ function clientFlags(node: ServerNode, client: Client): string {
     (client.subscriptions.total > 0 ? 'P' : '') +
     (client.transaction !== undefined ? 'x' : '') +
     (client.blocked || client.postponed ? 'b' : '') +
+    (client.tracking.on ? 't' : '') +
+    (client.tracking.brokenRedirect ? 'R' : '') +
+    (client.tracking.bcast ? 'B' : '') +
     (client.watchDirty ? 'd' : '') +
     (client.noEvict ? 'e' : '');
   return flags === '' ? 'N' : flags;
@@ -81,7 +87,7 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
     'events=r',
     `cmd=${client.lastCommand}`,
     'user=default',
-    'redir=-1',
+    `redir=${client.tracking.on ? client.tracking.redirect : -1}`,
     `resp=${client.protocol}`,
   ];
   if (client.libName !== '') fields.push(`lib-name=${client.libName}`);
@@ -535,12 +541,20 @@ export const client: Command = defineContainer(
     info,
     kill,
     unblock,
+    caching,
+    getredir,
+    tracking,
+    trackinginfo,
     pause,
     unpause,
     reply,
     noEvict,
     // Redis 7.0's lines for the subcommands replisim has, in Redis's order; SETINFO (7.2) last.
     helpCommand('CLIENT', [
+      'CACHING (YES|NO)',
+      '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+      'GETREDIR',
+      '    Return the client ID we are redirecting to when tracking is enabled.',
       'GETNAME',
       '    Return the name of the current connection.',
       'ID',
@@ -575,6 +589,11 @@ export const client: Command = defineContainer(
       '    Assign the name <name> to the current connection.',
       'UNBLOCK <clientid> [TIMEOUT|ERROR]',
       '    Unblock the specified blocked client.',
+      'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+      '         [OPTIN] [OPTOUT] [NOLOOP]',
+      '    Control server assisted client side caching.',
+      'TRACKINGINFO',
+      '    Report tracking status for the current connection.',
       'NO-EVICT (ON|OFF)',
       '    Protect current client connection from eviction.',
       'SETINFO <LIB-NAME|LIB-VER> <value>',

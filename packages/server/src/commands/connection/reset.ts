@@ -4,8 +4,8 @@
  * Returns the connection to its initial state (Redis 7.0's clearClientConnectionState) and replies
  * +RESET: leaves MULTI and forgets WATCHed keys, drops every Pub/Sub subscription without
  * confirmations, selects database 0, switches back to RESP2, clears the client name, and
- * re-applies the default authentication (a client must AUTH again when requirepass is set), and
- * stops MONITOR. Runs
+ * re-applies the default authentication (a client must AUTH again when requirepass is set),
+ * stops MONITOR and turns CLIENT TRACKING off. Runs
  * unauthenticated, inside MULTI (never queued) and while subscribed in RESP2. Our master's link
  * and our replicas' connections are refused ("can only reset normal client connections").
  */
@@ -30,6 +30,8 @@ export const reset: Command = defineCommand<null>({
     node.monitors.delete(client);
     discardTransaction(node, client);
     node.pubsub.removeClient(client);
+    // Client-side caching stops (clearClientConnectionState's disableTracking).
+    node.tracking.disable(client);
     client.dbIndex = 0;
     client.reply.protocol = 2;
     client.name = '';

@@ -101,8 +101,9 @@ export function moveValue(
   }
   if (to === 'left') list.value.pushFront(value);
   else list.value.pushBack(value);
-  ctx.modified(sourceKey);
+  // Destination first, then source, as lmoveHandlePush does: the order of their invalidations.
   ctx.modified(targetKey, 0);
+  ctx.modified(sourceKey);
   ctx.reply.bulk(value);
   return undefined;
 }

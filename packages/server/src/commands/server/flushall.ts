@@ -32,6 +32,8 @@ export const flushall: Command = defineCommand<null>({
       ctx.node.log('warning', 'Background saving terminated by signal 10');
     }
     for (const db of ctx.node.databases) flushDatabase(ctx, db);
+    // signalFlushedDb(-1): one null invalidation to every tracking client.
+    ctx.node.tracking.invalidateAllOnFlush();
     // Its failure is only logged; FLUSHALL still replies +OK, as rdbSave's result is ignored.
     if (persistence.hasSaveRules) persistence.save(() => {});
     // Redis propagates FLUSHDB/FLUSHALL even when nothing was there to remove.

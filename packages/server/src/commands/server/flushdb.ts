@@ -24,6 +24,8 @@ export const flushdb: Command = defineCommand<null>({
   parse: parseFlushMode,
   execute(ctx) {
     flushDatabase(ctx, ctx.db);
+    // signalFlushedDb: a null invalidation to every tracking client, whatever the database.
+    ctx.node.tracking.invalidateAllOnFlush();
     // Redis propagates FLUSHDB/FLUSHALL even when nothing was there to remove.
     ctx.forcePropagation();
     ctx.reply.simple('OK');
