@@ -12,6 +12,7 @@ import type { PauseType } from '../../client-pause.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
 import type { ServerNode } from '../../node.js';
 import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
+import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import { helpCommand } from '../server/help.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 import { validateClientName } from './client-name.js';
@@ -433,18 +434,14 @@ const pause = defineCommand<{ timeoutMs: bigint; type: PauseType }>({
 });
 
 /** CLIENT UNPAUSE: ends CLIENT PAUSE's pause (a failover's pause stays). */
-const unpause = defineCommand<null>({
+const unpause = defineNoArgSubcommand({
   name: 'unpause',
-  arity: 2,
-  syntax: '',
   flags: ['admin', 'noscript', 'loading', 'stale'],
   aclCategories: ['@admin', '@slow', '@dangerous', '@connection'],
-  keys: NO_KEYS,
   doc: {
     ...doc('Resume processing of clients that were paused', '6.2.0'),
     complexity: 'O(N) Where N is the number of paused clients',
   },
-  parse: () => null,
   execute(ctx) {
     ctx.node.clientPause.unpause('client-command');
     ctx.reply.simple('OK');
