@@ -1,10 +1,8 @@
 /**
- * DEBUG DIGEST | DIGEST-VALUE [key ...] | OBJECT key | POPULATE count [prefix] [size] |
- *       RELOAD [MERGE] [NOFLUSH] [NOSAVE] | SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP
- *
- * The subset of Redis's DEBUG that tests and the replication checkers need. DEBUG is one command in
- * Redis (not a container), so a wrong subcommand or argument count is "ERR unknown subcommand or
- * wrong number of arguments for '<sub>'. Try DEBUG HELP." with the subcommand as typed.
+ * DEBUG <subcommand> [<arg> ...]: Redis 7.0's DEBUG, for the subcommands whose effect replisim can
+ * have. DEBUG is one command in Redis (not a container), so a wrong subcommand or argument count is
+ * "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try DEBUG HELP." with the
+ * subcommand as typed. HELP is Redis's text in full (debug-help.ts).
  *
  * - DIGEST: a status of 40 hex digits, Redis 7.0's dataset digest (keyspace/digest.ts): equal
  *   datasets give equal digests on replisim and redis-server; all zeros for an empty dataset.
@@ -25,6 +23,24 @@
  *   client's input buffer, the +OK and every other reply wait, and an Env timer ends the pause.
  *   The cron skips active expiry meanwhile. Pauses are capped at SLEEP_MS_MAX.
  * - SET-ACTIVE-EXPIRE: switches the active expiry cycle off (0) or on (anything else, as atoi).
+ * - PROTOCOL <type>: a test value of each RESP3 type (debug-protocol.ts).
+ * - QUICKLIST-PACKED-THRESHOLD, LISTPACK, QUICKLIST: encodings (debug-encoding.ts).
+ * - ERROR <string>: replies `-<string>` with CR and LF made spaces, sent as a plain reply the way
+ *   Redis's addReplySds does, so it counts in no error statistics.
+ * - LOG <message>: writes `DEBUG LOG: <message>` to the log at warning level.
+ * - REPLICATE <arg> ...: sends the arguments to the replicas as a command, in the database the
+ *   stream last selected (data divergence on purpose).
+ * - SET-SKIP-CHECKSUM-VALIDATION <0|1>: RESTORE and dump loading stop checking CRC64s (atoi).
+ * - PAUSE-CRON <0|1>: the whole cron stops (atoi), as server.pause_cron makes serverCron return.
+ * - STRINGMATCH-TEST: a bounded fuzz of the glob matcher over random patterns and strings drawn
+ *   from the Env's random source; replies Redis's "Apparently Redis did not crash" status.
+ * - STRUCTSIZE: Redis's sizes of its C structures on 64-bit builds, the constant text it sends.
+ * - AOF-FLUSH-SLEEP, LEAK, DROP-CLUSTER-PACKET-FILTER, REPLYBUFFER: +OK with no effect, after
+ *   Redis's argument checks: replisim has no AOF, no C heap, no cluster bus, no reply buffer
+ *   resizing. CLUSTERLINK KILL gets Redis's error for a node not in cluster mode.
+ * - Not implemented (the unknown-subcommand error): ASSERT, PANIC, SEGFAULT, OOM,
+ *   CRASH-AND-RECOVER, RESTART, CONFIG-REWRITE-FORCE-ALL, HTSTATS, HTSTATS-KEY, LOADAOF, MALLCTL,
+ *   MALLCTL-STR, SDSLEN, CLIENT-EVICTION (docs/server-and-config.md says why).
  *
  * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local'
  * allows loopback clients (127.0.0.1, ::1), 'yes' allows all; the default is Redis's 'no'.
@@ -33,10 +49,20 @@
  */
 import { datasetDigest, valueDigest } from '../../keyspace/digest.js';
 import { isLoopbackAddress } from '../../protected-mode.js';
+import { globMatch } from '../../util/glob.js';
 import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';
 import { keyOf } from '../lookup.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
+import {
+  LISTPACK_PRINTED,
+  listpackCheck,
+  parsePackedThreshold,
+  QUICKLIST_PRINTED,
+  quicklistCheck,
+} from './debug-encoding.js';
+import { DEBUG_HELP_LINES } from './debug-help.js';
 import { debugPopulate, type PopulateArgs, parsePopulate } from './debug-populate.js';
+import { debugProtocol, type ProtocolType, parseProtocolType } from './debug-protocol.js';
 import { debugReload, parseReloadOptions, type ReloadOptions } from './debug-reload.js';
 
 const NOT_ALLOWED = new ErrorReply(
@@ -50,47 +76,30 @@ const LRU_CLOCK_MAX = (1 << 24) - 1;
 /** Subcommand errors name at most 128 bytes of the subcommand, as %.128s does. */
 const SUBCOMMAND_BYTES_MAX = 128;
 
-const HELP_LINES: readonly string[] = [
-  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'CHANGE-REPL-ID',
-  '    Change the replication IDs of the instance.',
-  '    Dangerous: should be used only for testing the replication subsystem.',
-  'DIGEST',
-  '    Output a hex signature representing the current DB content.',
-  'DIGEST-VALUE <key> [<key> ...]',
-  '    Output a hex signature of the values of all the specified keys.',
-  'OBJECT <key>',
-  '    Show low level info about `key` and associated value.',
-  'POPULATE <count> [<prefix>] [<size>]',
-  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
-  "    it is used instead of the 'key' prefix. These are not propagated to",
-  '    replicas. Cluster slots are not respected so keys not belonging to the',
-  '    current node can be created in cluster mode.',
-  'RELOAD [option ...]',
-  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
-  '    * MERGE: conflicting keys will be loaded from RDB.',
-  '    * NOFLUSH: the existing database will not be removed before load, but',
-  '      conflicting keys will generate an exception and kill the server.',
-  '    * NOSAVE: the database will be loaded from an existing RDB file.',
-  '    Examples:',
-  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
-  '      the database.',
-  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
-  '      existing RDB file.',
-  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
-  '      file to the database.',
-  'SET-ACTIVE-EXPIRE <0|1>',
-  '    Setting it to 0 disables expiring keys in background when they are not',
-  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
-  '    default.',
-  'SLEEP <seconds>',
-  '    Stop the server for <seconds>. Decimals allowed.',
-  'HELP',
-  '    Prints this help.',
-];
+/** STRINGMATCH-TEST's cycles (Redis runs 10 million; a bounded share keeps a node responsive). */
+const STRINGMATCH_TEST_CYCLES = 10_000;
+/** STRINGMATCH-TEST's longest string and pattern, as debug.c's 32-byte buffers. */
+const STRINGMATCH_TEST_BYTES_MAX = 32;
+const STRINGMATCH_PASSED = 'Apparently Redis did not crash: test passed';
+const STRUCTSIZE_TEXT =
+  'bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ';
+const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
+const NOT_CLUSTER = new ErrorReply(
+  'ERR Debug option only available for cluster mode enabled setup!',
+);
 
 type DebugArgs =
   | { readonly kind: 'help' }
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'protocol'; readonly type: ProtocolType }
+  | { readonly kind: 'packed-threshold'; readonly bytes: number }
+  | { readonly kind: 'listpack' | 'quicklist'; readonly key: string }
+  | { readonly kind: 'error'; readonly text: string }
+  | { readonly kind: 'log'; readonly message: string }
+  | { readonly kind: 'replicate'; readonly argv: readonly Buffer[] }
+  | { readonly kind: 'skip-checksum' | 'pause-cron'; readonly on: boolean }
+  | { readonly kind: 'stringmatch-test' }
+  | { readonly kind: 'structsize' }
   | { readonly kind: 'change-repl-id' }
   | { readonly kind: 'digest' }
   | { readonly kind: 'digest-value'; readonly keys: readonly string[] }
@@ -142,9 +151,83 @@ function parseDebug(argv: readonly Buffer[], ctx: CommandContext): DebugArgs | E
   if (sub === 'set-active-expire' && argc === 3) {
     return { kind: 'set-active-expire', enabled: atoi(argv[2]) !== 0 };
   }
+  const more = parseMore(sub, argv);
+  if (more !== undefined) return more;
   return new ErrorReply(
     `ERR unknown subcommand or wrong number of arguments for '${typed.slice(0, SUBCOMMAND_BYTES_MAX)}'. Try DEBUG HELP.`,
   );
+}
+
+/** C's strtol as getLongFromObjectOrReply reads it: the whole argument, an integer. */
+function isLong(arg: Buffer | undefined): boolean {
+  return /^-?(0|[1-9][0-9]{0,18})$/.test(arg?.toString('latin1') ?? '');
+}
+
+/** The subcommands added for Redis's test suite; undefined when `sub` is none of them. */
+function parseMore(sub: string, argv: readonly Buffer[]): DebugArgs | ErrorReply | undefined {
+  const argc = argv.length;
+  const text = (i: number): string => (argv[i] ?? Buffer.alloc(0)).toString('latin1');
+  if (sub === 'protocol' && argc === 3) {
+    const type = parseProtocolType(argv[2]);
+    return type instanceof ErrorReply ? type : { kind: 'protocol', type };
+  }
+  if (sub === 'quicklist-packed-threshold' && argc === 3) {
+    const bytes = parsePackedThreshold(argv[2]);
+    return bytes instanceof ErrorReply ? bytes : { kind: 'packed-threshold', bytes };
+  }
+  if (sub === 'listpack' && argc === 3) return { kind: 'listpack', key: keyOf(argv[2]) };
+  if (sub === 'quicklist' && (argc === 3 || argc === 4)) {
+    return { kind: 'quicklist', key: keyOf(argv[2]) };
+  }
+  if (sub === 'error' && argc === 3) return { kind: 'error', text: text(2) };
+  if (sub === 'log' && argc === 3) return { kind: 'log', message: text(2) };
+  if (sub === 'replicate' && argc >= 3) return { kind: 'replicate', argv: argv.slice(2) };
+  if (sub === 'set-skip-checksum-validation' && argc === 3) {
+    return { kind: 'skip-checksum', on: atoi(argv[2]) !== 0 };
+  }
+  if (sub === 'pause-cron' && argc === 3) return { kind: 'pause-cron', on: atoi(argv[2]) !== 0 };
+  if (sub === 'stringmatch-test' && argc === 2) return { kind: 'stringmatch-test' };
+  if (sub === 'structsize' && argc === 2) return { kind: 'structsize' };
+  if ((sub === 'aof-flush-sleep' || sub === 'leak') && argc === 3) return { kind: 'ok' };
+  if (sub === 'drop-cluster-packet-filter' && argc === 3) {
+    return isLong(argv[2]) ? { kind: 'ok' } : NOT_INTEGER;
+  }
+  if (sub === 'replybuffer' && argc === 4) {
+    const option = text(2).toLowerCase();
+    if (option === 'resizing') return { kind: 'ok' };
+    if (option === 'peak-reset-time') {
+      const value = text(3).toLowerCase();
+      return value === 'never' || value === 'reset' || isLong(argv[3])
+        ? { kind: 'ok' }
+        : NOT_INTEGER;
+    }
+    return undefined;
+  }
+  if (sub === 'clusterlink' && argc === 5 && text(2).toLowerCase() === 'kill') return NOT_CLUSTER;
+  return undefined;
+}
+
+/** stringmatchlen_fuzz_test: random patterns against random strings, bytes below 128. */
+function stringmatchTest(ctx: CommandContext): void {
+  const random = ctx.node.env.random;
+  const draw = (): string => {
+    const length = random.int(STRINGMATCH_TEST_BYTES_MAX);
+    let out = '';
+    for (let j = 0; j < length; j++) out += String.fromCharCode(random.int(128));
+    return out;
+  };
+  for (let cycle = 0; cycle < STRINGMATCH_TEST_CYCLES; cycle++) globMatch(draw(), draw());
+  ctx.reply.simple(STRINGMATCH_PASSED);
+}
+
+/** LISTPACK and QUICKLIST: the key's check, then Redis's status (nothing is printed). */
+function debugStructure(ctx: CommandContext, kind: 'listpack' | 'quicklist', key: string) {
+  const value = ctx.db.peek(key);
+  if (value === undefined) return NO_SUCH_KEY;
+  const refused = kind === 'listpack' ? listpackCheck(value) : quicklistCheck(value);
+  if (refused !== undefined) return refused;
+  ctx.reply.simple(kind === 'listpack' ? LISTPACK_PRINTED : QUICKLIST_PRINTED);
+  return undefined;
 }
 
 /** A stable fake object address for DEBUG OBJECT: 0x7f plus ten hex digits from an FNV-1a hash. */
@@ -164,10 +247,11 @@ function debugObject(ctx: CommandContext, key: string): ErrorReply | undefined {
   const lru = Math.floor(ctx.nowMs / 1000) & LRU_CLOCK_MAX;
   let line =
     `Value at:${fakeAddress(ctx.db.index, key)} refcount:${refcountOf(value)} ` +
-    `encoding:${encodingOf(value)} serializedlength:${serializedLength(value, config)} ` +
+    `encoding:${encodingOf(value)} serializedlength:${serializedLength(value, config, ctx.node.quicklistPackedThreshold)} ` +
     `lru:${lru} lru_seconds_idle:0`;
   if (value.type === 'list') {
-    const layout = quicklistLayout(value.value, config.listMaxListpackSize);
+    const threshold = ctx.node.quicklistPackedThreshold;
+    const layout = quicklistLayout(value.value, config.listMaxListpackSize, threshold);
     const bytes = layout.nodeBytes.reduce((total, node) => total + node, 0);
     const average = layout.nodes === 0 ? 0 : value.value.length / layout.nodes;
     line +=
@@ -176,6 +260,46 @@ function debugObject(ctx: CommandContext, key: string): ErrorReply | undefined {
       ` ql_compressed:${config.listCompressDepth === 0 ? 0 : 1} ql_uncompressed_size:${bytes}`;
   }
   ctx.reply.simple(line);
+  return undefined;
+}
+
+function executeMore(ctx: CommandContext, args: DebugArgs): ErrorReply | undefined {
+  const { node, reply } = ctx;
+  switch (args.kind) {
+    case 'protocol':
+      return debugProtocol(reply, args.type);
+    case 'packed-threshold':
+      node.quicklistPackedThreshold = args.bytes;
+      break;
+    case 'listpack':
+    case 'quicklist':
+      return debugStructure(ctx, args.kind, args.key);
+    case 'error':
+      // addReplySds: a raw error line, so no error statistic counts it.
+      reply.error(args.text.replace(/[\r\n]/g, ' '));
+      return undefined;
+    case 'log':
+      node.log('warning', `DEBUG LOG: ${args.message}`);
+      break;
+    case 'replicate':
+      node.propagation.add(node.propagation.lastSelectedDb(), args.argv);
+      break;
+    case 'skip-checksum':
+      node.skipChecksumValidation = args.on;
+      break;
+    case 'pause-cron':
+      node.cronPaused = args.on;
+      break;
+    case 'stringmatch-test':
+      stringmatchTest(ctx);
+      return undefined;
+    case 'structsize':
+      reply.bulk(STRUCTSIZE_TEXT);
+      return undefined;
+    default:
+      throw new Error(`DEBUG ${args.kind} has no handler`);
+  }
+  reply.simple('OK');
   return undefined;
 }
 
@@ -197,9 +321,13 @@ export const debug: Command = defineCommand<DebugArgs>({
     const { node, reply } = ctx;
     switch (args.kind) {
       case 'help':
-        reply.arrayHeader(HELP_LINES.length);
-        for (const line of HELP_LINES) reply.simple(line);
+        reply.arrayHeader(DEBUG_HELP_LINES.length);
+        for (const line of DEBUG_HELP_LINES) reply.simple(line);
         return undefined;
+      case 'ok':
+        reply.simple('OK');
+        return undefined;
+
       case 'change-repl-id':
         // A new replication history from here: replicas' next PSYNC needs a full sync.
         node.log('warning', 'Changing replication IDs after receiving DEBUG change-repl-id');
@@ -230,6 +358,8 @@ export const debug: Command = defineCommand<DebugArgs>({
         node.activeExpireEnabled = args.enabled;
         reply.simple('OK');
         return undefined;
+      default:
+        return executeMore(ctx, args);
     }
   },
 });
