@@ -17,6 +17,7 @@ import {
   USED_MEMORY_STARTUP_BYTES,
   usedMemoryBytes,
 } from './memory/used-memory.js';
+import { commandstatsSection, latencystatsSection } from './monitoring/command-stats-info.js';
 import type { ServerNode } from './node.js';
 import { REDIS_VERSION } from './node.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
@@ -36,6 +37,23 @@ export const DEFAULT_SECTIONS: readonly string[] = [
   'keyspace',
 ];
 
+/** `all` and `everything`: the default sections plus the per-command ones, in Redis's order. */
+const ALL_SECTIONS: readonly string[] = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'commandstats',
+  'errorstats',
+  'latencystats',
+  'cluster',
+  'keyspace',
+];
+
 type Section = (node: ServerNode) => [string, string | number][];
 
 const SECTIONS: Readonly<Record<string, Section>> = {
@@ -47,7 +65,9 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   replication: replicationSection,
   cpu: cpuSection,
   modules: () => [],
+  commandstats: commandstatsSection,
   errorstats: errorstatsSection,
+  latencystats: latencystatsSection,
   cluster: () => [['cluster_enabled', 0]],
   keyspace: keyspaceSection,
 };
@@ -61,7 +81,9 @@ const TITLES: Readonly<Record<string, string>> = {
   replication: 'Replication',
   cpu: 'CPU',
   modules: 'Modules',
+  commandstats: 'Commandstats',
   errorstats: 'Errorstats',
+  latencystats: 'Latencystats',
   cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
@@ -71,14 +93,16 @@ export function renderInfo(node: ServerNode, requested: readonly string[]): stri
   const names = new Set<string>();
   const wanted = requested.length === 0 ? ['default'] : requested.map((name) => name.toLowerCase());
   for (const name of wanted) {
-    if (name === 'default' || name === 'all' || name === 'everything') {
+    if (name === 'default') {
       for (const section of DEFAULT_SECTIONS) names.add(section);
+    } else if (name === 'all' || name === 'everything') {
+      for (const section of ALL_SECTIONS) names.add(section);
     } else if (SECTIONS[name] !== undefined) {
       names.add(name);
     }
   }
   const blocks: string[] = [];
-  for (const name of DEFAULT_SECTIONS) {
+  for (const name of ALL_SECTIONS) {
     const section = SECTIONS[name];
     if (!names.has(name) || section === undefined) continue;
     const lines = section(node).map(([field, value]) => `${field}:${value}`);

@@ -24,6 +24,7 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import type { AccessPolicy } from './memory/access.js';
 import { Evictor } from './memory/eviction.js';
 import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
+import { CommandStats } from './monitoring/command-stats.js';
 import { LatencyMonitor } from './monitoring/latency.js';
 import { SlowLog } from './monitoring/slowlog.js';
 import { adjustOpenFilesLimit } from './open-files.js';
@@ -108,6 +109,8 @@ export class ServerNode {
   readonly monitors: Set<Client> = new Set();
   /** The latency monitor (monitoring/latency.ts), fed by call(). */
   readonly latency: LatencyMonitor = new LatencyMonitor();
+  /** Per-command calls, time, errors and latency histograms (monitoring/command-stats.ts). */
+  readonly commandStats: CommandStats = new CommandStats();
   /**
    * Milliseconds the running command stalled the node on purpose (DEBUG SLEEP pauses input on a
    * timer instead of blocking): call() adds them to the command's measured duration.

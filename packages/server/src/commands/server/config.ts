@@ -188,6 +188,7 @@ const resetstat = defineCommand<null>({
   parse: () => null,
   execute(ctx) {
     ctx.node.stats = emptyStats();
+    ctx.node.commandStats.reset();
     ctx.reply.simple('OK');
     return undefined;
   },
