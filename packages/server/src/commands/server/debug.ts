@@ -38,8 +38,9 @@
  * - AOF-FLUSH-SLEEP, LEAK, DROP-CLUSTER-PACKET-FILTER, REPLYBUFFER: +OK with no effect, after
  *   Redis's argument checks: replisim has no AOF, no C heap, no cluster bus, no reply buffer
  *   resizing. CLUSTERLINK KILL gets Redis's error for a node not in cluster mode.
+ * - CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every parameter (config-rewrite.ts).
  * - Not implemented (the unknown-subcommand error): ASSERT, PANIC, SEGFAULT, OOM,
- *   CRASH-AND-RECOVER, RESTART, CONFIG-REWRITE-FORCE-ALL, HTSTATS, HTSTATS-KEY, LOADAOF, MALLCTL,
+ *   CRASH-AND-RECOVER, RESTART, HTSTATS, HTSTATS-KEY, LOADAOF, MALLCTL,
  *   MALLCTL-STR, SDSLEN, CLIENT-EVICTION (docs/server-and-config.md says why).
  *
  * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local'
@@ -53,6 +54,7 @@ import { globMatch } from '../../util/glob.js';
 import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';
 import { keyOf } from '../lookup.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
+import { configRewrite, FORCE_ALL_NO_FILE } from './config-rewrite.js';
 import {
   LISTPACK_PRINTED,
   listpackCheck,
@@ -100,6 +102,7 @@ type DebugArgs =
   | { readonly kind: 'skip-checksum' | 'pause-cron'; readonly on: boolean }
   | { readonly kind: 'stringmatch-test' }
   | { readonly kind: 'structsize' }
+  | { readonly kind: 'config-rewrite-force-all' }
   | { readonly kind: 'change-repl-id' }
   | { readonly kind: 'digest' }
   | { readonly kind: 'digest-value'; readonly keys: readonly string[] }
@@ -188,6 +191,7 @@ function parseMore(sub: string, argv: readonly Buffer[]): DebugArgs | ErrorReply
   if (sub === 'pause-cron' && argc === 3) return { kind: 'pause-cron', on: atoi(argv[2]) !== 0 };
   if (sub === 'stringmatch-test' && argc === 2) return { kind: 'stringmatch-test' };
   if (sub === 'structsize' && argc === 2) return { kind: 'structsize' };
+  if (sub === 'config-rewrite-force-all' && argc === 2) return { kind: 'config-rewrite-force-all' };
   if ((sub === 'aof-flush-sleep' || sub === 'leak') && argc === 3) return { kind: 'ok' };
   if (sub === 'drop-cluster-packet-filter' && argc === 3) {
     return isLong(argv[2]) ? { kind: 'ok' } : NOT_INTEGER;
@@ -295,6 +299,10 @@ function executeMore(ctx: CommandContext, args: DebugArgs): ErrorReply | undefin
       return undefined;
     case 'structsize':
       reply.bulk(STRUCTSIZE_TEXT);
+      return undefined;
+    case 'config-rewrite-force-all':
+      if (node.config.configFile === '') return FORCE_ALL_NO_FILE;
+      configRewrite(node, ctx.client, true);
       return undefined;
     default:
       throw new Error(`DEBUG ${args.kind} has no handler`);
