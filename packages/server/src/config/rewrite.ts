@@ -265,8 +265,14 @@ function rewriteParam(
       }
       return;
     case 'bind':
-      if (value === BIND_DEFAULT) state.rewritten.add(name);
-      else state.rewriteLine(name, `bind ${value === '' ? '""' : value}`, true);
+      // Redis drops the line at its default, '* -::*'. replisim's own default binds loopback
+      // (127.0.0.1 -::1), so a file without the line would not load back as '* -::*': it is
+      // written, the one place the output differs from Redis's on purpose.
+      if (value === BIND_DEFAULT && param.show(defaults) === BIND_DEFAULT) {
+        state.rewritten.add(name);
+      } else {
+        state.rewriteLine(name, `bind ${value === '' ? '""' : value}`, true);
+      }
       return;
     case 'replicaof':
       if (value === '') state.rewritten.add(name);
