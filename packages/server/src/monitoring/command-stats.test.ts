@@ -4,6 +4,7 @@
  * anything past it, clamped at 1 s), cumulative counts, INFO's percentile values (6.015 µs for a
  * 6 µs call) and what the statistics count.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandStats, LatencyHistogram } from './command-stats.js';
 
@@ -34,6 +35,7 @@ describe('LatencyHistogram', () => {
     for (let i = 0; i < 99; i++) histogram.record(1000);
     expect(histogram.valueAtPercentile(50)).toBe(1003);
     expect(histogram.valueAtPercentile(100)).toBe(6015);
+    expect(histogram.valueAtPercentile(0)).toBe(1000);
   });
 });
 
@@ -52,5 +54,51 @@ describe('CommandStats', () => {
     expect(stats.byCommand.get('get')?.histogram?.total).toBe(1);
     stats.reset();
     expect(stats.byCommand.size).toBe(0);
+  });
+});
+
+describe('LatencyHistogram (properties)', () => {
+  const RUNS = Number(process.env['HISTOGRAM_PROPERTY_RUNS'] ?? 200);
+  const BOUNDS = new Set([
+    1, 2, 4, 8, 16, 33, 66, 132, 264, 528, 1056, 2113, 4227, 8454, 16908, 33816, 67633, 135266,
+    270532, 541065, 1073741,
+  ]);
+  const durations = fc.array(fc.integer({ min: 0, max: 2_000_000_000 }), {
+    minLength: 1,
+    maxLength: 50,
+  });
+
+  it('reports increasing bounds from Redis set and cumulative counts ending at the total', () => {
+    fc.assert(
+      fc.property(durations, (values) => {
+        const histogram = new LatencyHistogram();
+        for (const value of values) histogram.record(value);
+        const buckets = histogram.buckets();
+        let previous: [number, number] = [0, 0];
+        for (const bucket of buckets) {
+          expect(BOUNDS.has(bucket[0])).toBe(true);
+          expect(bucket[0]).toBeGreaterThan(previous[0]);
+          expect(bucket[1]).toBeGreaterThan(previous[1]);
+          previous = bucket;
+        }
+        expect(previous[1]).toBe(values.length);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('keeps two significant figures: the 100th percentile is the maximum, less than 1% above', () => {
+    fc.assert(
+      fc.property(durations, (values) => {
+        const histogram = new LatencyHistogram();
+        for (const value of values) histogram.record(value);
+        const max = Math.min(1_000_000_000, Math.max(1, ...values));
+        const top = histogram.valueAtPercentile(100);
+        expect(top).toBeGreaterThanOrEqual(max);
+        expect(top).toBeLessThan(max * 1.01 + 1);
+        expect(histogram.valueAtPercentile(50)).toBeLessThanOrEqual(top);
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -60,14 +60,17 @@ export class LatencyHistogram {
     return out;
   }
 
-  /** hdr_value_at_percentile: the highest equivalent value of the sub-bucket holding it (ns). */
+  /**
+   * hdr_value_at_percentile: the highest equivalent value of the sub-bucket holding it (ns); for
+   * the 0th percentile the lowest, as hdr does.
+   */
   valueAtPercentile(percentile: number): number {
     const wanted = Math.min(percentile, 100);
     const countAt = Math.max(1, Math.floor((wanted / 100) * this.total + 0.5));
     let total = 0;
     for (const [lowest, count] of [...this.counts].sort((a, b) => a[0] - b[0])) {
       total += count;
-      if (total >= countAt) return highestEquivalent(lowest);
+      if (total >= countAt) return percentile === 0 ? lowest : highestEquivalent(lowest);
     }
     return 0;
   }
