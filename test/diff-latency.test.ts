@@ -3,7 +3,8 @@
  * DOCTOR's texts while monitoring is off and while nothing was slow, HELP, arity errors, and after a
  * DEBUG SLEEP of 200 ms above a 100 ms threshold the same event class in LATEST and HISTORY (times
  * and milliseconds checked for plausibility, since two servers cannot take exactly the same time),
- * RESET's counts, and nothing recorded below the threshold.
+ * RESET's counts, and nothing recorded below the threshold; GRAPH of two spikes (numbers and ages
+ * masked) and its error for an unknown event.
  */
 import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
@@ -52,18 +53,9 @@ describe('LATENCY against redis-server', () => {
         await same('LATENCY', 'LATEST', 'x');
         await same('LATENCY', 'HISTORY');
         await same('LATENCY', 'HISTORY', 'command');
-        // GRAPH and HISTOGRAM are not implemented: HELP is Redis's with their entries left out.
-        const [redisHelp, ourHelp] = await both('LATENCY', 'HELP');
-        const lines = (reply: typeof redisHelp) =>
-          reply?.value.kind === 'array'
-            ? reply.value.items.map((item) => (item.kind === 'simple' ? item.value : ''))
-            : [];
-        const redisLines = lines(redisHelp);
-        const ourLines = lines(ourHelp);
-        expect(ourLines.filter((line) => !redisLines.includes(line))).toEqual([]);
-        expect(redisLines.filter((line) => !ourLines.includes(line)).join('\n')).toMatch(
-          /^GRAPH <event>\n.*\nHISTOGRAM \[COMMAND \.\.\.\]\n.*\n.*$/,
-        );
+        await same('LATENCY', 'HELP');
+        await same('LATENCY', 'GRAPH', 'command');
+        await same('LATENCY', 'GRAPH');
         await same('LATENCY', 'NOPE');
         await same('CONFIG', 'SET', 'latency-monitor-threshold', '100');
         await same('LATENCY', 'DOCTOR');
@@ -78,6 +70,18 @@ describe('LATENCY against redis-server', () => {
           if (expected === undefined || actual === undefined) throw new Error('no reply');
           expect(masked(actual.value), argv.join(' ')).toEqual(masked(expected.value));
         }
+        // A second, larger spike a second later: GRAPH's two columns, with the numbers of the
+        // title and the ages (two clocks) masked.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await same('DEBUG', 'SLEEP', '0.5');
+        const [redisGraph, ourGraph] = await both('LATENCY', 'GRAPH', 'command');
+        const maskGraph = (reply: typeof redisGraph) =>
+          (reply?.bytes.toString('latin1') ?? '')
+            .replace(/^[$=][0-9]+/, 'LEN')
+            .replace(/[0-9]+ ms/g, 'N ms')
+            .replace(/\n[0-9][0-9]\n/, '\nAGES\n');
+        expect(maskGraph(ourGraph)).toBe(maskGraph(redisGraph));
+        expect(ourGraph?.bytes.toString('latin1')).toContain('\n #\n |\n |\n_|\n');
         await same('LATENCY', 'RESET', 'nope', 'command', 'command');
         await same('LATENCY', 'LATEST');
         await same('CONFIG', 'SET', 'latency-monitor-threshold', '0');

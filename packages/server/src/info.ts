@@ -1,8 +1,10 @@
 /**
  * The text of INFO: Redis 7.0.15's default sections and every field name, in Redis's order, so
  * scripts that parse INFO find what they look for. Fields about machinery replisim does not have
- * (jemalloc, Lua, io threads, defrag) show the value
- * a Redis that never used that machinery shows (0); docs/server-and-config.md lists them.
+ * (jemalloc, io threads, defrag) show the value
+ * a Redis that never used that machinery shows (0); docs/server-and-config.md lists them. The
+ * scripting fields are live (memory/scripts-memory.ts); `all` and `everything` add Commandstats
+ * and Latencystats (monitoring/command-stats-info.ts).
  *
  * used_memory is an estimate, not a measurement: what Redis 7.0 would allocate for the same keys,
  * clients and backlog (memory/used-memory.ts). It tracks the state deterministically, so
@@ -10,6 +12,7 @@
  * JS heap says nothing about Redis's.
  */
 import type { Database } from './keyspace/database.js';
+import { scriptsMemory } from './memory/scripts-memory.js';
 import {
   backlogBytes,
   datasetBytes,
@@ -17,6 +20,7 @@ import {
   USED_MEMORY_STARTUP_BYTES,
   usedMemoryBytes,
 } from './memory/used-memory.js';
+import { commandstatsSection, latencystatsSection } from './monitoring/command-stats-info.js';
 import type { ServerNode } from './node.js';
 import { REDIS_VERSION } from './node.js';
 import type { LoadingProgress } from './persistence/loading-progress.js';
@@ -36,6 +40,23 @@ export const DEFAULT_SECTIONS: readonly string[] = [
   'keyspace',
 ];
 
+/** `all` and `everything`: the default sections plus the per-command ones, in Redis's order. */
+const ALL_SECTIONS: readonly string[] = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'commandstats',
+  'errorstats',
+  'latencystats',
+  'cluster',
+  'keyspace',
+];
+
 type Section = (node: ServerNode) => [string, string | number][];
 
 const SECTIONS: Readonly<Record<string, Section>> = {
@@ -47,7 +68,9 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   replication: replicationSection,
   cpu: cpuSection,
   modules: () => [],
+  commandstats: commandstatsSection,
   errorstats: errorstatsSection,
+  latencystats: latencystatsSection,
   cluster: () => [['cluster_enabled', 0]],
   keyspace: keyspaceSection,
 };
@@ -61,7 +84,9 @@ const TITLES: Readonly<Record<string, string>> = {
   replication: 'Replication',
   cpu: 'CPU',
   modules: 'Modules',
+  commandstats: 'Commandstats',
   errorstats: 'Errorstats',
+  latencystats: 'Latencystats',
   cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
@@ -71,14 +96,16 @@ export function renderInfo(node: ServerNode, requested: readonly string[]): stri
   const names = new Set<string>();
   const wanted = requested.length === 0 ? ['default'] : requested.map((name) => name.toLowerCase());
   for (const name of wanted) {
-    if (name === 'default' || name === 'all' || name === 'everything') {
+    if (name === 'default') {
       for (const section of DEFAULT_SECTIONS) names.add(section);
+    } else if (name === 'all' || name === 'everything') {
+      for (const section of ALL_SECTIONS) names.add(section);
     } else if (SECTIONS[name] !== undefined) {
       names.add(name);
     }
   }
   const blocks: string[] = [];
-  for (const name of DEFAULT_SECTIONS) {
+  for (const name of ALL_SECTIONS) {
     const section = SECTIONS[name];
     if (!names.has(name) || section === undefined) continue;
     const lines = section(node).map(([field, value]) => `${field}:${value}`);
@@ -168,6 +195,9 @@ function memorySection(node: ServerNode): [string, string | number][] {
   const startup = USED_MEMORY_STARTUP_BYTES;
   const netUsed = used - startup;
   const datasetPercent = netUsed > 0 ? (dataset * 100) / netUsed : 0;
+  const scripts = scriptsMemory(node);
+  const vmTotal = scripts.vmEval + scripts.vmFunctions;
+  const scriptsTotal = scripts.scriptsEval + scripts.functionsOverhead;
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -187,19 +217,20 @@ function memorySection(node: ServerNode): [string, string | number][] {
     ['allocator_resident', used],
     ['total_system_memory', 0],
     ['total_system_memory_human', '0B'],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    // Live counts, estimated bytes (memory/scripts-memory.ts).
+    ['used_memory_lua', scripts.vmEval],
+    ['used_memory_vm_eval', scripts.vmEval],
+    ['used_memory_lua_human', bytesToHuman(scripts.vmEval)],
+    ['used_memory_scripts_eval', scripts.scriptsEval],
+    ['number_of_cached_scripts', scripts.cachedScripts],
+    ['number_of_functions', scripts.functions],
+    ['number_of_libraries', scripts.libraries],
+    ['used_memory_vm_functions', scripts.vmFunctions],
+    ['used_memory_vm_total', vmTotal],
+    ['used_memory_vm_total_human', bytesToHuman(vmTotal)],
+    ['used_memory_functions', scripts.functionsOverhead],
+    ['used_memory_scripts', scriptsTotal],
+    ['used_memory_scripts_human', bytesToHuman(scriptsTotal)],
     ['maxmemory', maxmemorySigned(node.config.maxmemory)],
     ['maxmemory_human', maxmemoryHuman(node.config.maxmemory)],
     ['maxmemory_policy', node.config.maxmemoryPolicy],

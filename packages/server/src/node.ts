@@ -8,12 +8,14 @@
  * `stop()` (closes listeners and clients, cancels timers). Snapshot persistence hangs off
  * `persistence` (persistence/persistence.ts); replication attaches here in later work.
  */
+
 import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { Client } from './client.js';
 import { flushClient, processClientInput, serveClient } from './client-io.js';
 import { ClientPause } from './client-pause.js';
+import { QUICKLIST_PACKED_THRESHOLD_DEFAULT } from './commands/keys/object-info.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
 import { ActiveExpiry } from './keyspace/active-expiry.js';
 import { BlockingRegistry } from './keyspace/blocking.js';
@@ -23,6 +25,7 @@ import { formatLogLine, type LogSink, logLevelEnabled } from './log.js';
 import type { AccessPolicy } from './memory/access.js';
 import { Evictor } from './memory/eviction.js';
 import { type ClientsMemory, measureClientsMemory, usedMemoryBytes } from './memory/used-memory.js';
+import { CommandStats } from './monitoring/command-stats.js';
 import { LatencyMonitor } from './monitoring/latency.js';
 import { SlowLog } from './monitoring/slowlog.js';
 import { adjustOpenFilesLimit } from './open-files.js';
@@ -109,6 +112,8 @@ export class ServerNode {
   readonly monitors: Set<Client> = new Set();
   /** The latency monitor (monitoring/latency.ts), fed by call(). */
   readonly latency: LatencyMonitor = new LatencyMonitor();
+  /** Per-command calls, time, errors and latency histograms (monitoring/command-stats.ts). */
+  readonly commandStats: CommandStats = new CommandStats();
   /**
    * Milliseconds the running command stalled the node on purpose (DEBUG SLEEP pauses input on a
    * timer instead of blocking): call() adds them to the command's measured duration.
@@ -160,6 +165,16 @@ export class ServerNode {
   /** Active expiry (keyspace/active-expiry.ts), run from the cron; DEBUG SET-ACTIVE-EXPIRE switches it. */
   readonly activeExpiry: ActiveExpiry = new ActiveExpiry();
   activeExpireEnabled = true;
+  /**
+   * List elements of this many bytes or more are PLAIN quicklist nodes (quicklist.c's
+   * packed_threshold, a process global in Redis, per node here); DEBUG QUICKLIST-PACKED-THRESHOLD
+   * sets it. Read by DEBUG OBJECT, DUMP and snapshots.
+   */
+  quicklistPackedThreshold: number = QUICKLIST_PACKED_THRESHOLD_DEFAULT;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and dump loads skip their CRC64 checks. */
+  skipChecksumValidation = false;
+  /** DEBUG PAUSE-CRON: the cron does nothing at all while set (server.pause_cron). */
+  cronPaused = false;
   /** The timer that ends a DEBUG SLEEP pause; while set, no client input is processed. */
   private pauseTimer: TimerId | undefined;
   /** Holds taken by holdInput (a blocking SAVE, a fork pause); while any, no input is processed. */
@@ -557,6 +572,7 @@ export class ServerNode {
 
   /** Redis's serverCron, for what exists so far: ops/sec samples and idle-client timeouts. */
   private cron(): void {
+    if (this.cronPaused) return;
     // Redis's serverCron: a signal's shutdown runs first; during a load only that (whileBlockedCron).
     if (this.shutdownSignal !== undefined && !this.shutdownInProgress) {
       runSignalShutdown(this);

@@ -61,7 +61,13 @@ export interface RdbStreamMeta {
 /** A value to write. Counts are given up front because the format writes them before the items. */
 export type RdbValueIn =
   | { readonly type: 'string'; readonly value: RdbBytes }
-  | { readonly type: 'list'; readonly size: number; readonly elements: Iterable<RdbBytes> }
+  | {
+      readonly type: 'list';
+      readonly size: number;
+      readonly elements: Iterable<RdbBytes>;
+      /** Elements of this many bytes or more get PLAIN nodes (default QUICKLIST_PLAIN_THRESHOLD). */
+      readonly packedThreshold?: number;
+    }
   | {
       readonly type: 'set';
       readonly encoding: RdbSetEncoding;

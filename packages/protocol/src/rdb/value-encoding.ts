@@ -6,7 +6,8 @@
  * - list: type 18 (QUICKLIST_2), the quicklist RPUSH would build with list-max-listpack-size -2:
  *   a new node starts when node bytes + element bytes + 8 would pass 8 KB
  *   (_quicklistNodeAllowInsert), so an element larger than that sits alone in its own PACKED node;
- *   only an element of 1 GB or more gets a PLAIN node;
+ *   only an element of 1 GB or more gets a PLAIN node (the value's packedThreshold, which DEBUG
+ *   QUICKLIST-PACKED-THRESHOLD changes);
  * - set: type 11 (one intset blob) when intset-encoded, else type 2 (the members);
  * - hash: type 16 (one listpack of field, value, ...) when listpack-encoded, else type 4;
  * - zset: type 17 (one listpack of member, score, ... ascending, scores in d2string form: integral
@@ -72,7 +73,7 @@ export function writeRdbValue(out: RdbOutput, value: RdbValueIn, compression: bo
       out.writeString(value.value, compression);
       return;
     case 'list':
-      writeQuicklist(out, value.size, value.elements, compression);
+      writeQuicklist(out, value.size, value.elements, compression, value.packedThreshold);
       return;
     case 'set':
       writeSet(out, value, compression);
@@ -138,12 +139,16 @@ function writeStream(
 type QuicklistNode = { readonly plain: RdbBytes } | { readonly packed: ListpackBuilder };
 
 /** The nodes RPUSH of every element in order would build (quicklistPush with fill -2). */
-export function quicklistNodes(elements: Iterable<RdbBytes>): QuicklistNode[] {
+export function quicklistNodes(
+  elements: Iterable<RdbBytes>,
+  packedThreshold: number = QUICKLIST_PLAIN_THRESHOLD,
+): QuicklistNode[] {
+  assert(packedThreshold > 0, 'packedThreshold must be positive');
   const nodes: QuicklistNode[] = [];
   let tail: ListpackBuilder | undefined;
   for (const element of elements) {
     const size = element.length;
-    if (size >= QUICKLIST_PLAIN_THRESHOLD) {
+    if (size >= packedThreshold) {
       nodes.push({ plain: element });
       tail = undefined;
       continue;
@@ -165,8 +170,9 @@ function writeQuicklist(
   size: number,
   elements: Iterable<RdbBytes>,
   compression: boolean,
+  packedThreshold?: number,
 ): void {
-  const nodes = quicklistNodes(elements);
+  const nodes = quicklistNodes(elements, packedThreshold);
   let count = 0;
   out.writeLength(nodes.length);
   for (const node of nodes) {

@@ -92,6 +92,14 @@ export function call(
   const durationUs = Math.round(
     (node.env.clock.monotonicMs() - startMs + node.chargedPauseMs) * 1000,
   );
+  // commandstats and the latency histograms (monitoring/command-stats.ts). A blocked command is
+  // counted now, without a histogram sample; Redis counts it when it is served or times out.
+  node.commandStats.called(
+    command.fullName,
+    durationUs,
+    error !== undefined,
+    !client.blocked && node.config.stored['latency-tracking'] === 'yes',
+  );
   // The latency monitor (monitoring/latency.ts), as Redis's call(): fast and other commands apart.
   if (!client.blocked) {
     node.latency.offer(

@@ -12,7 +12,11 @@ import { withScriptFlags } from '../scripting/command-flags.js';
 import { busyMessage } from '../scripting/engine.js';
 import { call } from './call.js';
 import { COMMAND_TABLE } from './table.js';
-import { queueCommand, queuesInMulti, rejectCommand } from './transactions/transaction.js';
+import {
+  queueCommand,
+  queuesInMulti,
+  rejectCommand as rejectAndAbort,
+} from './transactions/transaction.js';
 import { type Command, ErrorReply } from './types.js';
 
 /** Redis truncates each name and argument shown in an error to 128 bytes. */
@@ -214,6 +218,22 @@ const PUBSUB_CONTEXT_COMMANDS: ReadonlySet<string> = new Set([
   'quit',
   'reset',
 ]);
+
+/**
+ * Refuses a request (transactions/transaction.ts's rejectCommand) and counts it in the command's
+ * rejected_calls, as Redis does when lookupCommand found it (an arity error too, not an unknown
+ * subcommand).
+ */
+function rejectCommand(
+  node: ServerNode,
+  client: Client,
+  argv: readonly Buffer[],
+  message: string,
+): void {
+  const name = lookupCommandName(argv);
+  if (name !== 'NULL') node.commandStats.rejected(name);
+  rejectAndAbort(node, client, argv, message);
+}
 
 /**
  * Runs one request from `client`, writing its reply into the client's reply buffer. While it runs,

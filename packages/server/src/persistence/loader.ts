@@ -194,7 +194,7 @@ class LoadRun {
     this.options = options;
     this.file = file;
     this.finish = finish;
-    this.crc = node.config.rdbchecksum ? new Crc64() : undefined;
+    this.crc = node.config.rdbchecksum && !node.skipChecksumValidation ? new Crc64() : undefined;
     this.crcEnd = progress.totalBytes - 8;
     this.progress = progress;
     // emptyData empties the functions with the keys; MERGE keeps both.

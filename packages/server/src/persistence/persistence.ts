@@ -386,6 +386,7 @@ export class Persistence implements ChangeObserver {
       checksum: config.rdbchecksum,
       monotonicMs: () => node.env.clock.monotonicMs(),
       functionLibraries: [...scriptingOf(node).functions.libraries.values()].map((l) => l.code),
+      packedThreshold: node.quicklistPackedThreshold,
       ...(replication === undefined ? {} : { replication }),
     });
     const onDrain = (): void => this.sinkDrained(job);

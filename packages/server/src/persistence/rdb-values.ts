@@ -30,12 +30,14 @@ import type { RedisValue } from '../keyspace/values.js';
 const ENTRIES_READ_ESTIMATE = -2;
 
 /** The codec's view of `value`; collections are iterated lazily by the writer, not copied. */
-export function toRdbValue(value: RedisValue): RdbValueIn {
+export function toRdbValue(value: RedisValue, packedThreshold?: number): RdbValueIn {
   switch (value.type) {
     case 'string':
       return { type: 'string', value: value.value };
     case 'list':
-      return { type: 'list', size: value.value.length, elements: value.value };
+      return packedThreshold === undefined
+        ? { type: 'list', size: value.value.length, elements: value.value }
+        : { type: 'list', size: value.value.length, elements: value.value, packedThreshold };
     case 'set':
       return {
         type: 'set',

@@ -77,6 +77,8 @@ export interface SnapshotOptions {
   readonly monotonicMs: () => number;
   /** The function libraries' code at the snapshot point, written after the AUX fields. */
   readonly functionLibraries?: readonly Uint8Array[];
+  /** List elements of this many bytes or more get PLAIN quicklist nodes (node.quicklistPackedThreshold). */
+  readonly packedThreshold?: number;
 }
 
 /** One database that had keys at the snapshot point and whose section is not finished. */
@@ -110,6 +112,7 @@ export class Snapshot implements ChangeObserver {
   keysProcessed = 0;
   private readonly writer: RdbWriter;
   private readonly compression: boolean;
+  private readonly packedThreshold: number | undefined;
   private readonly monotonicMs: () => number;
   /** By database index, in the order their sections are written. */
   private readonly pending = new Map<number, PendingDatabase>();
@@ -121,6 +124,7 @@ export class Snapshot implements ChangeObserver {
     this.ctimeMs = options.wallMs;
     this.replicationOffset = options.replicationOffset;
     this.compression = options.compression;
+    this.packedThreshold = options.packedThreshold;
     this.monotonicMs = options.monotonicMs;
     this.writer = new RdbWriter({ compression: options.compression, checksum: options.checksum });
     this.writer.header({
@@ -263,7 +267,7 @@ export class Snapshot implements ChangeObserver {
     const value = section.db.peek(key);
     assert(value !== undefined, 'preserveKey needs a stored key');
     section.held.push(
-      encodeKeyRecord(key, toRdbValue(value), section.db.expiryOf(key), {
+      encodeKeyRecord(key, toRdbValue(value, this.packedThreshold), section.db.expiryOf(key), {
         compression: this.compression,
       }),
     );
@@ -277,7 +281,7 @@ export class Snapshot implements ChangeObserver {
   }
 
   private writeValue(section: PendingDatabase, key: string, value: RedisValue): void {
-    this.writer.key(key, toRdbValue(value), section.db.expiryOf(key));
+    this.writer.key(key, toRdbValue(value, this.packedThreshold), section.db.expiryOf(key));
     this.keysProcessed++;
   }
 

@@ -83,6 +83,14 @@ export class PropagationLog {
     this.emit([{ dbIndex, argv }]);
   }
 
+  /**
+   * The database the stream last selected (0 before the first SELECT): DEBUG REPLICATE sends into
+   * it, as Redis feeds replicas with server.slaveseldb.
+   */
+  lastSelectedDb(): number {
+    return Math.max(this.selectedDb, 0);
+  }
+
   isInCall(): boolean {
     return this.inCall;
   }

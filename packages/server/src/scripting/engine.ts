@@ -488,6 +488,11 @@ class ReplyCapture {
 
 const ENGINES = new WeakMap<ServerNode, ScriptingEngine>();
 
+/** The node's scripting engine if a script or function made it already (INFO must not make one). */
+export function startedScriptingOf(node: ServerNode): ScriptingEngine | undefined {
+  return ENGINES.get(node);
+}
+
 /** The node's scripting engine, made on first use. */
 export function scriptingOf(node: ServerNode): ScriptingEngine {
   let engine = ENGINES.get(node);

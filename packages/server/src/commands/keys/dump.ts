@@ -38,7 +38,9 @@ export const dump: Command = defineCommand<string>({
     const value = lookupReadOrReplyNull(ctx, key);
     if (value === undefined) return undefined;
     const compression = ctx.node.config.rdbcompression;
-    ctx.reply.bulk(encodeDumpPayload(toRdbValue(value), { compression }));
+    ctx.reply.bulk(
+      encodeDumpPayload(toRdbValue(value, ctx.node.quicklistPackedThreshold), { compression }),
+    );
     return undefined;
   },
 });

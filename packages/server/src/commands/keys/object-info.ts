@@ -103,29 +103,52 @@ const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 export interface QuicklistLayout {
   readonly nodes: number;
   readonly nodeBytes: readonly number[];
+  /** Per node, the element of a PLAIN node (one element stored as is), else null (a listpack). */
+  readonly plainElements: readonly (Buffer | null)[];
 }
 
-/** Nodes filled in order: by bytes for a negative fill (-1 = 4 KiB ... -5 = 64 KiB), else by count. */
-export function quicklistLayout(elements: Iterable<Buffer>, fill: number): QuicklistLayout {
+/** quicklist.c's packed_threshold default: an element of 1 GB or more gets a PLAIN node. */
+export const QUICKLIST_PACKED_THRESHOLD_DEFAULT: number = 1 << 30;
+
+/**
+ * Nodes filled in order: by bytes for a negative fill (-1 = 4 KiB ... -5 = 64 KiB), else by count.
+ * An element of packedThreshold bytes or more sits alone in a PLAIN node (isLargeElement), and the
+ * next element starts a new listpack node, as _quicklistNodeAllowInsert refuses to join a plain one.
+ */
+export function quicklistLayout(
+  elements: Iterable<Buffer>,
+  fill: number,
+  packedThreshold: number = QUICKLIST_PACKED_THRESHOLD_DEFAULT,
+): QuicklistLayout {
   const bytesMax = fill < 0 ? 4096 * 2 ** (Math.min(-fill, 5) - 1) : QUICKLIST_NODE_BYTES_SAFETY;
   const countMax = fill > 0 ? fill : Number.POSITIVE_INFINITY;
   const nodeBytes: number[] = [];
+  const plainElements: (Buffer | null)[] = [];
   let bytes = 0;
   let count = 0;
+  const close = (): void => {
+    if (count === 0) return;
+    nodeBytes.push(bytes);
+    plainElements.push(null);
+    bytes = 0;
+    count = 0;
+  };
   for (const element of elements) {
+    if (element.length >= packedThreshold) {
+      close();
+      nodeBytes.push(element.length);
+      plainElements.push(element);
+      continue;
+    }
     const entry = listpackEntryBytes(element);
     const empty = LISTPACK_HEADER_BYTES + LISTPACK_END_BYTES;
-    if (count > 0 && (count >= countMax || bytes + entry > bytesMax)) {
-      nodeBytes.push(bytes);
-      bytes = 0;
-      count = 0;
-    }
+    if (count > 0 && (count >= countMax || bytes + entry > bytesMax)) close();
     if (count === 0) bytes = empty;
     bytes += entry;
     count++;
   }
-  if (count > 0) nodeBytes.push(bytes);
-  return { nodes: nodeBytes.length, nodeBytes };
+  close();
+  return { nodes: nodeBytes.length, nodeBytes, plainElements };
 }
 
 function intsetBytes(members: Iterable<string>): number {
@@ -141,14 +164,22 @@ function intsetBytes(members: Iterable<string>): number {
 }
 
 /** Estimated size of the value in an RDB file (see the module doc for what is not modelled). */
-export function serializedLength(value: RedisValue, config: ServerConfig): number {
+export function serializedLength(
+  value: RedisValue,
+  config: ServerConfig,
+  packedThreshold: number = QUICKLIST_PACKED_THRESHOLD_DEFAULT,
+): number {
   switch (value.type) {
     case 'string':
       return rdbStringBytes(value.value);
     case 'list': {
-      const layout = quicklistLayout(value.value, config.listMaxListpackSize);
+      const layout = quicklistLayout(value.value, config.listMaxListpackSize, packedThreshold);
       let bytes = rdbLengthBytes(layout.nodes);
-      for (const node of layout.nodeBytes) bytes += 1 + rdbLengthBytes(node) + node;
+      layout.nodeBytes.forEach((node, i) => {
+        // A container byte, then a PLAIN node's element by the string rule, or the listpack blob.
+        const plain = layout.plainElements[i];
+        bytes += 1 + (plain ? rdbStringBytes(plain) : rdbLengthBytes(node) + node);
+      });
       return bytes;
     }
     case 'set': {
@@ -189,8 +220,9 @@ export function serializedLength(value: RedisValue, config: ServerConfig): numbe
     case 'stream':
       // Encoded for real (LZF as rdbcompression says): the type byte and the DUMP footer are not part of it.
       return (
-        encodeDumpPayload(toRdbValue(value), { compression: config.rdbcompression }).length -
-        DUMP_TYPE_AND_FOOTER_BYTES
+        encodeDumpPayload(toRdbValue(value, packedThreshold), {
+          compression: config.rdbcompression,
+        }).length - DUMP_TYPE_AND_FOOTER_BYTES
       );
   }
 }

@@ -133,7 +133,9 @@ export const restore: Command = defineCommand<RestoreArgs>({
     if (ttl === undefined) return NOT_INTEGER;
     if (ttl < 0n) return INVALID_TTL;
     // The decoder copies every value out of the payload, so nothing stored aliases the argument.
-    const decoded = decodeDumpPayload(args.payload);
+    const decoded = decodeDumpPayload(args.payload, {
+      verifyChecksum: !ctx.node.skipChecksumValidation,
+    });
     if (!decoded.ok) {
       return decoded.reason === 'version-or-checksum' ? BAD_VERSION_OR_CHECKSUM : BAD_DATA_FORMAT;
     }

@@ -1,11 +1,13 @@
 /**
- * CONFIG GET parameter [parameter ...] | SET parameter value [parameter value ...] | RESETSTAT | HELP
+ * CONFIG GET parameter [parameter ...] | SET parameter value [parameter value ...] | RESETSTAT |
+ *        REWRITE | HELP
  *
  * Reads and changes the parameters of config/params.ts. GET takes glob patterns (case-insensitive)
  * and replies a map (a flat array in RESP2). SET is atomic as in Redis 7.0: every pair is validated
  * on a copy first, and nothing changes if one fails. Immutable parameters (databases, daemonize, ...)
  * and protected ones (dir, dbfilename, unless enable-protected-configs) are refused with Redis's
  * messages. Deliberate difference: `port` and `bind` are immutable here; redis-server rebinds.
+ * RESETSTAT also clears the per-command statistics; REWRITE is config-rewrite.ts.
  */
 import { CONFIG_PARAMS, type ConfigParam, findConfigParam } from '../../config/params.js';
 import type { DebugCommandPolicy } from '../../config/server-config.js';
@@ -21,6 +23,7 @@ import {
   ErrorReply,
   NO_KEYS,
 } from '../types.js';
+import { configRewrite, NO_CONFIG_FILE } from './config-rewrite.js';
 import { helpCommand } from './help.js';
 
 const ADMIN = ['@admin', '@slow', '@dangerous'] as const;
@@ -188,7 +191,30 @@ const resetstat = defineCommand<null>({
   parse: () => null,
   execute(ctx) {
     ctx.node.stats = emptyStats();
+    ctx.node.commandStats.reset();
     ctx.reply.simple('OK');
+    return undefined;
+  },
+});
+
+/** CONFIG REWRITE (config-rewrite.ts). */
+const rewrite = defineCommand<null>({
+  name: 'rewrite',
+  arity: 2,
+  syntax: '',
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  aclCategories: ADMIN,
+  keys: NO_KEYS,
+  doc: {
+    summary: 'Rewrite the configuration file with the in memory configuration',
+    since: '2.8.0',
+    group: 'server',
+    complexity: 'O(1)',
+  },
+  parse: () => null,
+  execute(ctx) {
+    if (ctx.node.config.configFile === '') return NO_CONFIG_FILE;
+    configRewrite(ctx.node, ctx.client, false);
     return undefined;
   },
 });
@@ -209,6 +235,7 @@ export const configCommand: Command = defineContainer(
     get,
     set,
     resetstat,
+    rewrite,
     helpCommand('CONFIG', [
       'GET <pattern>',
       '    Return parameters matching the glob-like <pattern> and their values.',
@@ -216,6 +243,8 @@ export const configCommand: Command = defineContainer(
       '    Set the configuration <directive> to <value>.',
       'RESETSTAT',
       '    Reset statistics reported by the INFO command.',
+      'REWRITE',
+      '    Rewrite the configuration file.',
     ]),
   ],
 );

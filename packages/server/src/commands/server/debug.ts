@@ -1,10 +1,8 @@
 /**
- * DEBUG DIGEST | DIGEST-VALUE [key ...] | OBJECT key | POPULATE count [prefix] [size] |
- *       RELOAD [MERGE] [NOFLUSH] [NOSAVE] | SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP
- *
- * The subset of Redis's DEBUG that tests and the replication checkers need. DEBUG is one command in
- * Redis (not a container), so a wrong subcommand or argument count is "ERR unknown subcommand or
- * wrong number of arguments for '<sub>'. Try DEBUG HELP." with the subcommand as typed.
+ * DEBUG <subcommand> [<arg> ...]: Redis 7.0's DEBUG, for the subcommands whose effect replisim can
+ * have. DEBUG is one command in Redis (not a container), so a wrong subcommand or argument count is
+ * "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try DEBUG HELP." with the
+ * subcommand as typed. HELP is Redis's text in full (debug-help.ts).
  *
  * - DIGEST: a status of 40 hex digits, Redis 7.0's dataset digest (keyspace/digest.ts): equal
  *   datasets give equal digests on replisim and redis-server; all zeros for an empty dataset.
@@ -25,6 +23,26 @@
  *   client's input buffer, the +OK and every other reply wait, and an Env timer ends the pause.
  *   The cron skips active expiry meanwhile. Pauses are capped at SLEEP_MS_MAX.
  * - SET-ACTIVE-EXPIRE: switches the active expiry cycle off (0) or on (anything else, as atoi).
+ * - The subcommands Redis's test suite uses (debug-tools.ts):
+ * - PROTOCOL <type>: a test value of each RESP3 type (debug-protocol.ts).
+ * - QUICKLIST-PACKED-THRESHOLD, LISTPACK, QUICKLIST: encodings (debug-encoding.ts).
+ * - ERROR <string>: replies `-<string>` with CR and LF made spaces, sent as a plain reply the way
+ *   Redis's addReplySds does, so it counts in no error statistics.
+ * - LOG <message>: writes `DEBUG LOG: <message>` to the log at warning level.
+ * - REPLICATE <arg> ...: sends the arguments to the replicas as a command, in the database the
+ *   stream last selected (data divergence on purpose).
+ * - SET-SKIP-CHECKSUM-VALIDATION <0|1>: RESTORE and dump loading stop checking CRC64s (atoi).
+ * - PAUSE-CRON <0|1>: the whole cron stops (atoi), as server.pause_cron makes serverCron return.
+ * - STRINGMATCH-TEST: a bounded fuzz of the glob matcher over random patterns and strings drawn
+ *   from the Env's random source; replies Redis's "Apparently Redis did not crash" status.
+ * - STRUCTSIZE: Redis's sizes of its C structures on 64-bit builds, the constant text it sends.
+ * - AOF-FLUSH-SLEEP, LEAK, DROP-CLUSTER-PACKET-FILTER, REPLYBUFFER: +OK with no effect, after
+ *   Redis's argument checks: replisim has no AOF, no C heap, no cluster bus, no reply buffer
+ *   resizing. CLUSTERLINK KILL gets Redis's error for a node not in cluster mode.
+ * - CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every parameter (config-rewrite.ts).
+ * - Not implemented (the unknown-subcommand error): ASSERT, PANIC, SEGFAULT, OOM,
+ *   CRASH-AND-RECOVER, RESTART, HTSTATS, HTSTATS-KEY, LOADAOF, MALLCTL,
+ *   MALLCTL-STR, SDSLEN, CLIENT-EVICTION (docs/server-and-config.md says why).
  *
  * Access follows enable-debug-command: 'no' refuses every client with Redis's error, 'local'
  * allows loopback clients (127.0.0.1, ::1), 'yes' allows all; the default is Redis's 'no'.
@@ -36,13 +54,20 @@ import { isLoopbackAddress } from '../../protected-mode.js';
 import { encodingOf, quicklistLayout, refcountOf, serializedLength } from '../keys/object-info.js';
 import { keyOf } from '../lookup.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
+import { DEBUG_HELP_LINES } from './debug-help.js';
 import { debugPopulate, type PopulateArgs, parsePopulate } from './debug-populate.js';
 import { debugReload, parseReloadOptions, type ReloadOptions } from './debug-reload.js';
+import {
+  atoi,
+  executeDebugTool,
+  NO_SUCH_KEY,
+  parseDebugTool,
+  type ToolDebugArgs,
+} from './debug-tools.js';
 
 const NOT_ALLOWED = new ErrorReply(
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
 );
-const NO_SUCH_KEY = new ErrorReply('ERR no such key');
 /** The longest DEBUG SLEEP honoured: one hour, so a typo cannot freeze a simulation forever. */
 const SLEEP_MS_MAX = 3_600_000;
 /** LRU_CLOCK_MAX: Redis's LRU clock is 24 bits of seconds. */
@@ -50,47 +75,9 @@ const LRU_CLOCK_MAX = (1 << 24) - 1;
 /** Subcommand errors name at most 128 bytes of the subcommand, as %.128s does. */
 const SUBCOMMAND_BYTES_MAX = 128;
 
-const HELP_LINES: readonly string[] = [
-  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'CHANGE-REPL-ID',
-  '    Change the replication IDs of the instance.',
-  '    Dangerous: should be used only for testing the replication subsystem.',
-  'DIGEST',
-  '    Output a hex signature representing the current DB content.',
-  'DIGEST-VALUE <key> [<key> ...]',
-  '    Output a hex signature of the values of all the specified keys.',
-  'OBJECT <key>',
-  '    Show low level info about `key` and associated value.',
-  'POPULATE <count> [<prefix>] [<size>]',
-  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
-  "    it is used instead of the 'key' prefix. These are not propagated to",
-  '    replicas. Cluster slots are not respected so keys not belonging to the',
-  '    current node can be created in cluster mode.',
-  'RELOAD [option ...]',
-  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
-  '    * MERGE: conflicting keys will be loaded from RDB.',
-  '    * NOFLUSH: the existing database will not be removed before load, but',
-  '      conflicting keys will generate an exception and kill the server.',
-  '    * NOSAVE: the database will be loaded from an existing RDB file.',
-  '    Examples:',
-  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
-  '      the database.',
-  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
-  '      existing RDB file.',
-  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
-  '      file to the database.',
-  'SET-ACTIVE-EXPIRE <0|1>',
-  '    Setting it to 0 disables expiring keys in background when they are not',
-  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
-  '    default.',
-  'SLEEP <seconds>',
-  '    Stop the server for <seconds>. Decimals allowed.',
-  'HELP',
-  '    Prints this help.',
-];
-
 type DebugArgs =
   | { readonly kind: 'help' }
+  | ToolDebugArgs
   | { readonly kind: 'change-repl-id' }
   | { readonly kind: 'digest' }
   | { readonly kind: 'digest-value'; readonly keys: readonly string[] }
@@ -104,12 +91,6 @@ function debugAllowed(ctx: CommandContext): boolean {
   const policy = ctx.node.config.enableDebugCommand;
   if (policy === 'yes') return true;
   return policy === 'local' && isLoopbackAddress(ctx.client.connection.remoteAddress);
-}
-
-/** C's atoi: optional spaces and sign, then the leading digits; 0 when there are none. */
-function atoi(arg: Buffer | undefined): number {
-  const match = /^\s*([+-]?[0-9]+)/.exec(arg?.toString('latin1') ?? '');
-  return match === null ? 0 : Number.parseInt(match[1] ?? '0', 10);
 }
 
 /** DEBUG SLEEP's duration: strtod, then truncated to microseconds as Redis does; <= 0 is no pause. */
@@ -142,6 +123,8 @@ function parseDebug(argv: readonly Buffer[], ctx: CommandContext): DebugArgs | E
   if (sub === 'set-active-expire' && argc === 3) {
     return { kind: 'set-active-expire', enabled: atoi(argv[2]) !== 0 };
   }
+  const more = parseDebugTool(sub, argv);
+  if (more !== undefined) return more;
   return new ErrorReply(
     `ERR unknown subcommand or wrong number of arguments for '${typed.slice(0, SUBCOMMAND_BYTES_MAX)}'. Try DEBUG HELP.`,
   );
@@ -164,10 +147,11 @@ function debugObject(ctx: CommandContext, key: string): ErrorReply | undefined {
   const lru = Math.floor(ctx.nowMs / 1000) & LRU_CLOCK_MAX;
   let line =
     `Value at:${fakeAddress(ctx.db.index, key)} refcount:${refcountOf(value)} ` +
-    `encoding:${encodingOf(value)} serializedlength:${serializedLength(value, config)} ` +
+    `encoding:${encodingOf(value)} serializedlength:${serializedLength(value, config, ctx.node.quicklistPackedThreshold)} ` +
     `lru:${lru} lru_seconds_idle:0`;
   if (value.type === 'list') {
-    const layout = quicklistLayout(value.value, config.listMaxListpackSize);
+    const threshold = ctx.node.quicklistPackedThreshold;
+    const layout = quicklistLayout(value.value, config.listMaxListpackSize, threshold);
     const bytes = layout.nodeBytes.reduce((total, node) => total + node, 0);
     const average = layout.nodes === 0 ? 0 : value.value.length / layout.nodes;
     line +=
@@ -197,9 +181,10 @@ export const debug: Command = defineCommand<DebugArgs>({
     const { node, reply } = ctx;
     switch (args.kind) {
       case 'help':
-        reply.arrayHeader(HELP_LINES.length);
-        for (const line of HELP_LINES) reply.simple(line);
+        reply.arrayHeader(DEBUG_HELP_LINES.length);
+        for (const line of DEBUG_HELP_LINES) reply.simple(line);
         return undefined;
+
       case 'change-repl-id':
         // A new replication history from here: replicas' next PSYNC needs a full sync.
         node.log('warning', 'Changing replication IDs after receiving DEBUG change-repl-id');
@@ -230,6 +215,8 @@ export const debug: Command = defineCommand<DebugArgs>({
         node.activeExpireEnabled = args.enabled;
         reply.simple('OK');
         return undefined;
+      default:
+        return executeDebugTool(ctx, args);
     }
   },
 });

@@ -1,15 +1,26 @@
 /**
- * LATENCY LATEST | HISTORY event | RESET [event ...] | DOCTOR | HELP
+ * LATENCY LATEST | HISTORY event | RESET [event ...] | DOCTOR | GRAPH event |
+ *         HISTOGRAM [command ...] | HELP
  *
  * Reads the latency monitor (monitoring/latency.ts). LATEST replies per event class
  * `[event, unix time of the latest sample, its ms, the all-time max ms]`; HISTORY the event's
  * samples `[unix time, ms]`, oldest first; RESET forgets the named classes (all without a name) and
  * replies how many it forgot. DOCTOR gives Redis's texts for a disabled monitor and for no spikes;
  * with spikes it gives Redis's header and per-event statistics line, without Redis's advice section.
- * Not implemented: GRAPH and HISTOGRAM.
+ * GRAPH draws the event's samples as latency.c does (monitoring/latency-graph.ts), a verbatim
+ * string, or "ERR No samples available for event '<event>'". HISTOGRAM replies, per command with
+ * a latency histogram (monitoring/command-stats.ts), a map of `calls` and `histogram_usec`, the
+ * cumulative counts by power-of-two bucket in µs; named commands are looked up as COMMAND INFO
+ * does (`config|get` names a subcommand; a container adds its subcommands that have data; unknown
+ * names are skipped; a name given twice appears twice, as in Redis). Without names every command
+ * with data is listed, in the order first used (Redis: its dict's hash order).
  */
+import type { ReplyWriter } from '@replisim/protocol';
+import type { LatencyHistogram } from '../../monitoring/command-stats.js';
 import type { LatencySeries } from '../../monitoring/latency.js';
-import { type Command, defineCommand, defineContainer, NO_KEYS } from '../types.js';
+import { latencyGraph } from '../../monitoring/latency-graph.js';
+import { COMMAND_TABLE } from '../table.js';
+import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
 import { helpCommand } from './help.js';
 
 const ADMIN = ['@admin', '@slow', '@dangerous'] as const;
@@ -133,6 +144,86 @@ const doctor = defineCommand<null>({
   },
 });
 
+const graph = defineCommand<string>({
+  name: 'graph',
+  arity: 3,
+  syntax: 'event',
+  flags: FLAGS,
+  aclCategories: ADMIN,
+  keys: NO_KEYS,
+  doc: doc('Return a latency graph for the event.'),
+  parse: (argv) => (argv[2] ?? Buffer.alloc(0)).toString('latin1'),
+  execute(ctx, event) {
+    const series = ctx.node.latency.events.get(event);
+    if (series === undefined)
+      return new ErrorReply(`ERR No samples available for event '${event}'`);
+    const nowSeconds = Math.floor(ctx.node.env.clock.wallMs() / 1000);
+    ctx.reply.verbatim(latencyGraph(event, series, nowSeconds));
+    return undefined;
+  },
+});
+
+/** fillCommandCDF: `calls` and the cumulative buckets. */
+function writeHistogram(reply: ReplyWriter, histogram: LatencyHistogram): void {
+  reply.mapHeader(2);
+  reply.bulk('calls');
+  reply.integer(histogram.total);
+  reply.bulk('histogram_usec');
+  const buckets = histogram.buckets();
+  reply.mapHeader(buckets.length);
+  for (const [micros, count] of buckets) {
+    reply.integer(micros);
+    reply.integer(count);
+  }
+}
+
+/** lookupCommandBySds: `name` or `container|sub`, in any case. */
+function lookupByFullName(name: string): Command | undefined {
+  const [first, sub, extra] = name.toLowerCase().split('|');
+  if (first === undefined || extra !== undefined) return undefined;
+  const command = COMMAND_TABLE.get(first);
+  if (sub === undefined || command === undefined) return command;
+  return command.subcommands.get(sub);
+}
+
+const histogram = defineCommand<readonly string[]>({
+  name: 'histogram',
+  arity: -2,
+  syntax: '[command [command ...]]',
+  flags: FLAGS,
+  aclCategories: ADMIN,
+  keys: NO_KEYS,
+  doc: {
+    ...doc('Return the cumulative distribution of latencies of a subset of commands or all.'),
+    since: '7.0.0',
+    complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+  },
+  parse: (argv) => argv.slice(2).map((arg) => arg.toString('latin1')),
+  execute(ctx, names) {
+    const stats = ctx.node.commandStats.byCommand;
+    const found: [string, LatencyHistogram][] = [];
+    const add = (fullName: string): void => {
+      const data = stats.get(fullName)?.histogram;
+      if (data !== undefined) found.push([fullName, data]);
+    };
+    if (names.length === 0) {
+      for (const fullName of stats.keys()) add(fullName);
+    }
+    for (const name of names) {
+      const command = lookupByFullName(name);
+      if (command === undefined) continue;
+      add(command.fullName);
+      for (const sub of command.subcommands.values()) add(sub.fullName);
+    }
+    ctx.reply.mapHeader(found.length);
+    for (const [fullName, data] of found) {
+      ctx.reply.bulk(fullName);
+      writeHistogram(ctx.reply, data);
+    }
+    return undefined;
+  },
+});
+
 export const latencyCommand: Command = defineContainer(
   {
     name: 'latency',
@@ -142,12 +233,16 @@ export const latencyCommand: Command = defineContainer(
   },
   [
     doctor,
+    graph,
+    histogram,
     history,
     latest,
     reset,
     helpCommand('LATENCY', [
       'DOCTOR',
       '    Return a human readable latency analysis report.',
+      'GRAPH <event>',
+      '    Return an ASCII latency graph for the <event> class.',
       'HISTORY <event>',
       '    Return time-latency samples for the <event> class.',
       'LATEST',
@@ -155,6 +250,9 @@ export const latencyCommand: Command = defineContainer(
       'RESET [<event> ...]',
       '    Reset latency data of one or more <event> classes.',
       '    (default: reset all data for all event classes)',
+      'HISTOGRAM [COMMAND ...]',
+      '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+      '    If no commands are specified then all histograms are replied.',
     ]),
   ],
 );
