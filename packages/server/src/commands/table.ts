@@ -15,6 +15,7 @@ import { quit } from './connection/quit.js';
 import { reset } from './connection/reset.js';
 import { select } from './connection/select.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
+import { HYPERLOGLOG_COMMANDS } from './hyperloglog/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
 import { PUBSUB_COMMANDS } from './pubsub/index.js';
@@ -78,6 +79,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...KEYS_COMMANDS,
   ...LISTS_COMMANDS,
   ...HASHES_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
   ...STREAMS_COMMANDS,
