@@ -30,6 +30,7 @@ import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
 import { lastsave } from './server/lastsave.js';
 import { latencyCommand } from './server/latency.js';
+import { lolwut } from './server/lolwut.js';
 import { memoryCommand } from './server/memory.js';
 import { monitor } from './server/monitor.js';
 import { replicaof, slaveof } from './server/replicaof.js';
@@ -58,6 +59,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   info,
   lastsave,
   latencyCommand,
+  lolwut,
   memoryCommand,
   monitor,
   ping,
