@@ -7,6 +7,20 @@
  */
 import { type Command, defineCommand, NO_KEYS } from '../types.js';
 
+/**
+ * The ACL categories of each container's HELP in Redis 7.0 (its <container>-help.json adds its
+ * family's category to @slow), in Redis's category order; other containers' HELP is @slow only.
+ */
+const HELP_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+  CLIENT: ['@slow', '@connection'],
+  COMMAND: ['@slow', '@connection'],
+  FUNCTION: ['@slow', '@scripting'],
+  OBJECT: ['@keyspace', '@slow'],
+  SCRIPT: ['@slow', '@scripting'],
+  XGROUP: ['@stream', '@slow'],
+  XINFO: ['@stream', '@slow'],
+};
+
 export function helpCommand(container: string, lines: readonly string[]): Command {
   const all = [
     `${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
@@ -19,7 +33,7 @@ export function helpCommand(container: string, lines: readonly string[]): Comman
     arity: 2,
     syntax: '',
     flags: ['loading', 'stale'],
-    aclCategories: ['@slow'],
+    aclCategories: HELP_CATEGORIES[container] ?? ['@slow'],
     keys: NO_KEYS,
     doc: {
       summary: 'Show helpful text about the different subcommands',
