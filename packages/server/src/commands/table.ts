@@ -14,6 +14,7 @@ import { ping } from './connection/ping.js';
 import { quit } from './connection/quit.js';
 import { reset } from './connection/reset.js';
 import { select } from './connection/select.js';
+import { GEO_COMMANDS } from './geo/index.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
@@ -84,6 +85,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...HYPERLOGLOG_COMMANDS,
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
+  ...GEO_COMMANDS,
   ...STREAMS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
   ...PUBSUB_COMMANDS,
