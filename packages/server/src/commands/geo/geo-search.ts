@@ -16,9 +16,9 @@
  * 7. the reply (member, or [member, dist?, hash?, [lon, lat]?]) or the store (scores are the
  *    hashes, or the distances in the request's unit with STOREDIST; an empty result deletes it).
  *
- * Ties in distance keep the scan order (glibc's qsort is a merge sort, so stable); Redis's partial
- * sort for COUNT smaller than the matches is not stable, so with COUNT and equal distances the
- * order of the tied members may differ from Redis's.
+ * Sorting as Redis: all matches with qsort (glibc's is a merge sort, so ties keep the scan order),
+ * or, when COUNT is smaller than the matches, Redis's own partial quicksort (pqsort.ts), whose
+ * order of tied members is reproduced exactly.
  */
 
 import type { ZSetValue } from '../../keyspace/values.js';
@@ -36,6 +36,7 @@ import {
   type Shape,
   searchBoxes,
 } from './geohash.js';
+import { pqsort } from './pqsort.js';
 
 export type SearchKind =
   | 'radius'
@@ -216,11 +217,18 @@ export function geoSearch(
     ctx.reply.arrayHeader(0);
     return undefined;
   }
-  if (options.sort === 'asc')
-    points.sort((a, b) => (a.dist > b.dist ? 1 : a.dist < b.dist ? -1 : 0));
-  if (options.sort === 'desc')
-    points.sort((a, b) => (a.dist < b.dist ? 1 : a.dist > b.dist ? -1 : 0));
-  const returned = options.count === 0 ? points : points.slice(0, options.count);
+  const returnedCount =
+    options.count === 0 || points.length < options.count ? points.length : options.count;
+  if (options.sort !== 'none') {
+    const cmp =
+      options.sort === 'asc'
+        ? (a: Point, b: Point) => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1)
+        : (a: Point, b: Point) => (a.dist < b.dist ? 1 : a.dist === b.dist ? 0 : -1);
+    // qsort (glibc's merge sort: stable) for all, Redis's pqsort for the first COUNT.
+    if (returnedCount === points.length) points.sort(cmp);
+    else pqsort(points, cmp, 0, returnedCount - 1);
+  }
+  const returned = points.slice(0, returnedCount);
   if (options.storeKey === undefined) {
     replyPoints(ctx, returned, options, shape.conversion);
     return undefined;
