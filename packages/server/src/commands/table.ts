@@ -6,6 +6,7 @@
  */
 import { assert } from '@replisim/base';
 import { BITMAPS_COMMANDS } from './bitmaps/index.js';
+import { CLUSTER_COMMANDS } from './cluster/index.js';
 import { auth } from './connection/auth.js';
 import { client } from './connection/client.js';
 import { echo } from './connection/echo.js';
@@ -33,6 +34,7 @@ import { lastsave } from './server/lastsave.js';
 import { latencyCommand } from './server/latency.js';
 import { lolwut } from './server/lolwut.js';
 import { memoryCommand } from './server/memory.js';
+import { moduleCommand } from './server/module.js';
 import { monitor } from './server/monitor.js';
 import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
@@ -62,6 +64,7 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   latencyCommand,
   lolwut,
   memoryCommand,
+  moduleCommand,
   monitor,
   ping,
   quit,
@@ -86,6 +89,7 @@ export const COMMAND_LIST: readonly Command[] = [
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
   ...GEO_COMMANDS,
+  ...CLUSTER_COMMANDS,
   ...STREAMS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
   ...PUBSUB_COMMANDS,

@@ -73,15 +73,18 @@ function partialSort<T>(
     let pc = base + n - 1;
     let pd = pc;
     for (;;) {
-      let result = 0;
-      while (pb <= pc && (result = cmp(a[pb] as T, a[base] as T)) <= 0) {
+      while (pb <= pc) {
+        const result = cmp(a[pb] as T, a[base] as T);
+        if (result > 0) break;
         if (result === 0) {
           swap(a, pa, pb);
           pa++;
         }
         pb++;
       }
-      while (pb <= pc && (result = cmp(a[pc] as T, a[base] as T)) >= 0) {
+      while (pb <= pc) {
+        const result = cmp(a[pc] as T, a[base] as T);
+        if (result < 0) break;
         if (result === 0) {
           swap(a, pc, pd);
           pd--;
