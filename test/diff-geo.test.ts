@@ -417,7 +417,7 @@ describeCollectionDiff('GEO against redis-server 7.0.15', 'zset', [
   { name: 'ties under COUNT (partial quicksort)', steps: tieSteps(), digest: ['st'] },
 ]);
 
-const RUNS = Number(process.env.REPLISIM_GEO_RUNS ?? '8');
+const RUNS = Number(process.env['REPLISIM_GEO_RUNS'] ?? '8');
 
 describe('GEO properties against redis-server 7.0.15', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });

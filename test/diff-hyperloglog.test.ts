@@ -260,7 +260,7 @@ const SCRIPTS: readonly Script[] = [
 
 describeCollectionDiff('HyperLogLog against redis-server 7.0.15', 'string', SCRIPTS);
 
-const RUNS = Number(process.env.REPLISIM_HLL_RUNS ?? '6');
+const RUNS = Number(process.env['REPLISIM_HLL_RUNS'] ?? '6');
 
 describe('HyperLogLog properties against redis-server 7.0.15', () => {
   const servers = useServerPair({ both: ['--enable-debug-command', 'yes'] });

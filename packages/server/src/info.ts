@@ -375,10 +375,7 @@ function cpuSection(node: ServerNode): [string, string | number][] {
 function errorstatsSection(node: ServerNode): [string, string | number][] {
   const entries = Object.entries(node.stats.errorsByKind);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return entries.map(([kind, count]) => [
-    `errorstat_${kind}`,
-    `count=${count}`,
-  ]);
+  return entries.map(([kind, count]) => [`errorstat_${kind}`, `count=${count}`]);
 }
 
 /** Both roles' fields, in Redis's order (replication/master-info.ts). */
