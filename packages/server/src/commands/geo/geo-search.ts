@@ -360,14 +360,27 @@ function replyPoints(
   }
 }
 
-/** georadiusGetKeys: the source key, and the last STORE/STOREDIST key (from argv 5 on). */
-export function radiusKeyIndexes(argv: readonly Buffer[]): number[] {
-  let stored = -1;
-  for (let i = 5; i < argv.length; i++) {
-    if ((isKeyword(argv[i], 'store') || isKeyword(argv[i], 'storedist')) && i + 1 < argv.length) {
-      stored = i + 1;
-      i++;
+/**
+ * The keys of GEORADIUS / GEORADIUSBYMEMBER as Redis 7.0's key specs find them: the source, then
+ * the key after the first STORE and the key after the first STOREDIST, each searched from
+ * `startFrom` (6 and 5; a keyword in the last position has no key and is not found).
+ */
+function storeKeyIndexes(argv: readonly Buffer[], startFrom: number): number[] {
+  const indexes = [1];
+  for (const keyword of ['store', 'storedist']) {
+    for (let i = startFrom; i < argv.length - 1; i++) {
+      if (isKeyword(argv[i], keyword)) {
+        indexes.push(i + 1);
+        break;
+      }
     }
   }
-  return stored === -1 ? [1] : [1, stored];
+  return indexes;
 }
+
+export const radiusKeyIndexes = (argv: readonly Buffer[]): number[] => storeKeyIndexes(argv, 6);
+export const byMemberKeyIndexes = (argv: readonly Buffer[]): number[] => storeKeyIndexes(argv, 5);
+
+/** The source key is read, a STORE/STOREDIST key overwritten. */
+export const radiusKeyFlags = (index: number): readonly string[] =>
+  index === 1 ? ['RO', 'access'] : ['OW', 'update'];

@@ -6,7 +6,7 @@
  * reply shapes, STORE) is geo-search.ts.
  */
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
-import { geoSearch, radiusKeyIndexes } from './geo-search.js';
+import { geoSearch, radiusKeyFlags, radiusKeyIndexes } from './geo-search.js';
 
 export const georadius: Command = defineCommand<readonly Buffer[]>({
   name: 'georadius',
@@ -17,6 +17,7 @@ export const georadius: Command = defineCommand<readonly Buffer[]>({
   aclCategories: ['@write', '@geo', '@slow'],
   keys: ONE_KEY,
   keyIndexes: radiusKeyIndexes,
+  keyFlags: radiusKeyFlags,
   doc: {
     summary:
       'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',

@@ -6,7 +6,7 @@
  * reply shapes, STORE) is geo-search.ts.
  */
 import { type Command, defineCommand, ONE_KEY } from '../types.js';
-import { geoSearch, radiusKeyIndexes } from './geo-search.js';
+import { byMemberKeyIndexes, geoSearch, radiusKeyFlags } from './geo-search.js';
 
 export const georadiusbymember: Command = defineCommand<readonly Buffer[]>({
   name: 'georadiusbymember',
@@ -16,7 +16,8 @@ export const georadiusbymember: Command = defineCommand<readonly Buffer[]>({
   flags: ['write', 'denyoom', 'movablekeys'],
   aclCategories: ['@write', '@geo', '@slow'],
   keys: ONE_KEY,
-  keyIndexes: radiusKeyIndexes,
+  keyIndexes: byMemberKeyIndexes,
+  keyFlags: radiusKeyFlags,
   doc: {
     summary:
       'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',

@@ -26,6 +26,7 @@ export const pfadd: Command = defineCommand<PfaddArgs>({
   flags: ['write', 'denyoom', 'fast'],
   aclCategories: ['@write', '@hyperloglog', '@fast'],
   keys: ONE_KEY,
+  keyFlags: () => ['RW', 'insert'],
   doc: {
     summary: 'Adds the specified elements to the specified HyperLogLog.',
     since: '2.8.9',

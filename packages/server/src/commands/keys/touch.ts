@@ -14,6 +14,7 @@ export const touch: Command = defineCommand<readonly Buffer[]>({
   flags: ['readonly', 'fast'],
   aclCategories: ['@keyspace', '@read', '@fast'],
   keys: ALL_KEYS,
+  keyFlags: () => ['RO'],
   doc: {
     summary:
       'Alters the last access time of a key(s). Returns the number of existing keys specified.',
