@@ -28,7 +28,7 @@ import {
 import { sparseMaxBytes } from './hll-key.js';
 
 const SELFTEST_REGISTER_CYCLES = 3;
-const SELFTEST_ELEMENTS_MAX = 100_000;
+const SELFTEST_ELEMENTS_MAX = 20_000;
 
 export const pfselftest: Command = defineCommand<null>({
   name: 'pfselftest',
