@@ -2,7 +2,7 @@
  * pqsort (Redis's partial quicksort): whatever the ties, the first k+1 entries are the k+1
  * smallest in order and the array stays a permutation of its input.
  */
-import * as fc from 'fast-check';
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { pqsort } from './pqsort.js';
 

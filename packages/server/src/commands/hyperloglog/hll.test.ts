@@ -4,7 +4,7 @@
  * `Z:8436 v:1,1 Z:4274 v:2,1 Z:3068 v:1,1 Z:603`), and the PFSELFTEST invariant as a property:
  * the same elements added to a sparse and to a dense HLL give the same registers and count.
  */
-import * as fc from 'fast-check';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addElement,
