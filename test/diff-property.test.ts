@@ -7,7 +7,7 @@
  *
  * Method: fast-check generates sequences of steps over six keys and two databases from one
  * generator per command family (test/diff-property/: strings, bitmaps, keys and expiry, lists, hashes, sets, Pub/Sub,
- * sorted sets, streams, transactions, refused requests), including wrong-type access, bad integers and
+ * sorted sets, GEO, HyperLogLog, streams, transactions, refused requests), including wrong-type access, bad integers and
  * floats, conflicting options, short PX/PEXPIRE TTLs and pauses so keys expire mid-sequence. At
  * startup the test looks at replisim's command table (COMMAND_LIST) and switches a family on only
  * when all its core commands are registered; each other command of the family joins when it is
@@ -35,7 +35,9 @@ import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BITMAPS } from './diff-property/bitmaps.js';
 import { ERRORS } from './diff-property/errors.js';
+import { GEO } from './diff-property/geo.js';
 import { HASHES } from './diff-property/hashes.js';
+import { HYPERLOGLOG } from './diff-property/hyperloglog.js';
 import { KEYS_FAMILY } from './diff-property/keys.js';
 import { LISTS } from './diff-property/lists.js';
 import { type Family, type Step, sleep } from './diff-property/model.js';
@@ -62,6 +64,8 @@ const FAMILIES: readonly Family[] = [
   HASHES,
   SETS,
   ZSETS,
+  GEO,
+  HYPERLOGLOG,
   STREAMS,
   TRANSACTIONS,
   PUBSUB,

@@ -3,7 +3,8 @@
  * type and encoding a snapshot or a full sync must carry (int, embstr, raw and LZF-compressible
  * strings, small and multi-node lists, intset and hashtable sets, listpack and hashtable hashes,
  * listpack and skiplist sorted sets with an infinite score, streams over several nodes with
- * tombstones and a consumer group with pending entries, TTLs on a string and on a hash) across
+ * tombstones and a consumer group with pending entries, TTLs on a string and on a hash, sparse
+ * and dense HyperLogLogs, a GEO index) across
  * three databases. persistence-interop (a dump both ways), replication-master-interop (Redis
  * replicating from replisim) and replication-replica-interop (replisim replicating from Redis) all
  * build this one, so each direction is judged on the same data.
@@ -44,6 +45,26 @@ export function interopDataset(): Map<number, string[][]> {
   const bigHash = ['HSET', 'hash:big'];
   for (let i = 0; i < 600; i++) bigHash.push(`field-${i}`, String(i));
   db0.push(bigList, bigSet, bigZset, bigHash);
+  // HyperLogLogs are strings (sparse, dense with a cached count) and GEO indexes sorted sets: they
+  // must cross as those, byte for byte.
+  const denseHll = ['PFADD', 'hll:dense'];
+  for (let i = 0; i < 3000; i++) denseHll.push(`e${i}`);
+  db0.push(
+    // Over 44 bytes, so raw after a load too (a loaded short string is embstr, in Redis as here).
+    ['PFADD', 'hll:sparse', ...Array.from({ length: 20 }, (_, i) => `s${i}`)],
+    denseHll,
+    ['PFCOUNT', 'hll:dense'],
+    [
+      'GEOADD',
+      'geo:index',
+      '13.361389',
+      '38.115556',
+      'Palermo',
+      '15.087269',
+      '37.502669',
+      'Catania',
+    ],
+  );
   // Streams: 250 entries span three nodes; a deleted entry stays as a tombstone; the group's
   // pending entries and consumer travel with the stream (DEBUG DIGEST covers only the entries).
   for (let i = 1; i <= 250; i++) {

@@ -402,12 +402,14 @@ function cpuSection(node: ServerNode): [string, string | number][] {
   ];
 }
 
-/** errorstat_<prefix>:count=N for each error kind sent, in the order first sent. */
+/**
+ * errorstat_<prefix>:count=N for each error kind sent, in byte order of the prefix (Redis keeps
+ * them in a rax: INVALIDOBJ comes before WRONGTYPE whichever was sent first).
+ */
 function errorstatsSection(node: ServerNode): [string, string | number][] {
-  return Object.entries(node.stats.errorsByKind).map(([kind, count]) => [
-    `errorstat_${kind}`,
-    `count=${count}`,
-  ]);
+  const entries = Object.entries(node.stats.errorsByKind);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.map(([kind, count]) => [`errorstat_${kind}`, `count=${count}`]);
 }
 
 /** Both roles' fields, in Redis's order (replication/master-info.ts). */

@@ -6,6 +6,7 @@
  */
 import { assert } from '@replisim/base';
 import { BITMAPS_COMMANDS } from './bitmaps/index.js';
+import { CLUSTER_COMMANDS } from './cluster/index.js';
 import { auth } from './connection/auth.js';
 import { client } from './connection/client.js';
 import { echo } from './connection/echo.js';
@@ -14,7 +15,9 @@ import { ping } from './connection/ping.js';
 import { quit } from './connection/quit.js';
 import { reset } from './connection/reset.js';
 import { select } from './connection/select.js';
+import { GEO_COMMANDS } from './geo/index.js';
 import { HASHES_COMMANDS } from './hashes/index.js';
+import { HYPERLOGLOG_COMMANDS } from './hyperloglog/index.js';
 import { KEYS_COMMANDS } from './keys/index.js';
 import { LISTS_COMMANDS } from './lists/index.js';
 import { PUBSUB_COMMANDS } from './pubsub/index.js';
@@ -29,7 +32,9 @@ import { flushdb } from './server/flushdb.js';
 import { info } from './server/info.js';
 import { lastsave } from './server/lastsave.js';
 import { latencyCommand } from './server/latency.js';
+import { lolwut } from './server/lolwut.js';
 import { memoryCommand } from './server/memory.js';
+import { moduleCommand } from './server/module.js';
 import { monitor } from './server/monitor.js';
 import { replicaof, slaveof } from './server/replicaof.js';
 import { save } from './server/save.js';
@@ -57,7 +62,9 @@ const SERVER_AND_CONNECTION: readonly Command[] = [
   info,
   lastsave,
   latencyCommand,
+  lolwut,
   memoryCommand,
+  moduleCommand,
   monitor,
   ping,
   quit,
@@ -78,8 +85,11 @@ export const COMMAND_LIST: readonly Command[] = [
   ...KEYS_COMMANDS,
   ...LISTS_COMMANDS,
   ...HASHES_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
   ...SETS_COMMANDS,
   ...ZSETS_COMMANDS,
+  ...GEO_COMMANDS,
+  ...CLUSTER_COMMANDS,
   ...STREAMS_COMMANDS,
   ...TRANSACTIONS_COMMANDS,
   ...PUBSUB_COMMANDS,

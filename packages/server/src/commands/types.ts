@@ -33,6 +33,8 @@ export type CommandFlag =
   | 'no_multi'
   | 'allow_busy'
   | 'movablekeys'
+  | 'no_async_loading'
+  | 'asking'
   /** replisim: never propagate, even if the dirty counter moved (Redis's CMD_CALL_NOWRAP-like uses). */
   | 'no_propagate';
 

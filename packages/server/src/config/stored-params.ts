@@ -297,7 +297,9 @@ const STORED_SPECS: readonly StoredSpec[] = [
   bool('crash-memcheck-enabled', 'yes'),
   bool('disable-thp', 'yes', { immutable: true }),
   bool('dynamic-hz', 'yes'),
+  // Read by MODULE LOAD/LOADEX/UNLOAD (commands/server/module.ts), which it allows or refuses.
   oneOf('enable-module-command', ['no', 'yes', 'local'], 'no', { immutable: true }),
+  // Read by the HyperLogLog commands (commands/hyperloglog/hll-key.ts): the sparse size limit.
   int('hll-sparse-max-bytes', 3000n, 0n, LONG_MAX, { memory: true }),
   text('ignore-warnings', ''),
   int('io-threads', 1n, 1n, 128n, { immutable: true }),

@@ -27,6 +27,7 @@ import { scan } from './scan.js';
 import { sort } from './sort.js';
 import { sortRo } from './sort-ro.js';
 import { swapdb } from './swapdb.js';
+import { touch } from './touch.js';
 import { ttl } from './ttl.js';
 import { type } from './type.js';
 import { unlink } from './unlink.js';
@@ -56,6 +57,7 @@ export const KEYS_COMMANDS: readonly Command[] = [
   sort,
   sortRo,
   swapdb,
+  touch,
   ttl,
   type,
   unlink,

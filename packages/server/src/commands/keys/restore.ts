@@ -103,6 +103,8 @@ export const restore: Command = defineCommand<RestoreArgs>({
   syntax:
     'key ttl:integer serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds:integer] [FREQ frequency:integer]',
   flags: ['write', 'denyoom'],
+  // Redis's key spec: the key is overwritten (OW update), not read.
+  keyFlags: () => ['OW', 'update'],
   aclCategories: ['@keyspace', '@write', '@slow', '@dangerous'],
   keys: ONE_KEY,
   doc: {

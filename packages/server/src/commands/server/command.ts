@@ -7,9 +7,17 @@
  * complexity and subcommands (enough for redis-cli's hints; argument lists are not described yet).
  */
 import type { ReplyWriter } from '@replisim/protocol';
+import { globMatch } from '../../util/glob.js';
+import { isKeyword, SYNTAX_ERROR } from '../errors.js';
 import { type CommandArgument, parseSyntax } from '../syntax.js';
 import { COMMAND_LIST, COMMAND_TABLE } from '../table.js';
-import { type Command, defineCommand, defineContainer, NO_KEYS } from '../types.js';
+import {
+  type Command,
+  defineCommand,
+  defineContainer,
+  type ErrorReply,
+  NO_KEYS,
+} from '../types.js';
 import { defaultKeyFlags, getkeys, getkeysandflags } from './command-getkeys.js';
 import { helpCommand } from './help.js';
 
@@ -232,10 +240,63 @@ const docs = defineCommand<readonly string[]>({
   },
 });
 
-const list = defineCommand<null>({
+/** COMMAND LIST's FILTERBY: which commands (and subcommands) to name. */
+type ListFilter =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'module' | 'aclcat' | 'pattern'; readonly arg: string };
+
+/**
+ * COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN pattern]: every command and, after
+ * each container, its subcommands as `parent|sub` (Redis 7.0 lists 366 names for 240 commands).
+ * FILTERBY keeps the names matching on their own: MODULE matches nothing (no modules), ACLCAT an
+ * ACL category named without '@' (an unknown one matches nothing), PATTERN a case-insensitive glob
+ * over the full name. Exactly one FILTERBY clause; anything else is a syntax error.
+ * Redis lists in its dict order; replisim in table order.
+ */
+function parseList(argv: readonly Buffer[]): ListFilter | ErrorReply {
+  let filter: ListFilter = { kind: 'all' };
+  for (let i = 2; i < argv.length; i++) {
+    const moreArgs = argv.length - 1 - i;
+    if (!isKeyword(argv[i], 'filterby') || moreArgs !== 2) return SYNTAX_ERROR;
+    const type = argv[i + 1]?.toString('latin1').toLowerCase() ?? '';
+    if (type !== 'module' && type !== 'aclcat' && type !== 'pattern') return SYNTAX_ERROR;
+    filter = { kind: type, arg: argv[i + 2]?.toString('latin1') ?? '' };
+    i += 2;
+  }
+  return filter;
+}
+
+function listMatches(command: Command, filter: ListFilter): boolean {
+  switch (filter.kind) {
+    case 'all':
+      return true;
+    case 'module':
+      return false;
+    case 'aclcat':
+      return command.aclCategories.some(
+        (category) => category.toLowerCase() === `@${filter.arg.toLowerCase()}`,
+      );
+    case 'pattern':
+      return globMatch(filter.arg, command.fullName, true);
+  }
+}
+
+/** The full names COMMAND LIST shows: each command, then its subcommands. */
+function listedNames(filter: ListFilter = { kind: 'all' }): string[] {
+  const names: string[] = [];
+  for (const command of COMMAND_LIST) {
+    if (listMatches(command, filter)) names.push(command.fullName);
+    for (const sub of command.subcommands.values()) {
+      if (listMatches(sub, filter)) names.push(sub.fullName);
+    }
+  }
+  return names;
+}
+
+const list = defineCommand<ListFilter>({
   name: 'list',
   arity: -2,
-  syntax: '',
+  syntax: '[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]',
   flags: ['loading', 'stale'],
   aclCategories: SLOW,
   keys: NO_KEYS,
@@ -245,10 +306,11 @@ const list = defineCommand<null>({
     group: 'server',
     complexity: 'O(N) where N is the total number of Redis commands',
   },
-  parse: () => null,
-  execute(ctx) {
-    ctx.reply.arrayHeader(COMMAND_LIST.length);
-    for (const command of COMMAND_LIST) ctx.reply.bulk(command.name);
+  parse: parseList,
+  execute(ctx, filter) {
+    const names = listedNames(filter);
+    ctx.reply.arrayHeader(names.length);
+    for (const name of names) ctx.reply.bulk(name);
     return undefined;
   },
 });

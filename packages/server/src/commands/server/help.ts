@@ -8,6 +8,20 @@
 import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import type { Command } from '../types.js';
 
+/**
+ * The ACL categories of each container's HELP in Redis 7.0 (its <container>-help.json adds its
+ * family's category to @slow), in Redis's category order; other containers' HELP is @slow only.
+ */
+const HELP_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+  CLIENT: ['@slow', '@connection'],
+  COMMAND: ['@slow', '@connection'],
+  FUNCTION: ['@slow', '@scripting'],
+  OBJECT: ['@keyspace', '@slow'],
+  SCRIPT: ['@slow', '@scripting'],
+  XGROUP: ['@stream', '@slow'],
+  XINFO: ['@stream', '@slow'],
+};
+
 export function helpCommand(container: string, lines: readonly string[]): Command {
   const all = [
     `${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
@@ -18,7 +32,7 @@ export function helpCommand(container: string, lines: readonly string[]): Comman
   return defineNoArgSubcommand({
     name: 'help',
     flags: ['loading', 'stale'],
-    aclCategories: ['@slow'],
+    aclCategories: HELP_CATEGORIES[container] ?? ['@slow'],
     doc: {
       summary: 'Show helpful text about the different subcommands',
       since: '5.0.0',

@@ -1,0 +1,31 @@
+/**
+ * GEORADIUSBYMEMBER key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH]
+ * [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]
+ *
+ * A search of the GEO index at the source key; the whole behaviour (order of checks, errors,
+ * reply shapes, STORE) is geo-search.ts.
+ */
+import { type Command, defineCommand, ONE_KEY } from '../types.js';
+import { byMemberKeyIndexes, geoSearch, radiusKeyFlags } from './geo-search.js';
+
+export const georadiusbymember: Command = defineCommand<readonly Buffer[]>({
+  name: 'georadiusbymember',
+  arity: -5,
+  syntax:
+    'key member radius:double unit:string [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count:integer [ANY]] [ASC|DESC] [STORE key|STOREDIST key]',
+  flags: ['write', 'denyoom', 'movablekeys'],
+  aclCategories: ['@write', '@geo', '@slow'],
+  keys: ONE_KEY,
+  keyIndexes: byMemberKeyIndexes,
+  keyFlags: radiusKeyFlags,
+  doc: {
+    summary:
+      'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
+    since: '3.2.0',
+    group: 'geo',
+    complexity:
+      'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.',
+  },
+  parse: (argv) => argv,
+  execute: (ctx, argv) => geoSearch(ctx, argv, 'bymember'),
+});
