@@ -1,7 +1,7 @@
 /**
- * Client pauses, as Redis 7.0's networking.c keeps them: CLIENT PAUSE takes one, and FAILOVER takes
- * another while it waits for its target (one per purpose, so CLIENT UNPAUSE cannot end a
- * failover's). The pause in force is the most restrictive live one, `all` over `write`, and it
+ * Client pauses, as Redis 7.0's networking.c keeps them: CLIENT PAUSE takes one, SHUTDOWN another
+ * while it waits for lagging replicas, and FAILOVER a third while it waits for its target (one per
+ * purpose, so CLIENT UNPAUSE cannot end a failover's). The pause in force is the most restrictive live one, `all` over `write`, and it
  * lasts until the furthest end among the pauses of that type.
  *
  * While a pause is in force:
@@ -28,7 +28,7 @@ import type { Client } from './client.js';
 export type PauseType = 'write' | 'all';
 
 /** Why a pause was taken (Redis's pause_purpose); each purpose holds at most one pause. */
-export type PausePurpose = 'client-command' | 'failover';
+export type PausePurpose = 'client-command' | 'shutdown' | 'failover';
 
 const RESTRICTIVENESS: Readonly<Record<PauseType | 'off', number>> = { off: 0, write: 1, all: 2 };
 

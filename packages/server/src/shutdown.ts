@@ -17,8 +17,9 @@
  * master_repl_offset, a REPLCONF GETACK goes out, "Waiting for replicas before shutting down." is
  * logged, and the cron (`continueShutdown`) finishes the shutdown once every replica acknowledged
  * or shutdown-timeout passed. SHUTDOWN ABORT during that wait cancels it ("Shutdown manually
- * aborted.", the SHUTDOWN caller gets the error). Deviation: Redis also pauses client writes
- * during the wait; replisim keeps serving them, so a steady writer can hold it to the timeout.
+ * aborted.", the SHUTDOWN caller gets the error). Client writes are paused during the wait
+ * (client-pause.ts, purpose 'shutdown'), so the replicas can catch up; a cancelled or aborted
+ * shutdown ends the pause.
  */
 import { SHUTDOWN_FLAGS_DEFAULT, type ShutdownFlags } from './config/server-config.js';
 import type { ServerNode } from './node.js';
@@ -35,7 +36,9 @@ export function shutdownNode(node: ServerNode, flags: ShutdownFlags, failed: () 
   if (!flags.now && node.config.shutdownTimeout > 0 && !replicasInSync(node)) {
     const deadlineMs = node.env.clock.monotonicMs() + node.config.shutdownTimeout * 1000;
     node.shutdownWait = { deadlineMs, flags, failed };
-    node.master.requestAcks();
+    // sendGetackToReplicas unless clients are already paused (a GETACK would move the offset).
+    if (!node.clientPause.active) node.master.requestAcks();
+    node.clientPause.pause('shutdown', Number.MAX_SAFE_INTEGER, 'write');
     node.log('notice', 'Waiting for replicas before shutting down.');
     return;
   }
@@ -126,6 +129,7 @@ function readyToExit(node: ServerNode, failed: () => void): void {
     node.log('warning', 'Shutdown manually aborted.');
     node.shutdownInProgress = false;
     node.shutdownSignal = undefined;
+    node.clientPause.unpause('shutdown');
     failed();
     return;
   }
@@ -141,6 +145,7 @@ function cancelShutdown(node: ServerNode, failed: () => void): void {
   );
   node.shutdownInProgress = false;
   node.shutdownSignal = undefined;
+  node.clientPause.unpause('shutdown');
   failed();
 }
 

@@ -81,4 +81,22 @@ describe('SHUTDOWN with replicas', () => {
     expect(logs.some((l) => l.includes('Shutdown manually aborted.'))).toBe(true);
     expect(client.call('PING')).toBe('+PONG\r\n');
   });
+
+  it('pauses writes while it waits, and SHUTDOWN ABORT lets them run', () => {
+    const { world, node, client } = setupWithReplica(85);
+    client.pipeline([['SHUTDOWN']]);
+    world.runFor(200);
+    const writer = SimClient.open(world, world.addHost('writer', '10.0.0.8'));
+    writer.pipeline([['SET', 'during', '1']]);
+    world.runFor(200);
+    // Held, not refused: the replica can catch up with a stream that stopped growing.
+    expect(writer.unread()).toEqual([]);
+    expect(node.clientPause.postponedCount).toBe(1);
+    const other = SimClient.open(world, world.addHost('other', '10.0.0.9'));
+    expect(other.call('GET', 'k')).toBe('$1\r\nv\r\n');
+    expect(other.call('SHUTDOWN', 'ABORT')).toBe('+OK\r\n');
+    expect(writer.read(1, 500)[0]?.bytes.toString()).toBe('+OK\r\n');
+    expect(node.clientPause.active).toBe(false);
+    expect(other.call('GET', 'during')).toBe('$1\r\n1\r\n');
+  });
 });
