@@ -5,7 +5,12 @@
  * replicas, fewer and shorter faults, defaults in the configuration and a smaller workload.
  *
  * Swarm testing: every case draws the set of fault kinds it may use (`enabled`), so some seeds run
- * with only partitions, others with only crashes and disk faults, and rare combinations come up.
+ * with only partitions, others with only crashes and disk faults, and rare combinations come up;
+ * and whether list-append clients (workload/list-append.ts) run beside the register writer.
+ *
+ * `chaosCaseArbitraryWith(bias)` narrows the space for one checker's property (say, only cases with
+ * list-append clients, or only crash faults with snapshots on); the unbiased arbitrary draws the new
+ * fields after the old ones, so a seed still stands for the same cluster, writer and faults.
  */
 import fc from 'fast-check';
 
@@ -69,6 +74,16 @@ export interface ChaosCase {
     readonly waitEvery: number;
     readonly waitTimeoutMs: number;
   };
+  /**
+   * List-append clients beside the register writer (absent in cases saved before it existed:
+   * none). `clients` 0 runs none.
+   */
+  readonly listAppend?: {
+    readonly clients: number;
+    readonly keys: number;
+    readonly intervalMs: number;
+    readonly waitEvery: number;
+  };
   readonly enabled: readonly FaultKind[];
   readonly faults: readonly ChaosFault[];
   /** Length of the safety phase (faults and writes), ms. */
@@ -88,12 +103,24 @@ const faultArbitrary = fc.record({
   durationMs: fc.integer({ min: 100, max: 6_000 }),
 });
 
-export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = fc
-  .record({
+/** What a property may narrow the space to. */
+export interface ChaosBias {
+  /** Always run list-append clients. */
+  readonly listAppend?: boolean;
+  /** Draw the enabled fault kinds from these only. */
+  readonly kinds?: readonly FaultKind[];
+  /** Force the save rules (snapshots on, say). */
+  readonly save?: ChaosCase['config']['save'];
+}
+
+export function chaosCaseArbitraryWith(bias: ChaosBias = {}): fc.Arbitrary<ChaosCase> {
+  const kinds = bias.kinds ?? FAULT_KINDS;
+  const saves = bias.save === undefined ? (['none', 'every-second'] as const) : [bias.save];
+  const base = fc.record({
     replicas: fc.constantFrom(2, 1, 3, 0, 4),
     chain: fc.boolean(),
     config: fc.record({
-      save: fc.constantFrom('none' as const, 'every-second' as const),
+      save: fc.constantFrom(...saves),
       diskless: fc.boolean(),
       disklessDelayS: fc.constantFrom(0, 1, 5),
       backlogBytes: fc.constantFrom(1_048_576, 16_384, 65_536),
@@ -113,12 +140,19 @@ export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = fc
       waitEvery: fc.constantFrom(0, 10, 50),
       waitTimeoutMs: fc.integer({ min: 10, max: 200 }),
     }),
-    enabled: fc.subarray([...FAULT_KINDS], { minLength: 1 }),
+    enabled: fc.subarray([...kinds], { minLength: 1 }),
     faults: fc.array(faultArbitrary, { minLength: 2, maxLength: CHAOS_FAULTS_MAX, size: 'max' }),
-  })
-  .map((drawn) => ({
+  });
+  const listAppend = fc.record({
+    clients: bias.listAppend === true ? fc.constantFrom(1, 2) : fc.constantFrom(0, 1, 2),
+    keys: fc.constantFrom(1, 3, 5),
+    intervalMs: fc.integer({ min: 5, max: 40 }),
+    waitEvery: fc.constantFrom(0, 5, 20),
+  });
+  return fc.tuple(base, listAppend).map(([drawn, lists]) => ({
     kind: 'chaos-case' as const,
     ...drawn,
+    listAppend: lists,
     faults: drawn.faults
       .map(({ kindIndex, ...fault }) => ({
         ...fault,
@@ -127,6 +161,9 @@ export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = fc
       .sort((a, b) => a.atMs - b.atMs),
     safetyMs: CHAOS_SAFETY_MS,
   }));
+}
+
+export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = chaosCaseArbitraryWith();
 
 /** Checks that a parsed JSON value is a chaos case, naming the first field that is not. */
 export function parseChaosCase(value: unknown, source: string): ChaosCase {

@@ -78,7 +78,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       },
       narrate: (actor, text) => cluster.narrate(actor, text),
     });
-    if (scenario.liveness !== false) await livenessPhase(cluster);
+    if (scenario.liveness !== false) await livenessPhase(cluster, scenario.finalRead);
   } catch (error) {
     undecided = describeFailure(error);
     history.event('narrator', 'note', `run stopped: ${undecided}`);
@@ -125,9 +125,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
 /**
  * Heal every fault, bring every node back, point each at the node it should follow, wait until one master leads every other node at its
- * offset, then sample all nodes with digests (final) and read each one's dataset.
+ * offset, then sample all nodes with digests (final) and read each one's dataset (and whatever
+ * else the scenario's `finalRead` reads, such as the list-append workload's lists).
  */
-async function livenessPhase(cluster: Cluster): Promise<void> {
+async function livenessPhase(
+  cluster: Cluster,
+  finalRead?: (cluster: Cluster, node: string) => Promise<void>,
+): Promise<void> {
   cluster.heal();
   const what = 'convergence (one master, every replica linked at its replid and offset)';
   const deadline = cluster.backend.now() + CONVERGENCE_MS_MAX;
@@ -168,6 +172,7 @@ async function livenessPhase(cluster: Cluster): Promise<void> {
   }
   await cluster.sample({ digests: true, final: true });
   for (const name of cluster.names) await cluster.readAll(name);
+  if (finalRead !== undefined) for (const name of cluster.names) await finalRead(cluster, name);
 }
 
 /**
