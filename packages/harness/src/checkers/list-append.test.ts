@@ -182,8 +182,22 @@ describe('list-append checker', () => {
     ]);
   });
 
-  it('e. durability: a loss needs a destroying event, and WAIT must not contradict it', () => {
+  it('e. durability mid-run: a loss on the acknowledging node needs a destroying event', () => {
     const lostRead = (h: H): H => h.txn(2, [read('k')], 'ok', [read('k', ['a'])]);
+    expect(violations(lostRead(ab()))).toEqual([
+      expect.stringMatching(/^durability: RPUSH k b .* missing .*no destroying event/),
+    ]);
+    // The master restarted empty, vouched or not: its replica may still hold b.
+    holds(lostRead(ab().wait(1, 1).event('master', 'crash').event('master', 'restart')));
+    // A destroying event after the read does not explain it.
+    expect(
+      violations(lostRead(ab()).event('master', 'crash').event('master', 'restart')),
+    ).toHaveLength(1);
+  });
+
+  it('e. durability at the end: the ledger rule, WAIT included', () => {
+    const lostRead = (h: H): H =>
+      h.event('master', 'state', { final: true }).txn(2, [read('k')], 'ok', [read('k', ['a'])]);
     // b lost with no event at all: a violation.
     expect(violations(lostRead(ab()))).toEqual([
       expect.stringMatching(/^durability: RPUSH k b .* missing .*no destroying event/),
@@ -207,6 +221,16 @@ describe('list-append checker', () => {
           .event('master', 'restart'),
       ),
     );
+  });
+
+  it('e. durability: a stale read of another node mid-run is not a loss', () => {
+    // b acknowledged by replica-1 (promoted), then read on the old master, still serving.
+    const stale = new H()
+      .txn(1, [append('k', 'a')], 'ok', [append('k', 'a', 1)])
+      .event('replica-1', 'failover')
+      .txn(3, [append('k', 'b')], 'ok', [append('k', 'b', 2)], 'replica-1')
+      .txn(2, [read('k')], 'ok', [read('k', ['a'])], 'master');
+    holds(stale);
   });
 
   it('f. agreement: every node ends with the same lists', () => {

@@ -24,11 +24,17 @@
  *    order. A read inside a transaction ends with that transaction's own earlier appends to the key.
  * d. Position: an append whose RPUSH returned length L sits at index L-1 in every read holding it
  *    (the list it extended is on its lineage, and lineages never change a position).
- * e. Durability: an acknowledged append missing from a read invoked after its acknowledgement is a
- *    lost write, judged by the lost-write ledger's own rule (checkers/lost-writes.ts): permitted
- *    after an event that may destroy it (a crash, failover, full resync, restart without a
- *    snapshot) unless a WAIT on its connection vouched for it and fewer replicas than WAIT counted
- *    lost data since; with no such event, or against WAIT's word, it is a violation.
+ * e. Durability: an acknowledged append missing from a final read (after convergence, on any
+ *    node) is a lost write, judged by the lost-write ledger's own rule (checkers/lost-writes.ts):
+ *    permitted after an event that may destroy it (a crash, failover, full resync, restart without
+ *    a snapshot) unless a WAIT on its connection vouched for it and fewer replicas than WAIT
+ *    counted lost data since; with no such event, or against WAIT's word, it is a violation.
+ *    Mid-run, an append missing from a later read of the node that acknowledged it needs such an
+ *    event on the way, before the read; WAIT does not vouch here (it vouches that replicas hold
+ *    the write, not that the master survives: a master restarted without persistence is read
+ *    empty while its replica still holds every vouched write). Reads of another node mid-run are
+ *    not judged: after a failover the old master may still serve its own lineage (a stale read,
+ *    as Redis allows), without the new master's appends.
  * f. Agreement: after the liveness phase (healed, converged), the final read of every list on every
  *    node is the same.
  *
@@ -289,11 +295,14 @@ export function checkListAppend(ops: readonly Op[], events: readonly NodeEvent[]
     list.push(append);
     ackedByKey.set(append.key, list);
   }
+  const finalIndex = lastFinalState(events)?.index ?? Number.POSITIVE_INFINITY;
   for (const read of reads) {
     const acked = ackedByKey.get(read.key) ?? [];
+    const final = read.txn.invoke.index > finalIndex;
     let present: Set<string> | undefined;
     for (const append of acked) {
       if (endOf(append.txn) >= read.txn.invoke.index || lostReported.has(append.value)) continue;
+      if (!final && append.txn.node !== read.txn.node) continue;
       present ??= new Set(read.list);
       if (present.has(append.value)) continue;
       lostReported.add(append.value);
@@ -307,7 +316,14 @@ export function checkListAppend(ops: readonly Op[], events: readonly NodeEvent[]
         value: append.value,
         op: end,
       };
-      const judged = attributeLoss(write, ops, events);
+      // Mid-run: the ledger's destroyers up to the read, without WAIT's vouching (see e. above).
+      const judged = final
+        ? attributeLoss(write, ops, events)
+        : attributeLoss(
+            write,
+            ops.filter((op) => op.f !== 'wait'),
+            events.filter((event) => event.index < read.txn.invoke.index),
+          );
       const text = `RPUSH ${append.key} ${append.value} (acknowledged by ${append.txn.node}, op ${end.index}) is missing from ${where(read)}: lost ${judged.why}`;
       if (judged.permitted) permitted.push(text);
       else violate('durability', text, [end.index, read.txn.invoke.index]);
@@ -315,8 +331,7 @@ export function checkListAppend(ops: readonly Op[], events: readonly NodeEvent[]
   }
 
   // f. Agreement: the final reads of every node.
-  const finalState = events.filter((e) => e.kind === 'state' && e.data?.['final'] === true);
-  const lastFinal = finalState[finalState.length - 1];
+  const lastFinal = lastFinalState(events);
   if (lastFinal !== undefined) {
     const finals = reads.filter((read) => read.txn.invoke.index > lastFinal.index);
     const byKey = new Map<string, Read[]>();
@@ -362,4 +377,9 @@ export function checkListAppend(ops: readonly Op[], events: readonly NodeEvent[]
     });
   }
   return findings;
+}
+
+/** The liveness phase's last final sample: reads after it are the final reads. */
+function lastFinalState(events: readonly NodeEvent[]): NodeEvent | undefined {
+  return events.findLast((e) => e.kind === 'state' && e.data?.['final'] === true);
 }
