@@ -13,7 +13,7 @@ import type { Undo } from '../cluster/backend.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { WaitTimedOut } from '../cluster/waits.js';
 import type { Scenario } from '../run/scenario.js';
-import { ResilientListAppend, readLists } from '../workload/list-append.js';
+import { ListKeys, ResilientListAppend, readLists } from '../workload/list-append.js';
 import { RegisterWriter } from '../workload/register-writer.js';
 import { ResilientWriter } from '../workload/resilient-writer.js';
 import type { ChaosCase, ChaosFault } from './chaos-case.js';
@@ -36,6 +36,8 @@ interface Action {
 export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
   const lists =
     chaos.listAppend !== undefined && chaos.listAppend.clients > 0 ? chaos.listAppend : undefined;
+  // Shared by the list-append clients and the final read (a fresh set for every run).
+  let listKeys = new ListKeys(lists?.keys ?? 1);
   return {
     name,
     summary: 'a random cluster, configuration, workload and fault schedule',
@@ -44,7 +46,7 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
     ...(lists === undefined
       ? {}
       : {
-          finalRead: (cluster: Cluster, node: string) => readLists(cluster, node, lists.keys),
+          finalRead: (cluster: Cluster, node: string) => readLists(cluster, node, listKeys),
         }),
     async run({ cluster, random }) {
       const names = declareNodes(cluster, chaos);
@@ -62,11 +64,12 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
         waitTimeoutMs: chaos.workload.waitTimeoutMs,
       });
       writer.start();
+      listKeys = new ListKeys(lists?.keys ?? 1);
       const appenders = Array.from(
         { length: lists?.clients ?? 0 },
         () =>
           new ResilientListAppend(cluster, random.fork(), {
-            keys: lists?.keys ?? 1,
+            keys: listKeys,
             intervalMs: lists?.intervalMs ?? 10,
             waitEvery: lists?.waitEvery ?? 0,
             waitReplicas: Math.max(1, chaos.replicas),
@@ -338,7 +341,7 @@ export function describeCase(chaos: ChaosCase): string {
     ...(lists === undefined || lists.clients === 0
       ? []
       : [
-          `list-append: ${lists.clients} client(s), MULTI/EXEC of 1-4 RPUSH/LRANGE over ${lists.keys} list(s), one per ${lists.intervalMs} ms, WAIT every ${lists.waitEvery || 'never'} appending transactions`,
+          `list-append: ${lists.clients} client(s), MULTI/EXEC of 1-4 RPUSH/LRANGE over ${lists.keys} active list(s), one per ${lists.intervalMs} ms, WAIT every ${lists.waitEvery || 'never'} appending transactions`,
         ]),
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 /**
  * The list-append workload, as Jepsen's Redis tests run it: clients send transactions of one to
- * `opsMax` micro-ops over a few list keys, each transaction one MULTI ... EXEC, where `append k v`
+ * LIST_APPEND_OPS_MAX micro-ops over a few active list keys (a window that slides to fresh keys
+ * every APPENDS_PER_KEY appends, so lists stay short), each transaction one MULTI ... EXEC, where `append k v`
  * is RPUSH k v (v unique in the run) and `r k` is LRANGE k 0 -1. Lists record their whole history
  * in order, so a read shows exactly which appends a node holds and where: the list-append checker
  * (checkers/list-append.ts) finds lost, duplicated, reordered, torn and phantom appends from it.
@@ -29,10 +30,46 @@ export const LIST_APPEND_OPS_MAX = 4;
 export const TXN_TIMEOUT_MS = 1_000;
 /** How long a client waits before reconnecting, ms. */
 const RECONNECT_MS = 100;
+/**
+ * Appends a key takes on average before it retires (Jepsen's max-writes-per-key): lists stay short,
+ * so reads stay cheap and many keys see a failover halfway through their life.
+ */
+export const APPENDS_PER_KEY = 20;
+
+/**
+ * The keys the clients of one run share: a window of `active` keys that slides one key forward
+ * every APPENDS_PER_KEY appends (by any client), as Jepsen rotates keys. `used` is how many keys
+ * were ever in the window: the final read reads them all.
+ */
+export class ListKeys {
+  private appended = 0;
+  private readonly active: number;
+
+  constructor(active: number) {
+    assert(active >= 1, 'list-append needs a key');
+    this.active = active;
+  }
+
+  private get base(): number {
+    return Math.floor(this.appended / APPENDS_PER_KEY);
+  }
+
+  get used(): number {
+    return this.base + this.active;
+  }
+
+  pick(random: Random): string {
+    return listKey(this.base + random.int(this.active));
+  }
+
+  noteAppend(): void {
+    this.appended++;
+  }
+}
 
 export interface ListAppendOptions {
-  /** Keys `list:0` .. `list:<keys - 1>`. */
-  readonly keys: number;
+  /** The keys, shared by every client of the run. */
+  readonly keys: ListKeys;
   /** Ms between a reply and the next transaction. */
   readonly intervalMs: number;
   /** A WAIT after every this many acknowledged appending transactions; 0 sends none. */
@@ -224,10 +261,11 @@ class ListAppendClient {
     const count = 1 + random.int(LIST_APPEND_OPS_MAX);
     const ops: MicroOp[] = [];
     for (let i = 0; i < count; i++) {
-      const key = listKey(random.int(this.options.keys));
+      const key = this.options.keys.pick(random);
       if (random.int(2) === 0) ops.push({ f: 'r', key, value: null });
       else {
         this.appendCount++;
+        this.options.keys.noteAppend();
         ops.push({
           f: 'append',
           key,
@@ -254,7 +292,6 @@ export class ResilientListAppend {
   private suspended = false;
 
   constructor(cluster: Cluster, random: Random, options: ListAppendOptions) {
-    assert(options.keys >= 1, 'list-append needs a key');
     this.cluster = cluster;
     this.random = random;
     this.options = options;
@@ -317,12 +354,12 @@ export class ResilientListAppend {
 }
 
 /**
- * Reads every list on `node` in one read-only MULTI ... EXEC (a `txn` of reads): the liveness
- * phase's final read, which the checker compares across nodes.
+ * Reads every list ever used on `node` in one read-only MULTI ... EXEC (a `txn` of reads): the
+ * liveness phase's final read, which the checker compares across nodes.
  */
-export async function readLists(cluster: Cluster, node: string, keys: number): Promise<void> {
+export async function readLists(cluster: Cluster, node: string, keys: ListKeys): Promise<void> {
   const client = await cluster.client(node);
-  const ops: MicroOp[] = Array.from({ length: keys }, (_, i) => ({
+  const ops: MicroOp[] = Array.from({ length: keys.used }, (_, i) => ({
     f: 'r' as const,
     key: listKey(i),
     value: null,
