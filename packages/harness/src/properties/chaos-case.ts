@@ -177,6 +177,15 @@ export function parseChaosCase(value: unknown, source: string): ChaosCase {
   if (typeof record['config'] !== 'object') fail('config', 'an object');
   if (typeof record['workload'] !== 'object') fail('workload', 'an object');
   if (!Array.isArray(record['faults'])) fail('faults', 'an array');
+  const lists = record['listAppend'];
+  if (lists !== undefined) {
+    if (typeof lists !== 'object' || lists === null) fail('listAppend', 'an object');
+    const fields = lists as Record<string, unknown>;
+    for (const field of ['clients', 'keys', 'intervalMs', 'waitEvery']) {
+      if (!Number.isInteger(fields[field])) fail(`listAppend.${field}`, 'an integer');
+    }
+    if ((fields['keys'] as number) < 1) fail('listAppend.keys', 'at least 1');
+  }
   for (const [index, fault] of (record['faults'] as unknown[]).entries()) {
     const kind = (fault as Record<string, unknown>)['kind'];
     if (!FAULT_KINDS.includes(kind as FaultKind))

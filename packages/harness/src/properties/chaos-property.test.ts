@@ -27,7 +27,7 @@ import { type ChaosBias, type ChaosCase, chaosCaseArbitraryWith } from './chaos-
 import { runChaosCase } from './chaos-runner.js';
 import { describeCase } from './chaos-scenario.js';
 
-const CASES = Number(process.env['REPLISIM_CHAOS_CASES'] ?? '30');
+const CASES = Number(process.env['REPLISIM_CHAOS_CASES'] ?? '25');
 const BLOCK = 5;
 /** A failing block shrinks: its budget covers the shrinking, the passing ones need seconds. */
 const BLOCK_MS = 120_000;
