@@ -60,6 +60,16 @@ describe('the chaos runner catches a broken node', () => {
     for (const seed of [1, 3, 6]) expect((await runChaosSeed(seed)).verdict).toBe('held');
   });
 
+  it('a SIGTERM still waiting for its replicas at convergence is waited for (seed 427 was undecided)', {
+    timeout: BUDGET_MS,
+  }, async () => {
+    // The master's shutdown waited for replica acks past convergence and stopped it during the
+    // final reads ("a connection to master (refused)"); the liveness phase now lets it finish.
+    const outcome = await runChaosSeed(427);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.verdict).toBe('held');
+  });
+
   it('shrinks a failing case to a smaller one that still fails and replays from its JSON', {
     timeout: BUDGET_MS,
   }, async () => {
