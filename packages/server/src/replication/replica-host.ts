@@ -196,14 +196,7 @@ class NodeReplicaHost implements ReplicaHost {
     const client = this.masterClient;
     if (client === undefined) return;
     const node = this.node;
-    const name = argv[0]?.toString('latin1').toLowerCase();
-    if (node.testBugs.has('replica-drops-del') && name === 'del') return;
-    if (node.testBugs.has('replica-loses-multi-head')) {
-      // The command right after the master's MULTI is skipped (test-bugs.ts).
-      const head = this.afterMulti;
-      this.afterMulti = name === 'multi';
-      if (head) return;
-    }
+    if (node.testBugs.size > 0 && this.skippedByTestBug(argv)) return;
     for (const db of node.databases) db.expiredVisible = true;
     // Redis sets c->lastcmd at lookup, so an error the command causes names it (peer-errors.ts).
     client.lastCommand = lookupCommandName(argv);
@@ -216,6 +209,20 @@ class NodeReplicaHost implements ReplicaHost {
     client.reply.take();
     node.blocking.handleReadyKeys();
     node.blocking.processUnblocked();
+  }
+
+  /** Whether a deliberate bug (testing/test-bugs.ts) makes this replica skip the command. */
+  private skippedByTestBug(argv: readonly Buffer[]): boolean {
+    const bugs = this.node.testBugs;
+    const name = argv[0]?.toString('latin1').toLowerCase();
+    if (bugs.has('replica-drops-del') && name === 'del') return true;
+    if (bugs.has('replica-loses-multi-head')) {
+      // The command right after the master's MULTI is skipped.
+      const head = this.afterMulti;
+      this.afterMulti = name === 'multi';
+      return head;
+    }
+    return false;
   }
 
   applied(bytes: Buffer): void {
