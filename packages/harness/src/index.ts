@@ -10,9 +10,11 @@
  *               processes behind fault proxies (Toxiproxy's toxics), with ioredis clients;
  *               container/: the Docker engine probe
  * - client/     RespClient (callbacks over an Env connection) and RecordingClient (every op recorded)
- * - workload/   RegisterWriter (acknowledged writes are the model), unique values from nanoid
+ * - workload/   RegisterWriter (acknowledged writes are the model), list-append (MULTI/EXEC of
+ *               RPUSH/LRANGE, as Jepsen), unique values from nanoid
  * - history/    ops (invoke/ok/fail/info) and node events on one index; JSON lines in and out
- * - checkers/   snapshot recovery, offsets, stream prefix, convergence, the lost-write ledger
+ * - checkers/   snapshot recovery, offsets, stream prefix, convergence, the lost-write ledger,
+ *               list-append
  * - run/        Scenario, runScenario (safety then liveness, verdict), the terminal timeline
  * - report/     report.html: timeline, message diagram, offsets, ledger (pure: records in, HTML out)
  * - scenario-file/  the YAML scenario format: schema (zod), parser with file:line errors, interpreter
@@ -34,6 +36,7 @@ export { SimBackend } from './backends/sim/sim-backend.js';
 export { NODE_PORT, SimNode } from './backends/sim/sim-node.js';
 export type { Finding, Severity } from './checkers/finding.js';
 export { runCheckers } from './checkers/index.js';
+export { checkListAppend, LIST_APPEND } from './checkers/list-append.js';
 export { checkLostWrites, LOST_WRITES } from './checkers/lost-writes.js';
 export { checkSnapshotRecovery, SNAPSHOT_RECOVERY } from './checkers/snapshot-recovery.js';
 export type { CommandChannel } from './client/command-channel.js';
@@ -55,6 +58,7 @@ export { History } from './history/history.js';
 export { parseEvents, parseOps, toJsonLines } from './history/jsonl.js';
 export type {
   HistoryRecord,
+  MicroOp,
   NodeEvent,
   NodeEventKind,
   Op,
@@ -84,6 +88,13 @@ export {
   scenarioOfFile,
   scenarioOfText,
 } from './scenario-file/index.js';
+export {
+  APPENDS_PER_KEY,
+  LIST_APPEND_OPS_MAX,
+  ListKeys,
+  ResilientListAppend,
+  readLists,
+} from './workload/list-append.js';
 export {
   RegisterWriter,
   type RegisterWriterOptions,

@@ -5,6 +5,7 @@
 import type { NodeEvent, Op } from '../history/op.js';
 import { checkConvergence } from './convergence.js';
 import type { Finding } from './finding.js';
+import { checkListAppend } from './list-append.js';
 import { checkLostWrites } from './lost-writes.js';
 import { checkSnapshotRecovery } from './snapshot-recovery.js';
 import { checkOffsets, checkStreamPrefix } from './stream-checks.js';
@@ -16,6 +17,7 @@ export function runCheckers(ops: readonly Op[], events: readonly NodeEvent[]): F
     ...checkStreamPrefix(events),
     ...checkConvergence(events),
     ...checkLostWrites(ops, events),
+    ...checkListAppend(ops, events),
   ];
 }
 

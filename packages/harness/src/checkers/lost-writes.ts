@@ -111,6 +111,18 @@ function lostOf(writes: readonly KeyWrite[], actual: string | undefined): KeyWri
   return ordered.slice(explainer + 1).filter((write) => write.acknowledged && write.kind !== 'del');
 }
 
+/**
+ * Why an acknowledged write is gone, by the ledger's rule: its destroyer, and whether the loss is
+ * permitted. The list-append checker judges lost appends with the same rule.
+ */
+export function attributeLoss(
+  write: KeyWrite,
+  ops: readonly Op[],
+  events: readonly NodeEvent[],
+): LostWrite {
+  return attribute(write, ops, events);
+}
+
 function attribute(write: KeyWrite, ops: readonly Op[], events: readonly NodeEvent[]): LostWrite {
   const node = write.op.node;
   const destroyer = events.find(

@@ -25,11 +25,28 @@ export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
  * - read: a register read (`value` the value read, null for a missing key);
  * - read-all: a read of a whole dataset (`value` maps key to value);
  * - wait: WAIT n t (`value` on ok is how many replicas acknowledged);
+ * - txn: a MULTI/EXEC transaction of the list-append workload (`value` is its micro-ops, MicroOp:
+ *   on invoke the appends and the reads still unread, on ok the lengths RPUSH returned and the
+ *   lists LRANGE read);
  * - admin: anything else (BGSAVE, SAVE, REPLICAOF...), recorded for the timeline only.
  */
-export type OpFunction = 'write' | 'del' | 'incr' | 'read' | 'read-all' | 'wait' | 'admin';
+export type OpFunction = 'write' | 'del' | 'incr' | 'read' | 'read-all' | 'wait' | 'txn' | 'admin';
 
-export type OpValue = string | number | null | Readonly<Record<string, string>>;
+/**
+ * One micro-operation of a list-append transaction, as Jepsen's list-append workload writes them:
+ * `append` is RPUSH key value (`length`: the list's length after the push, on ok), `r` is
+ * LRANGE key 0 -1 (`value`: the list read, on ok; null on invoke).
+ */
+export type MicroOp =
+  | { readonly f: 'append'; readonly key: string; readonly value: string; readonly length?: number }
+  | { readonly f: 'r'; readonly key: string; readonly value: readonly string[] | null };
+
+export type OpValue =
+  | string
+  | number
+  | null
+  | Readonly<Record<string, string>>
+  | readonly MicroOp[];
 
 export interface Op {
   /** Position on the run's single timeline (shared with node events); starts at 0. */

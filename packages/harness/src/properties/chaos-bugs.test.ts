@@ -39,10 +39,35 @@ describe('the chaos runner catches a broken node', () => {
     },
   );
 
+  it('replica-loses-multi-head is reported by the list-append checker within a few seeds', {
+    timeout: BUDGET_MS,
+  }, async () => {
+    let found: { seed: number; text: string } | undefined;
+    for (let seed = 1; seed <= SEEDS_MAX && found === undefined; seed++) {
+      const outcome = await runChaosSeed(seed, { testBugs: ['replica-loses-multi-head'] });
+      const text = outcome.problems.find((problem) => problem.startsWith('list-append: '));
+      if (text !== undefined) found = { seed, text };
+    }
+    expect(found, `replica-loses-multi-head went unnoticed for ${SEEDS_MAX} seeds`).toBeDefined();
+    // The replica's lists miss the transactions' first appends: holes, shifted positions, or lists
+    // that differ from the master's after convergence.
+    expect(found?.text).toMatch(/^list-append: (prefix|position|agreement|atomicity|contiguity): /);
+  });
+
   it('the same seeds hold without the bug (the violation is the bug, not the runner)', {
     timeout: BUDGET_MS,
   }, async () => {
     for (const seed of [1, 3, 6]) expect((await runChaosSeed(seed)).verdict).toBe('held');
+  });
+
+  it('a SIGTERM still waiting for its replicas at convergence is waited for (seed 427 was undecided)', {
+    timeout: BUDGET_MS,
+  }, async () => {
+    // The master's shutdown waited for replica acks past convergence and stopped it during the
+    // final reads ("a connection to master (refused)"); the liveness phase now lets it finish.
+    const outcome = await runChaosSeed(427);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.verdict).toBe('held');
   });
 
   it('shrinks a failing case to a smaller one that still fails and replays from its JSON', {

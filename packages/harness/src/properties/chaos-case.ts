@@ -5,7 +5,12 @@
  * replicas, fewer and shorter faults, defaults in the configuration and a smaller workload.
  *
  * Swarm testing: every case draws the set of fault kinds it may use (`enabled`), so some seeds run
- * with only partitions, others with only crashes and disk faults, and rare combinations come up.
+ * with only partitions, others with only crashes and disk faults, and rare combinations come up;
+ * and whether list-append clients (workload/list-append.ts) run beside the register writer.
+ *
+ * `chaosCaseArbitraryWith(bias)` narrows the space for one checker's property (say, only cases with
+ * list-append clients, or only crash faults with snapshots on); the unbiased arbitrary draws the new
+ * fields after the old ones, so a seed still stands for the same cluster, writer and faults.
  */
 import fc from 'fast-check';
 
@@ -69,6 +74,16 @@ export interface ChaosCase {
     readonly waitEvery: number;
     readonly waitTimeoutMs: number;
   };
+  /**
+   * List-append clients beside the register writer (absent in cases saved before it existed:
+   * none). `clients` 0 runs none.
+   */
+  readonly listAppend?: {
+    readonly clients: number;
+    readonly keys: number;
+    readonly intervalMs: number;
+    readonly waitEvery: number;
+  };
   readonly enabled: readonly FaultKind[];
   readonly faults: readonly ChaosFault[];
   /** Length of the safety phase (faults and writes), ms. */
@@ -126,54 +141,82 @@ function faultArbitrary(draw: ChaosDraw) {
   });
 }
 
+/** What a property may narrow the space to (one property per checker: chaos-property.test.ts). */
+export interface ChaosBias {
+  /** Always run list-append clients. */
+  readonly listAppend?: boolean;
+  /** Draw the enabled fault kinds from these only (within the draw's kinds). */
+  readonly kinds?: readonly FaultKind[];
+  /** Force the save rules (snapshots on, say). */
+  readonly save?: ChaosCase['config']['save'];
+}
+
 /**
- * Cases drawn from `draw`. The simulator's (SIM_DRAW) are the historical ones: a seed gives the
- * same case as before real backends had their own draws.
+ * Cases drawn from `draw`, narrowed by `bias`. The simulator's (SIM_DRAW, no bias) are the
+ * historical ones: a seed gives the same case as before real backends had their own draws.
  */
-export function chaosCaseArbitraryFor(draw: ChaosDraw): fc.Arbitrary<ChaosCase> {
-  if (draw.kinds.length === 0) throw new Error('a chaos draw needs at least one fault kind');
-  return fc
-    .record({
-      replicas: fc.constantFrom(2, 1, 3, 0, 4),
-      chain: fc.boolean(),
-      config: fc.record({
-        save: fc.constantFrom('none' as const, 'every-second' as const),
-        diskless: fc.boolean(),
-        disklessDelayS: fc.constantFrom(0, 1, 5),
-        backlogBytes: fc.constantFrom(1_048_576, 16_384, 65_536),
-        replTimeoutS: fc.constantFrom(60, 5, 10),
-        minReplicasToWrite: fc.constantFrom(0, 1),
-        snapshotReuse: draw.snapshotReuse
-          ? fc.constantFrom('no' as const, 'join-any' as const, 'join-any-or-recent' as const)
-          : fc.constant('no' as const),
-        diskLatencyMs: draw.slowDisk ? fc.constantFrom(0, 10) : fc.constant(0),
-      }),
-      workload: fc.record({
-        preload: fc.constantFrom(0, 3000),
-        keys: fc.integer({ min: 10, max: 200 }),
-        intervalMs: fc.integer({ min: 5, max: 40 }),
-        waitEvery: fc.constantFrom(0, 10, 50),
-        waitTimeoutMs: fc.integer({ min: 10, max: 200 }),
-      }),
-      enabled: fc.subarray([...draw.kinds], { minLength: 1 }),
-      faults: fc.array(faultArbitrary(draw), {
-        minLength: 2,
-        maxLength: CHAOS_FAULTS_MAX,
-        size: 'max',
-      }),
-    })
-    .map((drawn) => ({
-      kind: 'chaos-case' as const,
-      ...drawn,
-      faults: drawn.faults
-        .map(({ kindIndex, ...fault }) => ({
-          ...fault,
-          kind: drawn.enabled[kindIndex % drawn.enabled.length] ?? 'bgsave',
-        }))
-        .sort((a, b) => a.atMs - b.atMs),
-      safetyMs: draw.safetyMs,
-      ...(draw.target === undefined ? {} : { target: draw.target }),
-    }));
+export function chaosCaseArbitraryFor(
+  draw: ChaosDraw,
+  bias: ChaosBias = {},
+): fc.Arbitrary<ChaosCase> {
+  const kinds =
+    bias.kinds === undefined ? draw.kinds : draw.kinds.filter((kind) => bias.kinds?.includes(kind));
+  if (kinds.length === 0) throw new Error('a chaos draw needs at least one fault kind');
+  const narrowed: ChaosDraw = { ...draw, kinds };
+  const saves = bias.save === undefined ? (['none', 'every-second'] as const) : [bias.save];
+  const base = fc.record({
+    replicas: fc.constantFrom(2, 1, 3, 0, 4),
+    chain: fc.boolean(),
+    config: fc.record({
+      save: fc.constantFrom(...saves),
+      diskless: fc.boolean(),
+      disklessDelayS: fc.constantFrom(0, 1, 5),
+      backlogBytes: fc.constantFrom(1_048_576, 16_384, 65_536),
+      replTimeoutS: fc.constantFrom(60, 5, 10),
+      minReplicasToWrite: fc.constantFrom(0, 1),
+      snapshotReuse: draw.snapshotReuse
+        ? fc.constantFrom('no' as const, 'join-any' as const, 'join-any-or-recent' as const)
+        : fc.constant('no' as const),
+      diskLatencyMs: draw.slowDisk ? fc.constantFrom(0, 10) : fc.constant(0),
+    }),
+    workload: fc.record({
+      preload: fc.constantFrom(0, 3000),
+      keys: fc.integer({ min: 10, max: 200 }),
+      intervalMs: fc.integer({ min: 5, max: 40 }),
+      waitEvery: fc.constantFrom(0, 10, 50),
+      waitTimeoutMs: fc.integer({ min: 10, max: 200 }),
+    }),
+    enabled: fc.subarray([...kinds], { minLength: 1 }),
+    faults: fc.array(faultArbitrary(narrowed), {
+      minLength: 2,
+      maxLength: CHAOS_FAULTS_MAX,
+      size: 'max',
+    }),
+  });
+  const listAppend = fc.record({
+    clients: bias.listAppend === true ? fc.constantFrom(1, 2) : fc.constantFrom(0, 1, 2),
+    keys: fc.constantFrom(1, 3, 5),
+    intervalMs: fc.integer({ min: 5, max: 40 }),
+    waitEvery: fc.constantFrom(0, 5, 20),
+  });
+  return fc.tuple(base, listAppend).map(([drawn, lists]) => ({
+    kind: 'chaos-case' as const,
+    ...drawn,
+    listAppend: lists,
+    faults: drawn.faults
+      .map(({ kindIndex, ...fault }) => ({
+        ...fault,
+        kind: drawn.enabled[kindIndex % drawn.enabled.length] ?? 'bgsave',
+      }))
+      .sort((a, b) => a.atMs - b.atMs),
+    safetyMs: draw.safetyMs,
+    ...(draw.target === undefined ? {} : { target: draw.target }),
+  }));
+}
+
+/** chaosCaseArbitraryFor on the simulator's draw. */
+export function chaosCaseArbitraryWith(bias: ChaosBias = {}): fc.Arbitrary<ChaosCase> {
+  return chaosCaseArbitraryFor(SIM_DRAW, bias);
 }
 
 export const chaosCaseArbitrary: fc.Arbitrary<ChaosCase> = chaosCaseArbitraryFor(SIM_DRAW);
@@ -190,6 +233,15 @@ export function parseChaosCase(value: unknown, source: string): ChaosCase {
   if (typeof record['config'] !== 'object') fail('config', 'an object');
   if (typeof record['workload'] !== 'object') fail('workload', 'an object');
   if (!Array.isArray(record['faults'])) fail('faults', 'an array');
+  const lists = record['listAppend'];
+  if (lists !== undefined) {
+    if (typeof lists !== 'object' || lists === null) fail('listAppend', 'an object');
+    const fields = lists as Record<string, unknown>;
+    for (const field of ['clients', 'keys', 'intervalMs', 'waitEvery']) {
+      if (!Number.isInteger(fields[field])) fail(`listAppend.${field}`, 'an integer');
+    }
+    if ((fields['keys'] as number) < 1) fail('listAppend.keys', 'at least 1');
+  }
   for (const [index, fault] of (record['faults'] as unknown[]).entries()) {
     const kind = (fault as Record<string, unknown>)['kind'];
     if (!FAULT_KINDS.includes(kind as FaultKind))

@@ -13,12 +13,19 @@ import type { Undo } from '../cluster/backend.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { WaitTimedOut } from '../cluster/waits.js';
 import type { Scenario } from '../run/scenario.js';
+import { ListKeys, ResilientListAppend, readLists } from '../workload/list-append.js';
 import { RegisterWriter } from '../workload/register-writer.js';
 import { ResilientWriter } from '../workload/resilient-writer.js';
 import type { ChaosCase, ChaosFault } from './chaos-case.js';
 
 /** How long a chaos run waits for one admin reply before giving up on that step, ms. */
 const CALL_MS_MAX = 2_000;
+
+/** The clients a restart check holds off (the register writer and the list-append clients). */
+interface Suspendable {
+  suspend(): void;
+  resume(): void;
+}
 
 interface Action {
   readonly atMs: number;
@@ -27,11 +34,20 @@ interface Action {
 }
 
 export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
+  const lists =
+    chaos.listAppend !== undefined && chaos.listAppend.clients > 0 ? chaos.listAppend : undefined;
+  // Shared by the list-append clients and the final read (a fresh set for every run).
+  let listKeys = new ListKeys(lists?.keys ?? 1);
   return {
     name,
     summary: 'a random cluster, configuration, workload and fault schedule',
     story: describeCase(chaos),
     liveness: true,
+    ...(lists === undefined
+      ? {}
+      : {
+          finalRead: (cluster: Cluster, node: string) => readLists(cluster, node, listKeys),
+        }),
     async run({ cluster, random }) {
       const names = declareNodes(cluster, chaos);
       if (chaos.config.diskLatencyMs > 0) {
@@ -48,7 +64,30 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
         waitTimeoutMs: chaos.workload.waitTimeoutMs,
       });
       writer.start();
-      const actions = chaos.faults.flatMap((fault) => actionsOf(cluster, names, fault, writer));
+      listKeys = new ListKeys(lists?.keys ?? 1);
+      const appenders = Array.from(
+        { length: lists?.clients ?? 0 },
+        () =>
+          new ResilientListAppend(cluster, random.fork(), {
+            keys: listKeys,
+            intervalMs: lists?.intervalMs ?? 10,
+            waitEvery: lists?.waitEvery ?? 0,
+            waitReplicas: Math.max(1, chaos.replicas),
+            waitTimeoutMs: chaos.workload.waitTimeoutMs,
+          }),
+      );
+      for (const appender of appenders) appender.start();
+      const clients: Suspendable = {
+        suspend: () => {
+          writer.suspend();
+          for (const appender of appenders) appender.suspend();
+        },
+        resume: () => {
+          writer.resume();
+          for (const appender of appenders) appender.resume();
+        },
+      };
+      const actions = chaos.faults.flatMap((fault) => actionsOf(cluster, names, fault, clients));
       actions.sort((a, b) => a.atMs - b.atMs);
       const origin = cluster.backend.now();
       for (const action of actions) {
@@ -59,7 +98,11 @@ export function chaosScenario(chaos: ChaosCase, name = 'chaos'): Scenario {
       const rest = origin + chaos.safetyMs - cluster.backend.now();
       if (rest > 0) await cluster.runFor(rest);
       writer.stop();
-      await cluster.waitUntil(() => writer.idle, 5_000);
+      for (const appender of appenders) appender.stop();
+      await cluster.waitUntil(
+        () => writer.idle && appenders.every((appender) => appender.idle),
+        5_000,
+      );
       cluster.narrate('writer', `safety phase over: ${writer.acked} writes acknowledged`);
     },
   };
@@ -120,7 +163,7 @@ function actionsOf(
   cluster: Cluster,
   names: readonly string[],
   fault: ChaosFault,
-  writer: ResilientWriter,
+  writer: Suspendable,
 ): Action[] {
   const target = names[fault.target % names.length] ?? 'master';
   const others = names.filter((name) => name !== target);
@@ -290,11 +333,17 @@ async function bounded(cluster: Cluster, step: () => Promise<unknown>): Promise<
 
 export function describeCase(chaos: ChaosCase): string {
   const { config, workload } = chaos;
+  const lists = chaos.listAppend;
   const faults = chaos.faults.map((f) => `${f.kind}@${f.atMs}ms/${f.durationMs}ms`).join(', ');
   const target =
     chaos.target === undefined ? '' : `drawn for ${chaos.target.backend}/${chaos.target.server}; `;
   return [
     `${target}${chaos.replicas} replica(s)${chaos.chain ? ' in a chain' : ''}; save ${config.save}, diskless ${config.diskless} (delay ${config.disklessDelayS} s), backlog ${config.backlogBytes}, repl-timeout ${config.replTimeoutS} s, min-replicas-to-write ${config.minReplicasToWrite}, repl-snapshot-reuse ${config.snapshotReuse}, disk latency ${config.diskLatencyMs} ms`,
     `writer: ${workload.preload} keys preloaded, then ${workload.keys} keys, one write per ${workload.intervalMs} ms, WAIT every ${workload.waitEvery || 'never'}; faults (${chaos.enabled.join(' ')}): ${faults || 'none'}`,
+    ...(lists === undefined || lists.clients === 0
+      ? []
+      : [
+          `list-append: ${lists.clients} client(s), MULTI/EXEC of 1-4 RPUSH/LRANGE over ${lists.keys} active list(s), one per ${lists.intervalMs} ms, WAIT every ${lists.waitEvery || 'never'} appending transactions`,
+        ]),
   ].join('\n');
 }

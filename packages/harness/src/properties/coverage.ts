@@ -17,6 +17,8 @@ export const PATHS = [
   'promotion with PSYNC continuing',
   'WAIT timing out',
   'min-replicas refusing writes',
+  'MULTI/EXEC refused (EXECABORT)',
+  'transaction with unknown outcome',
 ] as const;
 
 export type CoveragePath = (typeof PATHS)[number];
@@ -96,6 +98,9 @@ export function coverageOf(ops: readonly Op[], events: readonly NodeEvent[]): Se
     }
     if (op.type === 'fail' && op.error?.startsWith('NOREPLICAS') === true)
       reached.add('min-replicas refusing writes');
+    if (op.f === 'txn' && op.type === 'fail' && op.error?.startsWith('EXECABORT') === true)
+      reached.add('MULTI/EXEC refused (EXECABORT)');
+    if (op.f === 'txn' && op.type === 'info') reached.add('transaction with unknown outcome');
   }
   return reached;
 }

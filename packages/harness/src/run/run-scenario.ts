@@ -51,6 +51,11 @@ export interface RunResult {
 export const CONVERGENCE_MS_MAX = 120_000;
 /** How long convergence must last before the final sample. */
 const CONVERGENCE_HOLD_MS = 1_000;
+/**
+ * How long the liveness phase waits for a node sent SIGTERM to exit: a Redis 7.0 shutdown first
+ * waits up to shutdown-timeout (10 s by default) for its replicas, then may save.
+ */
+const SIGTERM_EXIT_MS_MAX = 15_000;
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
   const params = { ...(scenario.params ?? {}), ...(options.params ?? {}) };
@@ -78,7 +83,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       },
       narrate: (actor, text) => cluster.narrate(actor, text),
     });
-    if (scenario.liveness !== false) await livenessPhase(cluster);
+    if (scenario.liveness !== false) await livenessPhase(cluster, scenario.finalRead);
   } catch (error) {
     undecided = describeFailure(error);
     history.event('narrator', 'note', `run stopped: ${undecided}`);
@@ -125,12 +130,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
 /**
  * Heal every fault, bring every node back, point each at the node it should follow, wait until one master leads every other node at its
- * offset, then sample all nodes with digests (final) and read each one's dataset.
+ * offset, then sample all nodes with digests (final) and read each one's dataset (and whatever
+ * else the scenario's `finalRead` reads, such as the list-append workload's lists).
  */
-async function livenessPhase(cluster: Cluster): Promise<void> {
+async function livenessPhase(
+  cluster: Cluster,
+  finalRead?: (cluster: Cluster, node: string) => Promise<void>,
+): Promise<void> {
   cluster.heal();
   const what = 'convergence (one master, every replica linked at its replid and offset)';
   const deadline = cluster.backend.now() + CONVERGENCE_MS_MAX;
+  const waited = new Set<number>();
   // A node may still go down now (a SIGTERM's shutdown finishing): bring back whatever is down.
   for (let held = false; !held; ) {
     try {
@@ -165,10 +175,40 @@ async function livenessPhase(cluster: Cluster): Promise<void> {
     // Converged for a moment is not converged: a link being torn down still looks up. Hold it.
     await cluster.runFor(CONVERGENCE_HOLD_MS);
     held = converged(cluster);
+    // A SIGTERM whose shutdown still waits for its replicas would stop its node in the middle of
+    // the final reads: let it finish (once per SIGTERM, bounded), then bring the node back.
+    const pending = pendingSigterms(cluster).filter((event) => !waited.has(event.index));
+    if (held && pending.length > 0) {
+      for (const event of pending) waited.add(event.index);
+      const names = pending.map((event) => event.node);
+      cluster.narrate(
+        'narrator',
+        `waiting for ${names.join(', ')} to finish shutting down (SIGTERM)`,
+      );
+      await cluster.waitUntil(
+        () => pendingSigterms(cluster).every((event) => !names.includes(event.node)),
+        SIGTERM_EXIT_MS_MAX,
+      );
+      held = false;
+    }
   }
   await cluster.sample({ digests: true, final: true });
   for (const name of cluster.names) await cluster.readAll(name);
+  if (finalRead !== undefined) for (const name of cluster.names) await finalRead(cluster, name);
 }
+
+/** The SIGTERM faults whose node has not exited (or died another way, or restarted) since. */
+function pendingSigterms(cluster: Cluster): NodeEvent[] {
+  const pending = new Map<string, NodeEvent>();
+  for (const event of cluster.history.events) {
+    if (event.kind === 'fault' && event.data?.['fault'] === 'sigterm')
+      pending.set(event.node, event);
+    else if (ENDS_OF_SIGTERM.has(event.kind)) pending.delete(event.node);
+  }
+  return [...pending.values()];
+}
+
+const ENDS_OF_SIGTERM: ReadonlySet<string> = new Set(['shutdown', 'crash', 'kill', 'restart']);
 
 /**
  * A node whose last BGSAVE failed refuses writes, and even its replicas' PING, with MISCONF until a

@@ -36,6 +36,11 @@ export interface Scenario {
    * replid, offset, digest) and read every node for the checkers. Default true.
    */
   readonly liveness?: boolean;
+  /**
+   * Reads a node once the liveness phase converged, after its read-all: data a read-all does not
+   * see (the list-append workload's lists), for the checkers. Called for every node. Optional.
+   */
+  readonly finalRead?: (cluster: Cluster, node: string) => Promise<void>;
   run(context: ScenarioContext): Promise<void>;
   /**
    * Expectations that need the whole run (the liveness phase's reads, the checkers' findings): called

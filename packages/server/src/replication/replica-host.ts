@@ -49,6 +49,8 @@ class NodeReplicaHost implements ReplicaHost {
   private fullSync: { replid: string | undefined; offset: number } | undefined;
   /** The link this host currently serves (the master client's connection drops it). */
   link: ReplicaLink | undefined;
+  /** The last command applied was MULTI (for the `replica-loses-multi-head` test bug only). */
+  private afterMulti = false;
 
   constructor(node: ServerNode) {
     this.node = node;
@@ -196,12 +198,7 @@ class NodeReplicaHost implements ReplicaHost {
     // Still held by a CLIENT PAUSE: the command waits where it is (the link retries it later).
     if (client.postponed) return false;
     const node = this.node;
-    if (
-      node.testBugs.has('replica-drops-del') &&
-      argv[0]?.toString('latin1').toLowerCase() === 'del'
-    ) {
-      return true;
-    }
+    if (node.testBugs.size > 0 && this.skippedByTestBug(argv)) return true;
     for (const db of node.databases) db.expiredVisible = true;
     // Redis sets c->lastcmd at lookup, so an error the command causes names it (peer-errors.ts).
     client.lastCommand = lookupCommandName(argv);
@@ -228,6 +225,20 @@ class NodeReplicaHost implements ReplicaHost {
 
   failoverAnswered(accepted: boolean): void {
     this.node.failover.psyncAnswered(accepted);
+  }
+
+  /** Whether a deliberate bug (testing/test-bugs.ts) makes this replica skip the command. */
+  private skippedByTestBug(argv: readonly Buffer[]): boolean {
+    const bugs = this.node.testBugs;
+    const name = argv[0]?.toString('latin1').toLowerCase();
+    if (bugs.has('replica-drops-del') && name === 'del') return true;
+    if (bugs.has('replica-loses-multi-head')) {
+      // The command right after the master's MULTI is skipped.
+      const head = this.afterMulti;
+      this.afterMulti = name === 'multi';
+      return head;
+    }
+    return false;
   }
 
   applied(bytes: Buffer): void {
