@@ -11,6 +11,7 @@
 import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
+import { AclState } from './acl/acl.js';
 import { Client } from './client.js';
 import { flushClient, processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
@@ -118,6 +119,8 @@ export class ServerNode {
   readonly blocking: BlockingRegistry;
   /** Pub/Sub subscriptions and message delivery (pubsub/pubsub.ts). */
   readonly pubsub: PubSub = new PubSub((client) => flushClient(this, client));
+  /** Users, the default user and the ACL LOG (acl/acl.ts). */
+  readonly acl: AclState = new AclState();
   /**
    * The link to this node's master while it is a replica (REPLICAOF, `replicaof`); undefined on a
    * master. replication/replica-host.ts creates and stops it; INFO and ROLE read `status()`.
@@ -185,6 +188,7 @@ export class ServerNode {
   constructor(options: NodeOptions) {
     this.env = options.env;
     this.config = options.config;
+    this.acl.syncRequirepass(this.config.requirepass);
     this.pid = options.pid;
     this.executable = options.executable ?? '';
     this.logSink = options.logSink;
@@ -439,7 +443,7 @@ export class ServerNode {
     });
     const id = this.nextClientId++;
     const nowMs = this.env.clock.monotonicMs();
-    const client = new Client(id, connection, parser, nowMs, this.config.requirepass === '');
+    const client = new Client(id, connection, parser, nowMs, !this.acl.defaultNeedsAuth());
     this.clients.set(id, client);
     serveClient(this, client);
   }

@@ -78,7 +78,7 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
     `tot-mem=${qbuf + omem + 1024}`,
     'events=r',
     `cmd=${client.lastCommand}`,
-    'user=default',
+    `user=${client.aclUser?.name ?? 'default'}`,
     'redir=-1',
     `resp=${client.protocol}`,
   ];
