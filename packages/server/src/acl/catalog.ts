@@ -1,7 +1,7 @@
 /**
  * The command catalog the ACL layer works on (Redis's server.orig_commands): every Redis 7.0
  * command and subcommand with an id (its bit in a selector's command bitmap) and its ACL
- * categories as a bit mask. Built once from redis-commands.ts. Lookups follow Redis's
+ * categories as a bit mask, and its key specs. Built once from redis-commands.ts. Lookups follow Redis's
  * lookupCommandBySdsLogic: case-insensitive, `parent|sub` for a subcommand, and nothing for a
  * `|` form of a command without subcommands or for more than one `|`.
  */
@@ -40,6 +40,8 @@ export interface CatalogCommand {
   readonly fullName: string;
   /** Bit i set when the command is in ACL_CATEGORIES[i]. */
   readonly categories: number;
+  /** Redis's key specs, as `flags@begin_search/find_keys` (key-specs.ts reads them). */
+  readonly keySpecs: readonly string[];
   readonly parent: CatalogCommand | undefined;
   readonly subcommands: Map<string, CatalogCommand>;
 }
@@ -54,7 +56,9 @@ function buildCatalog(lines: readonly string[]) {
   const all: CatalogCommand[] = [];
   const top = new Map<string, CatalogCommand>();
   for (const line of lines) {
-    const [fullName = '', ...categories] = line.split(' ');
+    const [fullName = '', ...words] = line.split(' ');
+    const categories = words.filter((word) => !word.includes('@'));
+    const keySpecs = words.filter((word) => word.includes('@'));
     let mask = 0;
     for (const category of categories) {
       const bit = categoryBit(category);
@@ -68,6 +72,7 @@ function buildCatalog(lines: readonly string[]) {
       id: all.length,
       fullName,
       categories: mask,
+      keySpecs,
       parent,
       subcommands: new Map(),
     };

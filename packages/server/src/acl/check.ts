@@ -2,7 +2,8 @@
  * May this user run this command line? (Redis 7.0's ACLCheckAllUserCommandPerm.) Each selector is
  * tried in turn: the command bit (or a first-arg exception), then every key the command names with
  * the access its key spec declares (read for `access`, write for insert/delete/update), then the
- * Pub/Sub channels of PUBLISH/SPUBLISH and the SUBSCRIBE family. The first selector that allows
+ * Pub/Sub channels of PUBLISH/SPUBLISH and the SUBSCRIBE family. Keys come from Redis 7.0's key
+ * specs (key-specs.ts). The first selector that allows
  * everything wins; otherwise the most relevant refusal is reported: a command refusal unless some
  * selector got as far as a key or channel, then the one at the highest argument position.
  */
@@ -11,6 +12,7 @@ import { defaultKeyFlags, hasKeys, keyIndexes } from '../commands/key-specs.js';
 import type { Command } from '../commands/types.js';
 import { globMatch } from '../util/glob.js';
 import { lookupCatalog } from './catalog.js';
+import { commandKeys, type KeyReference } from './key-specs.js';
 import { ACL_READ_PERMISSION, ACL_WRITE_PERMISSION, type Selector } from './selector.js';
 import type { User } from './user.js';
 
@@ -41,47 +43,25 @@ function channelArgs(command: Command, argv: readonly Buffer[]) {
   }
 }
 
-/**
- * EVAL, EVALSHA, FCALL and their _RO forms name their keys by numkeys (Redis's keynum key spec);
- * replisim's command table does not declare them, so the ACL layer reads them here.
- */
-const NUMKEYS_COMMANDS: ReadonlySet<string> = new Set([
-  'eval',
-  'evalsha',
-  'eval_ro',
-  'evalsha_ro',
-  'fcall',
-  'fcall_ro',
-]);
-
-/** The argv indexes of a command's keys, for the ACL check. */
-function aclKeyIndexes(command: Command, argv: readonly Buffer[]): readonly number[] {
-  if (!NUMKEYS_COMMANDS.has(command.fullName)) {
-    return hasKeys(command) ? (keyIndexes(command, argv) ?? []) : [];
-  }
-  const numkeys = Number.parseInt((argv[2] ?? Buffer.alloc(0)).toString('latin1'), 10);
-  if (!Number.isSafeInteger(numkeys) || numkeys <= 0) return [];
-  const indexes: number[] = [];
-  for (let i = 3; i < Math.min(argv.length, 3 + numkeys); i++) indexes.push(i);
-  return indexes;
-}
-
-/** The key-spec flags of argv[index] as ACL permission bits. */
-function keyPermission(command: Command, index: number, argv: readonly Buffer[]): number {
-  // EVAL and FCALL: RW access update, as their key spec (the _RO forms: RO access).
-  const numkeys = NUMKEYS_COMMANDS.has(command.fullName);
-  const readOnly = command.fullName.endsWith('_ro');
-  const flags = numkeys
-    ? readOnly
-      ? ['RO', 'access']
-      : ['RW', 'access', 'update']
-    : (command.keyFlags?.(index, argv) ?? defaultKeyFlags(command));
+/** ACL permission bits for key-spec flags: read for access, write for insert/delete/update. */
+function permissionOf(flags: readonly string[]): number {
   let permission = 0;
   if (flags.includes('access')) permission |= ACL_READ_PERMISSION;
   if (flags.includes('insert') || flags.includes('delete') || flags.includes('update')) {
     permission |= ACL_WRITE_PERMISSION;
   }
   return permission;
+}
+
+/** The keys of a command line, from Redis's key specs (replisim's own metadata if it has none). */
+function aclKeys(command: Command, argv: readonly Buffer[]): readonly KeyReference[] {
+  const entry = lookupCatalog(command.fullName);
+  if (entry !== undefined) return commandKeys(entry, command, argv);
+  if (!hasKeys(command)) return [];
+  return (keyIndexes(command, argv) ?? []).map((index) => ({
+    index,
+    flags: command.keyFlags?.(index, argv) ?? defaultKeyFlags(command),
+  }));
 }
 
 /** ACLSelectorCheckKey. */
@@ -117,9 +97,9 @@ function checkSelector(selector: Selector, command: Command, argv: readonly Buff
   if (!commandAllowed(selector, command, argv))
     return { ok: false, reason: 'command', argIndex: 0 };
   if (!selector.allKeys) {
-    for (const index of aclKeyIndexes(command, argv)) {
+    for (const { index, flags } of aclKeys(command, argv)) {
       const key = (argv[index] ?? Buffer.alloc(0)).toString('latin1');
-      if (!selectorAllowsKey(selector, key, keyPermission(command, index, argv))) {
+      if (!selectorAllowsKey(selector, key, permissionOf(flags))) {
         return { ok: false, reason: 'key', argIndex: index };
       }
     }

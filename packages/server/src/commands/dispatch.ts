@@ -201,6 +201,9 @@ export function dispatch(node: ServerNode, client: Client, argv: readonly Buffer
     rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
     return;
   }
+  // processCommand sets c->lastcmd at lookup: a command refused from here on still shows as
+  // CLIENT LIST's cmd= (and in the ACL LOG's client-info).
+  client.lastCommand = resolved.fullName;
   // ACL (§5, check 3; acl/): the user's command, key and channel permissions; in MULTI the
   // refused command is not queued and EXEC will answer EXECABORT.
   const denied = checkAcl(

@@ -213,8 +213,8 @@ export const dryrun: Command = defineCommand<{ username: string; line: readonly 
     const object = (line[verdict.argIndex] ?? Buffer.alloc(0)).toString('latin1');
     const text =
       verdict.reason === 'command'
-        ? `User ${user.name} has no permissions to run the '${command.fullName}' command`
-        : `User ${user.name} has no permissions to access the '${object}' ${verdict.reason}`;
+        ? `This user has no permissions to run the '${command.fullName}' command`
+        : `This user has no permissions to access the '${object}' ${verdict.reason}`;
     ctx.reply.bulk(text);
     return undefined;
   },
