@@ -15,6 +15,7 @@
  */
 import type { RespValue } from '@replisim/protocol';
 import { describe, expect, it } from 'vitest';
+import { canonicalRules } from './support/acl-rules.js';
 import { RawClient, type RawReply } from './support/raw-client.js';
 import { type Ports, useServerPair } from './support/server-pair.js';
 
@@ -34,36 +35,6 @@ const log = (...argv: string[]): Step => ({ kind: 'log', conn: 'a', argv });
 const length = (...argv: string[]): Step => ({ kind: 'length', conn: 'a', argv });
 /** Sends on `b` and expects the server to close `b` (after an optional reply). */
 const closedB = (...argv: string[]): Step => ({ kind: 'closed', conn: 'b', argv });
-
-/** A single-command rule token: +get, -hset, +config|get, +select|0 (not +@cat, not ~ & %). */
-const SINGLE_RULE = /^[+-][^@]/;
-
-/** Sorts the single-command rule tokens of each line in place, keeping every other token. */
-export function canonicalRules(text: string): string {
-  return text
-    .split('\r\n')
-    .map((line) => {
-      if (!line.includes(' ')) return line;
-      const canonSegment = (segment: string) => {
-        const tokens = segment.split(' ');
-        const positions = tokens.flatMap((t, i) => (SINGLE_RULE.test(t) ? [i] : []));
-        const values = positions.map((i) => tokens[i] ?? '').sort();
-        for (const [k, i] of positions.entries()) tokens[i] = values[k] ?? '';
-        return tokens.join(' ');
-      };
-      // Each (...) selector is its own group; the text outside selectors is another.
-      const selectors: string[] = [];
-      const outside = line.replace(/\(([^)]*)\)/g, (_, inner: string) => {
-        selectors.push(`(${canonSegment(inner)})`);
-        return `\u0001${selectors.length - 1}\u0001`;
-      });
-      return canonSegment(outside).replace(
-        /\u0001(\d+)\u0001/g,
-        (_, n: string) => selectors[Number(n)] ?? '',
-      );
-    })
-    .join('\r\n');
-}
 
 function text(value: RespValue): string {
   switch (value.kind) {
