@@ -13,8 +13,11 @@
  * - `log` (ACL LOG): age-seconds and client-info (ids, ports, buffer sizes) vary; compared after
  *   masking age-seconds and reducing client-info to its cmd= and user= fields.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RespValue } from '@replisim/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalRules } from './support/acl-rules.js';
 import { RawClient, type RawReply } from './support/raw-client.js';
 import { type Ports, useServerPair } from './support/server-pair.js';
@@ -402,4 +405,85 @@ describe('ACL against redis-server', () => {
       });
     }
   }
+});
+
+/**
+ * ACL SAVE and ACL LOAD with an `aclfile` on each server (its own file in a temporary folder):
+ * the saved files must match (single-command tokens sorted, as above), a file written by one
+ * server must load on the other, and a bad file must be refused with the same message and no
+ * change.
+ */
+describe('ACL files against redis-server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'replisim-acl-'));
+  const files = { redis: join(dir, 'redis.acl'), replisim: join(dir, 'replisim.acl') };
+  const initial =
+    'user default on nopass ~* &* +@all\nuser bob on nopass ~b* resetchannels -@all +get\n';
+  writeFileSync(files.redis, initial);
+  writeFileSync(files.replisim, initial);
+  const servers = useServerPair({
+    redis: ['--aclfile', files.redis],
+    replisim: ['--aclfile', files.replisim],
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loads at start, saves the same file, loads each other's files, refuses bad ones alike", async () => {
+    const { ports } = servers();
+    const both = async (...argv: string[]) => {
+      const replies: string[] = [];
+      for (const port of [ports.redis, ports.replisim]) {
+        const client = await RawClient.connect(port);
+        try {
+          replies.push(canonicalRules((await client.call(...argv)).bytes.toString('latin1')));
+        } finally {
+          client.close();
+        }
+      }
+      return replies;
+    };
+    const same = async (...argv: string[]) => {
+      const [redis, replisim] = await both(...argv);
+      expect(replisim, argv.join(' ')).toBe(redis);
+    };
+    await same('ACL', 'LIST');
+    await same(
+      'ACL',
+      'SETUSER',
+      'carol',
+      'on',
+      '>pw',
+      '%R~r*',
+      '&c',
+      '+@read',
+      '-get',
+      '(+set ~s*)',
+    );
+    await same('ACL', 'SAVE');
+    const saved = {
+      redis: readFileSync(files.redis, 'latin1'),
+      replisim: readFileSync(files.replisim, 'latin1'),
+    };
+    expect(canonicalRules(saved.replisim.replaceAll('\n', '\r\n'))).toBe(
+      canonicalRules(saved.redis.replaceAll('\n', '\r\n')),
+    );
+    // Each loads the other's file.
+    writeFileSync(files.redis, saved.replisim);
+    writeFileSync(files.replisim, saved.redis);
+    await same('ACL', 'DELUSER', 'carol');
+    await same('ACL', 'LOAD');
+    await same('ACL', 'LIST');
+    writeFileSync(
+      files.redis,
+      'user eve on #abc\nfoo\nuser bob on\nuser bob off\nuser x +nosuch\n',
+    );
+    writeFileSync(
+      files.replisim,
+      'user eve on #abc\nfoo\nuser bob on\nuser bob off\nuser x +nosuch\n',
+    );
+    const [redisError = '', replisimError = ''] = await both('ACL', 'LOAD');
+    // The messages name each server's own file.
+    expect(replisimError.replaceAll(files.replisim, 'F')).toBe(
+      redisError.replaceAll(files.redis, 'F'),
+    );
+    await same('ACL', 'LIST');
+  });
 });

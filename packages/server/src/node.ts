@@ -12,6 +12,7 @@ import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replis
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
 import { AclState } from './acl/acl.js';
+import { loadUsersAtStartup } from './acl/acl-startup.js';
 import { Client } from './client.js';
 import { flushClient, processClientInput, serveClient } from './client-io.js';
 import type { LogLevel, ServerConfig } from './config/server-config.js';
@@ -269,26 +270,15 @@ export class ServerNode {
         this.config.port = port;
         this.scheduleCron();
         this.onListening?.(port);
-        // Redis listens first and then loads (loadDataFromDisk), answering -LOADING meanwhile.
-        loadDataFromDisk(this, (loaded) => {
-          if (loaded.ok && this.stopped) {
-            done({ ok: false, message: 'Shut down while loading the dataset.' });
+        // ACLLoadUsersAtStartup: config `user` lines and the aclfile, before the dataset.
+        loadUsersAtStartup(this, (aclError) => {
+          if (aclError !== undefined) {
+            this.log('warning', aclError);
+            this.stop();
+            done({ ok: false, message: aclError, logged: true });
             return;
           }
-          if (loaded.ok) {
-            // A master continues the history its dump recorded (replid2, master_repl_offset).
-            this.master.adoptLoadedHistory();
-            // The `replicaof` directive: replicate once the dump (and its repl-* fields) is loaded.
-            const replicaof = this.config.replicaof;
-            if (replicaof !== undefined) {
-              startReplicaFromConfig(this, replicaof.host, replicaof.port);
-            }
-            done({ ok: true, port });
-            return;
-          }
-          // A dump that cannot be loaded ends the node, as it ends redis-server.
-          this.stop();
-          done({ ...loaded, logged: true });
+          this.loadDataset(port, done);
         });
         return;
       }
@@ -411,6 +401,30 @@ export class ServerNode {
     this.pubsub.removeClient(client);
     this.monitors.delete(client);
     client.connection.destroy();
+  }
+
+  /** Redis listens first and then loads (loadDataFromDisk), answering -LOADING meanwhile. */
+  private loadDataset(port: number, done: (result: StartResult) => void): void {
+    loadDataFromDisk(this, (loaded) => {
+      if (loaded.ok && this.stopped) {
+        done({ ok: false, message: 'Shut down while loading the dataset.' });
+        return;
+      }
+      if (loaded.ok) {
+        // A master continues the history its dump recorded (replid2, master_repl_offset).
+        this.master.adoptLoadedHistory();
+        // The `replicaof` directive: replicate once the dump (and its repl-* fields) is loaded.
+        const replicaof = this.config.replicaof;
+        if (replicaof !== undefined) {
+          startReplicaFromConfig(this, replicaof.host, replicaof.port);
+        }
+        done({ ok: true, port });
+        return;
+      }
+      // A dump that cannot be loaded ends the node, as it ends redis-server.
+      this.stop();
+      done({ ...loaded, logged: true });
+    });
   }
 
   private closeListeners(): void {

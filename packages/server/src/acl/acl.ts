@@ -52,7 +52,11 @@ export class AclState {
    * defaults when the file has no `default` line); every other user is replaced, and the clients
    * of the old users are closed (ACLFreeUsersSet).
    */
-  replaceUsers(node: ServerNode, loaded: ReadonlyMap<string, User>, current: Client): void {
+  replaceUsers(
+    node: ServerNode,
+    loaded: ReadonlyMap<string, User>,
+    current: Client | undefined,
+  ): void {
     this.defaultUser.copyRulesFrom(loaded.get('default') ?? AclState.freshDefault());
     const old = [...this.users.values()].filter((user) => user !== this.defaultUser);
     this.users.clear();

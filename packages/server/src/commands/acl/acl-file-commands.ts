@@ -7,6 +7,7 @@
  */
 import type { DiskError, DiskResult } from '@replisim/base';
 import { parseAclFile, serializeUsers } from '../../acl/acl-file.js';
+import { aclFilePath } from '../../acl/acl-startup.js';
 import type { Client } from '../../client.js';
 import { resumeSuspendedClient } from '../../client-io.js';
 import type { ServerNode } from '../../node.js';
@@ -29,14 +30,6 @@ const STRERROR: Readonly<Record<DiskError['code'], string>> = {
   ENOTDIR: 'Not a directory',
   EACCES: 'Permission denied',
 };
-
-function aclPath(node: ServerNode): string | undefined {
-  const file = node.config.stored['aclfile'] ?? '';
-  if (file === '') return undefined;
-  if (file.startsWith('/')) return file;
-  const dir = node.config.dir;
-  return dir.endsWith('/') ? `${dir}${file}` : `${dir}/${file}`;
-}
 
 /** Suspends `client` and returns the function that answers it later. */
 function answerLater(node: ServerNode, client: Client) {
@@ -78,7 +71,7 @@ export const load: Command = defineCommand<null>({
   parse: () => null,
   execute(ctx) {
     const { node, client } = ctx;
-    const path = aclPath(node);
+    const path = aclFilePath(node);
     if (path === undefined) return NOT_CONFIGURED;
     const filename = node.config.stored['aclfile'] ?? '';
     const answer = answerLater(node, client);
@@ -113,7 +106,7 @@ export const save: Command = defineCommand<null>({
   parse: () => null,
   execute(ctx) {
     const { node, client } = ctx;
-    const path = aclPath(node);
+    const path = aclFilePath(node);
     if (path === undefined) return NOT_CONFIGURED;
     const text = Buffer.from(serializeUsers(node.acl.sortedUsers()), 'latin1');
     const temp = `${path}.tmp-${node.pid}-${ctx.nowMs}`;
