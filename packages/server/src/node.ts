@@ -446,7 +446,7 @@ export class ServerNode {
       this.refuse(connection, MAX_CLIENTS_REACHED);
       return;
     }
-    if (protectedModeRefuses(this.config, connection.remoteAddress)) {
+    if (protectedModeRefuses(this.config, this.acl.defaultUser.nopass, connection.remoteAddress)) {
       this.refuse(connection, PROTECTED_MODE_DENIED);
       return;
     }
