@@ -155,7 +155,7 @@ async function reset(ports: Ports): Promise<void> {
     try {
       await client.call(...CLEANUP);
       await client.call('ACL', 'SETUSER', 'default', 'reset', 'on', 'nopass', '~*', '&*', '+@all');
-      await client.call('CONFIG', 'SET', 'requirepass', '');
+      await client.call('CONFIG', 'SET', 'requirepass', '', 'acl-pubsub-default', 'resetchannels');
       await client.call('ACL', 'LOG', 'RESET');
       await client.call('FLUSHALL');
     } finally {
@@ -379,7 +379,20 @@ const MISC: Step[] = [
   a('AUTH', 'a', 'b', 'c'),
 ];
 
+const PUBSUB_DEFAULT: Step[] = [
+  a('CONFIG', 'SET', 'acl-pubsub-default', 'allchannels'),
+  a('ACL', 'SETUSER', 'u1', 'on'),
+  a('ACL', 'SETUSER', 'u2', 'on', 'resetchannels', '&x', 'reset'),
+  a('ACL', 'SETUSER', 'u3', '(+get)', '(resetchannels +set)'),
+  rules('ACL', 'GETUSER', 'u3'),
+  rules('ACL', 'LIST'),
+  a('CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels'),
+  a('ACL', 'SETUSER', 'u4', 'on', '(+get)'),
+  rules('ACL', 'LIST'),
+];
+
 const SCRIPTS: Record<string, readonly Step[]> = {
+  'acl-pubsub-default for new users and selectors': PUBSUB_DEFAULT,
   'SETUSER then GETUSER and LIST': ROUND_TRIPS,
   'CAT and its categories': CAT,
   'NOPERM for commands, keys and channels, in MULTI and scripts, and the LOG': PERMISSIONS,

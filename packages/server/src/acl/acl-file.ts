@@ -20,8 +20,15 @@ export type AclFileParse =
   | { readonly ok: true; readonly users: Map<string, User> }
   | { readonly ok: false; readonly errors: string };
 
-/** ACLLoadFromFile's parsing half; `filename` is the aclfile setting, as its messages show it. */
-export function parseAclFile(text: string, filename: string): AclFileParse {
+/**
+ * ACLLoadFromFile's parsing half; `filename` is the aclfile setting, as its messages show it;
+ * `allChannelsDefault`: acl-pubsub-default is allchannels.
+ */
+export function parseAclFile(
+  text: string,
+  filename: string,
+  allChannelsDefault = false,
+): AclFileParse {
   const users = new Map<string, User>();
   let errors = '';
   for (const [index, rawLine] of text.split('\n').entries()) {
@@ -42,7 +49,7 @@ export function parseAclFile(text: string, filename: string): AclFileParse {
       errors += `WARNING: Duplicate user '${name}' found on line ${lineNumber}. `;
       continue;
     }
-    const user = new User(name);
+    const user = new User(name, allChannelsDefault);
     users.set(name, user);
     const merged = mergeSelectorArguments(argv.slice(2));
     if ('unmatchedAt' in merged) {
@@ -52,7 +59,7 @@ export function parseAclFile(text: string, filename: string): AclFileParse {
     let syntaxError = false;
     for (const word of merged.words) {
       const rule = word.replace(/^[\t\r\n]+|[\t\r\n]+$/g, '');
-      const error = user.apply(rule);
+      const error = user.apply(rule, allChannelsDefault);
       if (error === undefined) continue;
       if (error === 'ENOENT') {
         errors += `${filename}:${lineNumber}: Error in applying operation '${rule}': ${ruleErrorMessage(error)}. `;

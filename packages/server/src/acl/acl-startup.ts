@@ -48,6 +48,11 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   EIO: 'Input/output error',
 };
 
+/** Whether acl-pubsub-default is allchannels: new users and selectors may use every channel. */
+export function pubsubAllChannels(node: ServerNode): boolean {
+  return node.config.stored['acl-pubsub-default'] === 'allchannels';
+}
+
 /** The ACL file's path: as given if absolute, else inside `dir` (Redis runs in its `dir`). */
 export function aclFilePath(node: ServerNode): string | undefined {
   const file = node.config.stored['aclfile'] ?? '';
@@ -65,18 +70,19 @@ export function loadUsersAtStartup(node: ServerNode, done: (error?: string) => v
   const path = aclFilePath(node);
   const configured = node.config.users;
   if (path !== undefined && configured.length > 0) return done(BOTH_SOURCES);
+  const allChannels = pubsubAllChannels(node);
   for (const [name = '', ...rules] of configured) {
     const acl = node.acl;
     let user = acl.users.get(name);
     if (user === undefined) {
-      user = new User(name);
+      user = new User(name, allChannels);
       acl.users.set(name, user);
     } else {
-      user.apply('reset');
+      user.apply('reset', allChannels);
     }
     const merged = mergeSelectorArguments(rules);
     for (const rule of 'words' in merged ? merged.words : []) {
-      const error = user.apply(rule);
+      const error = user.apply(rule, allChannels);
       if (error !== undefined) {
         node.log(
           'warning',
@@ -109,7 +115,8 @@ export function loadUsersAtStartup(node: ServerNode, done: (error?: string) => v
       disk.read(opened.value, 0, size.value, (read) => {
         disk.close(opened.value, () => {
           if (!read.ok) return abort(`Error loading ACLs, reading file '${filename}'`);
-          const parsed = parseAclFile(Buffer.from(read.value).toString('latin1'), filename);
+          const text = Buffer.from(read.value).toString('latin1');
+          const parsed = parseAclFile(text, filename, allChannels);
           if (!parsed.ok) return abort(parsed.errors);
           node.acl.replaceUsers(node, parsed.users, undefined);
           done();

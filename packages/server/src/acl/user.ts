@@ -28,10 +28,14 @@ export class User {
   /** skip-sanitize-payload / sanitize-payload: both unset for a new user, as Redis 7.0. */
   sanitize: 'skip' | 'sanitize' | undefined = undefined;
   passwords: string[] = [];
-  selectors: Selector[] = [new Selector(true)];
+  selectors: Selector[];
 
-  constructor(name: string) {
+  /** `allChannels`: acl-pubsub-default is allchannels (ACLCreateSelector's default flags). */
+  constructor(name: string, allChannels = false) {
     this.name = name;
+    const root = new Selector(true);
+    root.allChannels = allChannels;
+    this.selectors = [root];
   }
 
   get root(): Selector {
@@ -63,8 +67,11 @@ export class User {
     return this.passwords.includes(hashed);
   }
 
-  /** ACLSetUser: one rule word (an empty word does nothing). */
-  apply(op: string): RuleError | undefined {
+  /**
+   * ACLSetUser: one rule word (an empty word does nothing). `allChannelsDefault` is
+   * acl-pubsub-default = allchannels, which `reset` and new `(...)` selectors start from.
+   */
+  apply(op: string, allChannelsDefault = false): RuleError | undefined {
     if (op.length === 0) return undefined;
     const lower = op.toLowerCase();
     switch (lower) {
@@ -96,6 +103,7 @@ export class User {
         this.passwords = [];
         this.root.apply('resetkeys');
         this.root.apply('resetchannels');
+        if (allChannelsDefault) this.root.apply('allchannels');
         this.enabled = false;
         this.sanitize = 'sanitize';
         this.selectors = [this.root];
@@ -124,6 +132,7 @@ export class User {
     }
     if (first === '(' && op[op.length - 1] === ')') {
       const selector = new Selector(false);
+      selector.allChannels = allChannelsDefault;
       for (const word of splitArgs(op.slice(1, -1)) ?? []) {
         const error = selector.apply(word);
         if (error !== undefined) return error;
@@ -190,19 +199,21 @@ export function mergeSelectorArguments(
 /**
  * ACLStringSetUser: applies `words` to a copy of `user` (or of a new user named `name`) and
  * returns the changed copy, or Redis's error text (without the ERR prefix).
+ * `allChannelsDefault`: acl-pubsub-default is allchannels.
  */
 export function setUserRules(
   user: User | undefined,
   name: string,
   words: readonly string[],
+  allChannelsDefault = false,
 ): User | string {
   const merged = mergeSelectorArguments(words);
   if ('unmatchedAt' in merged) {
     return `Unmatched parenthesis in acl selector starting at '${words[merged.unmatchedAt] ?? ''}'.`;
   }
-  const staged = user === undefined ? new User(name) : user.clone();
+  const staged = user === undefined ? new User(name, allChannelsDefault) : user.clone();
   for (const word of merged.words) {
-    const error = staged.apply(word);
+    const error = staged.apply(word, allChannelsDefault);
     if (error !== undefined) {
       return `Error in ACL SETUSER modifier '${cString(word)}': ${ruleErrorMessage(error)}`;
     }

@@ -7,7 +7,7 @@
  */
 import type { DiskError, DiskResult } from '@replisim/base';
 import { parseAclFile, serializeUsers } from '../../acl/acl-file.js';
-import { aclFilePath } from '../../acl/acl-startup.js';
+import { aclFilePath, pubsubAllChannels } from '../../acl/acl-startup.js';
 import type { Client } from '../../client.js';
 import { resumeSuspendedClient } from '../../client-io.js';
 import type { ServerNode } from '../../node.js';
@@ -83,7 +83,8 @@ export const load: Command = defineCommand<null>({
         );
         return;
       }
-      const parsed = parseAclFile(read.value.toString('latin1'), filename);
+      const text = read.value.toString('latin1');
+      const parsed = parseAclFile(text, filename, pubsubAllChannels(node));
       if (!parsed.ok) {
         answer((c) => node.replyError(c, `ERR ${parsed.errors}`));
         return;

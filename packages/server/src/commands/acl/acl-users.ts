@@ -6,6 +6,7 @@
  */
 
 import type { ReplyWriter } from '@replisim/protocol';
+import { pubsubAllChannels } from '../../acl/acl-startup.js';
 import {
   describeCommandRules,
   describeUser,
@@ -41,7 +42,7 @@ export const setuser: Command = defineCommand<{ name: string; rules: string[] }>
       return new ErrorReply("ERR Usernames can't contain spaces or null characters");
     const acl = ctx.node.acl;
     const existing = acl.users.get(name);
-    const staged = setUserRules(existing, name, rules);
+    const staged = setUserRules(existing, name, rules, pubsubAllChannels(ctx.node));
     if (typeof staged === 'string') return new ErrorReply(`ERR ${staged}`);
     if (existing === undefined) {
       acl.users.set(name, staged);
