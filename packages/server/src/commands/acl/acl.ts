@@ -39,6 +39,9 @@ const HELP_LINES: readonly string[] = [
   '    Return the current connection username.',
 ];
 
+/** ACL HELP (since 6.0.0, where the shared HELP says 5.0.0). */
+const HELP: Command = helpCommand('ACL', HELP_LINES);
+
 export const aclCommand: Command = defineContainer(
   {
     name: 'acl',
@@ -57,10 +60,7 @@ export const aclCommand: Command = defineContainer(
     dryrun,
     genpass,
     getuser,
-    {
-      ...helpCommand('ACL', HELP_LINES),
-      doc: { ...helpCommand('ACL', HELP_LINES).doc, since: '6.0.0' },
-    },
+    { ...HELP, doc: { ...HELP.doc, since: '6.0.0' } },
     list,
     load,
     log,
