@@ -18,7 +18,7 @@ import { canonicalRules } from './support/acl-rules.js';
 import { RawClient } from './support/raw-client.js';
 import { useServerPair } from './support/server-pair.js';
 
-const RUNS = Number(process.env.ACL_PROPERTY_RUNS ?? '40');
+const RUNS = Number(process.env['ACL_PROPERTY_RUNS'] ?? '40');
 
 const CATEGORIES = [
   'keyspace',

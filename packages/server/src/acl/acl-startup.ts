@@ -69,7 +69,10 @@ export function aclFilePath(node: ServerNode): string | undefined {
 export function loadUsersAtStartup(node: ServerNode, done: (error?: string) => void): void {
   const path = aclFilePath(node);
   const configured = node.config.users;
-  if (path !== undefined && configured.length > 0) return done(BOTH_SOURCES);
+  if (path !== undefined && configured.length > 0) {
+    done(BOTH_SOURCES);
+    return;
+  }
   const allChannels = pubsubAllChannels(node);
   for (const [name = '', ...rules] of configured) {
     const acl = node.acl;
@@ -88,7 +91,8 @@ export function loadUsersAtStartup(node: ServerNode, done: (error?: string) => v
           'warning',
           `Error loading ACL rule '${rule}' for the user named '${name}': ${ruleErrorMessage(error)}`,
         );
-        return done('Critical error while loading ACLs. Exiting.');
+        done('Critical error while loading ACLs. Exiting.');
+        return;
       }
     }
     if (!user.enabled) {
@@ -98,7 +102,10 @@ export function loadUsersAtStartup(node: ServerNode, done: (error?: string) => v
       );
     }
   }
-  if (path === undefined) return done();
+  if (path === undefined) {
+    done();
+    return;
+  }
   const filename = node.config.stored['aclfile'] ?? '';
   const disk = node.env.disk;
   const abort = (errors: string) => done(`Aborting Redis startup because of ACL errors: ${errors}`);
