@@ -391,7 +391,17 @@ const PUBSUB_DEFAULT: Step[] = [
   rules('ACL', 'LIST'),
 ];
 
+const KILL_USER: Step[] = [
+  a('ACL', 'SETUSER', 'erin', 'on', 'nopass', '+@all', '~*'),
+  b('AUTH', 'erin', 'x'),
+  a('CLIENT', 'KILL', 'USER', 'nosuch'),
+  a('CLIENT', 'KILL', 'USER', 'default'),
+  a('CLIENT', 'KILL', 'USER', 'erin'),
+  closedB('PING'),
+];
+
 const SCRIPTS: Record<string, readonly Step[]> = {
+  'CLIENT KILL USER': KILL_USER,
   'acl-pubsub-default for new users and selectors': PUBSUB_DEFAULT,
   'SETUSER then GETUSER and LIST': ROUND_TRIPS,
   'CAT and its categories': CAT,

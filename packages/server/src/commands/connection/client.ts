@@ -6,6 +6,7 @@
  * memory figures (qbuf, omem, tot-mem) are this process's buffer sizes. SETINFO is Redis 7.2's
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
  */
+import type { User } from '../../acl/user.js';
 import type { Client } from '../../client.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
 import type { ServerNode } from '../../node.js';
@@ -251,6 +252,8 @@ interface KillFilter {
   addr?: string;
   laddr?: string;
   type?: ClientType;
+  /** USER: the clients authenticated as this ACL user. */
+  user?: User;
   skipMe: boolean;
 }
 
@@ -261,7 +264,7 @@ const CLIENT_ID_ERROR = new ErrorReply('ERR client-id should be greater than 0')
  * clientKillCommand: the first bad pair decides the error, and an option without a value is a syntax
  * error only when the parser reaches it. (MAXAGE arrived in Redis 7.4; 7.0 rejects it.)
  */
-function parseKillFilter(argv: readonly Buffer[]): KillFilter | ErrorReply {
+function parseKillFilter(argv: readonly Buffer[], node: ServerNode): KillFilter | ErrorReply {
   const filter: KillFilter = { skipMe: true };
   for (let i = 2; i < argv.length; i += 2) {
     const value = argv[i + 1];
@@ -280,8 +283,9 @@ function parseKillFilter(argv: readonly Buffer[]): KillFilter | ErrorReply {
     } else if (isKeyword(argv[i], 'laddr')) {
       filter.laddr = text;
     } else if (isKeyword(argv[i], 'user')) {
-      // replisim has one user, `default`; every client is authenticated as it.
-      if (text !== 'default') return new ErrorReply(`ERR No such user '${text}'`);
+      const user = node.acl.users.get(text);
+      if (user === undefined) return new ErrorReply(`ERR No such user '${text}'`);
+      filter.user = user;
     } else if (isKeyword(argv[i], 'skipme')) {
       if (isKeyword(value, 'yes')) filter.skipMe = true;
       else if (isKeyword(value, 'no')) filter.skipMe = false;
@@ -306,14 +310,14 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
     ...doc('Kill the connection of a client', '2.4.0'),
     complexity: 'O(N) where N is the number of client connections',
   },
-  parse(argv) {
+  parse(argv, ctx) {
     if (argv.length === 3) {
       return {
         oldForm: true,
         filter: { addr: (argv[2] ?? Buffer.alloc(0)).toString('latin1'), skipMe: false },
       };
     }
-    const filter = parseKillFilter(argv);
+    const filter = parseKillFilter(argv, ctx.node);
     return filter instanceof ErrorReply ? filter : { oldForm: false, filter };
   },
   execute(ctx, { oldForm, filter }) {
@@ -323,6 +327,7 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
       if (filter.addr !== undefined && client.address() !== filter.addr) return false;
       if (filter.laddr !== undefined && client.localAddress() !== filter.laddr) return false;
       if (filter.type !== undefined && filter.type !== clientTypeOf(ctx.node, client)) return false;
+      if (filter.user !== undefined && ctx.node.acl.userOf(client) !== filter.user) return false;
       return true;
     });
     if (oldForm && victims.length === 0) return new ErrorReply('ERR No such client');
