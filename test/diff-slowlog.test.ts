@@ -70,6 +70,9 @@ describe('SLOWLOG against redis-server', () => {
         await same('AUTH', 'nobody', 'secret');
         await same('CONFIG', 'SET', 'masterauth', 'pw', 'hz', '10');
         await same('CONFIG', 'SET', 'masterauth', '');
+        await same('ACL', 'SETUSER', 'slowuser', 'on', '>pw');
+        await same('ACL', 'SETUSER', 'bad name');
+        await same('ACL', 'DELUSER', 'slowuser');
         await same('MULTI');
         await same('INCR', 'n');
         await same('EXEC');

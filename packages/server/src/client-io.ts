@@ -59,7 +59,7 @@ function onClientData(node: ServerNode, client: Client, chunk: Buffer): void {
   node.stats.netInputBytes += chunk.length;
   client.lastInteractionMs = node.env.clock.monotonicMs();
   // Redis applies its tighter unauthenticated limits only while a password is actually required.
-  client.parser.authRequired = !client.authenticated && node.config.requirepass !== '';
+  client.parser.authRequired = !client.authenticated && node.acl.defaultNeedsAuth();
   client.parser.feed(chunk);
   // readQueryFromClient checks on every read, so a client that is not parsed (blocked, or the node
   // paused) cannot queue more than the limit either.

@@ -5,6 +5,7 @@
  */
 import type { Connection, TimerId } from '@replisim/base';
 import { ReplyWriter, type RequestParser } from '@replisim/protocol';
+import type { User } from './acl/user.js';
 import type { Transaction } from './commands/transactions/transaction.js';
 import { ClientSubscriptions } from './pubsub/pubsub.js';
 import { ClientTracking } from './tracking/client-state.js';
@@ -68,6 +69,8 @@ export class Client {
   /** The replication link from this node's master (Redis's CLIENT_MASTER): created by
    * replication/replica-host.ts; it passes READONLY, MISCONF and auth, and gets no replies. */
   isMaster = false;
+  /** The ACL user this connection runs as (acl/acl.ts); undefined is the `default` user. */
+  aclUser: User | undefined = undefined;
   /** Pub/Sub channels, patterns and shard channels (pubsub/pubsub.ts); any puts it in pubsub mode. */
   readonly subscriptions: ClientSubscriptions = new ClientSubscriptions();
   /** CLIENT TRACKING's mode for this client (tracking/tracking.ts holds the tables). */

@@ -12,6 +12,8 @@
 import type { Connection, Env, Listener, OpenFilesLimit, TimerId } from '@replisim/base';
 import { type RdbReplicationInfo, RequestParser } from '@replisim/protocol';
 import type { ReplicaLink } from '@replisim/replica';
+import { AclState } from './acl/acl.js';
+import { loadUsersAtStartup } from './acl/acl-startup.js';
 import { Client } from './client.js';
 import { flushClient, processClientInput, serveClient } from './client-io.js';
 import { ClientPause } from './client-pause.js';
@@ -128,6 +130,8 @@ export class ServerNode {
   readonly pubsub: PubSub = new PubSub((client) => flushClient(this, client));
   /** Client-side caching: the tracking table, BCAST prefixes, invalidations (tracking/). */
   readonly tracking: Tracking;
+  /** Users, the default user and the ACL LOG (acl/acl.ts). */
+  readonly acl: AclState = new AclState();
   /**
    * The link to this node's master while it is a replica (REPLICAOF, `replicaof`); undefined on a
    * master. replication/replica-host.ts creates and stops it; INFO and ROLE read `status()`.
@@ -209,6 +213,7 @@ export class ServerNode {
   constructor(options: NodeOptions) {
     this.env = options.env;
     this.config = options.config;
+    this.acl.syncRequirepass(this.config.requirepass);
     this.pid = options.pid;
     this.executable = options.executable ?? '';
     this.logSink = options.logSink;
@@ -317,26 +322,15 @@ export class ServerNode {
         this.config.port = port;
         this.scheduleCron();
         this.onListening?.(port);
-        // Redis listens first and then loads (loadDataFromDisk), answering -LOADING meanwhile.
-        loadDataFromDisk(this, (loaded) => {
-          if (loaded.ok && this.stopped) {
-            done({ ok: false, message: 'Shut down while loading the dataset.' });
+        // ACLLoadUsersAtStartup: config `user` lines and the aclfile, before the dataset.
+        loadUsersAtStartup(this, (aclError) => {
+          if (aclError !== undefined) {
+            this.log('warning', aclError);
+            this.stop();
+            done({ ok: false, message: aclError, logged: true });
             return;
           }
-          if (loaded.ok) {
-            // A master continues the history its dump recorded (replid2, master_repl_offset).
-            this.master.adoptLoadedHistory();
-            // The `replicaof` directive: replicate once the dump (and its repl-* fields) is loaded.
-            const replicaof = this.config.replicaof;
-            if (replicaof !== undefined) {
-              startReplicaFromConfig(this, replicaof.host, replicaof.port);
-            }
-            done({ ok: true, port });
-            return;
-          }
-          // A dump that cannot be loaded ends the node, as it ends redis-server.
-          this.stop();
-          done({ ...loaded, logged: true });
+          this.loadDataset(port, done);
         });
         return;
       }
@@ -467,6 +461,30 @@ export class ServerNode {
     client.connection.destroy();
   }
 
+  /** Redis listens first and then loads (loadDataFromDisk), answering -LOADING meanwhile. */
+  private loadDataset(port: number, done: (result: StartResult) => void): void {
+    loadDataFromDisk(this, (loaded) => {
+      if (loaded.ok && this.stopped) {
+        done({ ok: false, message: 'Shut down while loading the dataset.' });
+        return;
+      }
+      if (loaded.ok) {
+        // A master continues the history its dump recorded (replid2, master_repl_offset).
+        this.master.adoptLoadedHistory();
+        // The `replicaof` directive: replicate once the dump (and its repl-* fields) is loaded.
+        const replicaof = this.config.replicaof;
+        if (replicaof !== undefined) {
+          startReplicaFromConfig(this, replicaof.host, replicaof.port);
+        }
+        done({ ok: true, port });
+        return;
+      }
+      // A dump that cannot be loaded ends the node, as it ends redis-server.
+      this.stop();
+      done({ ...loaded, logged: true });
+    });
+  }
+
   private closeListeners(): void {
     for (const listener of this.listeners.splice(0)) listener.close();
   }
@@ -486,7 +504,7 @@ export class ServerNode {
       this.refuse(connection, MAX_CLIENTS_REACHED);
       return;
     }
-    if (protectedModeRefuses(this.config, connection.remoteAddress)) {
+    if (protectedModeRefuses(this.config, this.acl.defaultUser.nopass, connection.remoteAddress)) {
       this.refuse(connection, PROTECTED_MODE_DENIED);
       return;
     }
@@ -497,7 +515,7 @@ export class ServerNode {
     });
     const id = this.nextClientId++;
     const nowMs = this.env.clock.monotonicMs();
-    const client = new Client(id, connection, parser, nowMs, this.config.requirepass === '');
+    const client = new Client(id, connection, parser, nowMs, !this.acl.defaultNeedsAuth());
     this.clients.set(id, client);
     serveClient(this, client);
   }

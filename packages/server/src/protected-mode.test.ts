@@ -62,4 +62,15 @@ describe('protected mode', () => {
     expect(remote.call('AUTH', 'secret')).toBe('+OK\r\n');
     expect(remote.call('PING')).toBe('+PONG\r\n');
   });
+
+  it('does not apply once ACL SETUSER gives the default user a password (its nopass flag goes)', () => {
+    const { world, host, remoteHost } = protectedServer(4);
+    const local = SimClient.open(world, host, '127.0.0.1');
+    expect(local.call('ACL', 'SETUSER', 'default', '>secret')).toBe('+OK\r\n');
+    const remote = SimClient.open(world, remoteHost);
+    expect(remote.call('PING')).toBe('-NOAUTH Authentication required.\r\n');
+    expect(remote.call('AUTH', 'secret')).toBe('+OK\r\n');
+    expect(local.call('ACL', 'SETUSER', 'default', 'nopass')).toBe('+OK\r\n');
+    expect(refused(SimClient.open(world, remoteHost), 'PING')).toBe(DENIED);
+  });
 });

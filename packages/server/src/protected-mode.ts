@@ -1,7 +1,7 @@
 /**
  * Protected mode, as Redis 7.0 applies it when a connection is accepted (networking.c,
  * clientAcceptHandler): while `protected-mode` is yes and the default user has no password
- * (`requirepass` empty), only loopback clients are served; any other gets PROTECTED_MODE_DENIED and
+ * (the `nopass` flag: `requirepass` empty and none set by ACL SETUSER), only loopback clients are served; any other gets PROTECTED_MODE_DENIED and
  * is closed, without a log line. Redis 7.0 no longer exempts an explicit `bind` (6.x did): the rule
  * looks only at the two settings and the peer's address, so a node bound to 0.0.0.0 that other hosts
  * must reach needs `protected-mode no` or a password. node.ts calls this for every accepted
@@ -24,9 +24,17 @@ export function isLoopbackAddress(address: string): boolean {
   return ipv4.startsWith('127.') || address === '::1';
 }
 
-/** Whether a connection from `remoteAddress` must be refused under the current configuration. */
-export function protectedModeRefuses(config: ServerConfig, remoteAddress: string): boolean {
+/**
+ * Whether a connection from `remoteAddress` must be refused under the current configuration;
+ * `defaultNopass` is whether the default ACL user needs no password (requirepass empty and no
+ * ACL SETUSER default >password).
+ */
+export function protectedModeRefuses(
+  config: ServerConfig,
+  defaultNopass: boolean,
+  remoteAddress: string,
+): boolean {
   if (!config.protectedMode) return false;
-  if (config.requirepass !== '') return false;
+  if (!defaultNopass) return false;
   return !isLoopbackAddress(remoteAddress);
 }

@@ -6,6 +6,8 @@
  * files never repeat these checks. The error strings are Redis's, byte for byte, including the
  * trailing space of the unknown-command message.
  */
+import { nopermMessage } from '../acl/check.js';
+import { checkAcl } from '../acl/enforce.js';
 import type { Client } from '../client.js';
 import type { ServerNode } from '../node.js';
 import { withScriptFlags } from '../scripting/command-flags.js';
@@ -261,12 +263,24 @@ function dispatchRequest(node: ServerNode, client: Client, argv: readonly Buffer
   }
   // Redis's authRequired(): the default user has a password and this client has not used it. A
   // client that connected while no password was set stays authenticated, as in Redis.
-  if (
-    !client.authenticated &&
-    node.config.requirepass !== '' &&
-    !resolved.flags.includes('no_auth')
-  ) {
+  if (!client.authenticated && node.acl.defaultNeedsAuth() && !resolved.flags.includes('no_auth')) {
     rejectCommand(node, client, argv, 'NOAUTH Authentication required.');
+    return;
+  }
+  // processCommand sets c->lastcmd at lookup: a command refused from here on still shows as
+  // CLIENT LIST's cmd= (and in the ACL LOG's client-info).
+  client.lastCommand = resolved.fullName;
+  // ACL (§5, check 3; acl/): the user's command, key and channel permissions; in MULTI the
+  // refused command is not queued and EXEC will answer EXECABORT.
+  const denied = checkAcl(
+    node,
+    client,
+    resolved,
+    argv,
+    client.transaction === undefined ? 'toplevel' : 'multi',
+  );
+  if (denied !== undefined) {
+    rejectCommand(node, client, argv, nopermMessage(denied, resolved));
     return;
   }
   // A script's declared flags stand in for EVAL's and FCALL's own in the checks below

@@ -5,6 +5,7 @@
  * directly (what clients send), and the dispatcher lower-cases anything else.
  */
 import { assert } from '@replisim/base';
+import { aclCommand } from './acl/acl.js';
 import { BITMAPS_COMMANDS } from './bitmaps/index.js';
 import { CLUSTER_COMMANDS } from './cluster/index.js';
 import { auth } from './connection/auth.js';
@@ -49,6 +50,7 @@ import type { Command } from './types.js';
 import { ZSETS_COMMANDS } from './zsets/index.js';
 
 const SERVER_AND_CONNECTION: readonly Command[] = [
+  aclCommand,
   auth,
   bgsave,
   client,

@@ -5,6 +5,7 @@
  * (`save ""` clears), every other directive replaces. Pure: the binary reads the file and passes text.
  */
 
+import { checkUserDirective } from '../acl/acl-startup.js';
 import { splitArgs } from '../util/split-args.js';
 import { findConfigParam, parseSaveRules } from './params.js';
 import { defaultServerConfig, type SaveRule, type ServerConfig } from './server-config.js';
@@ -168,6 +169,14 @@ function applyDirectives(
     if (param === undefined) {
       const lower = name.toLowerCase();
       if (DEPRECATED_DIRECTIVES.get(lower) === words.length) continue;
+      if (lower === 'user' && args.length >= 1) {
+        // ACLAppendUserForLoading: rules are tried on a scratch user now (unknown commands pass,
+        // as modules could add them); the user is created at start (acl/acl-startup.ts).
+        const reason = checkUserDirective(config.users, args);
+        if (reason !== undefined) return { line, text, reason };
+        config.users.push(args);
+        continue;
+      }
       if (lower === 'include' && args.length === 1) {
         const error = applyInclude(state, args[0] ?? '', { line, text }, depth);
         if (error !== undefined) return error;

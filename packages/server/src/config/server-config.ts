@@ -177,6 +177,11 @@ export interface ServerConfig {
    * CONFIG GET shows them (config/stored-params.ts).
    */
   stored: Record<string, string>;
+  /**
+   * `user <name> <rules...>` directives of the config file, in order (acl/acl-startup.ts applies
+   * them at start, as Redis's UsersToLoad); each entry is the name then the rules.
+   */
+  users: string[][];
 }
 
 /** Redis's default save rules when no config file says otherwise (server.c). */
@@ -266,5 +271,6 @@ export function defaultServerConfig(): ServerConfig {
     slowlogMaxLen: 128,
     latencyMonitorThreshold: 0,
     stored: storedDefaults(),
+    users: [],
   };
 }

@@ -30,7 +30,8 @@ const REDACTED = Buffer.from('(redacted)');
 const SENSITIVE_PARAMS: ReadonlySet<string> = new Set(['masterauth', 'masteruser', 'requirepass']);
 
 /**
- * argv as Redis keeps it for the slow log and MONITOR: AUTH's arguments, HELLO's AUTH pair and the
+ * argv as Redis keeps it for the slow log and MONITOR: AUTH's arguments, HELLO's AUTH pair, ACL
+ * SETUSER's name and rules and the
  * values of sensitive CONFIG SET parameters replaced by `(redacted)` (redactClientCommandArgument).
  */
 export function redactArgv(fullName: string, argv: readonly Buffer[]): readonly Buffer[] {
@@ -49,6 +50,8 @@ export function redactArgv(fullName: string, argv: readonly Buffer[]): readonly 
     }
     return out;
   }
+  // ACL SETUSER: the user name and every rule (passwords among them), from the start.
+  if (fullName === 'acl|setuser') return argv.map((arg, i) => (i < 2 ? arg : REDACTED));
   if (fullName === 'config|set') {
     return argv.map((arg, i) => {
       if (i < 3 || i % 2 === 0) return arg;

@@ -7,6 +7,8 @@
  * script writes goes to replicas as one MULTI ... EXEC (effects replication, Redis 7.0).
  */
 import { RespDecoder, type RespValue } from '@replisim/protocol';
+import type { AclDenial } from '../acl/check.js';
+import { checkAcl } from '../acl/enforce.js';
 import type { Client } from '../client.js';
 import { call } from '../commands/call.js';
 import {
@@ -20,6 +22,13 @@ import type { ServerNode } from '../node.js';
 /** redis.REPL_* bits (PROPAGATE_AOF, PROPAGATE_REPL). */
 export const PROPAGATE_AOF = 1;
 export const PROPAGATE_REPL = 2;
+
+/** scriptVerifyACL's texts, by refusal. */
+const SCRIPT_ACL_ERRORS: Readonly<Record<AclDenial, string>> = {
+  command: "The user executing the script can't run this command or subcommand",
+  key: "The user executing the script can't access at least one of the keys mentioned in the command arguments",
+  channel: "The user executing the script can't publish to the channel mentioned in the command",
+};
 
 export type CallResult =
   | { readonly kind: 'error'; readonly raw: string }
@@ -74,6 +83,9 @@ export class ScriptRun {
     if (resolved.flags.includes('noscript')) {
       return { kind: 'error', raw: 'This Redis command is not allowed from script' };
     }
+    // scriptVerifyACL: the script runs as its caller's user; a refusal is logged in context lua.
+    const denied = checkAcl(node, this.caller, resolved, argv, 'lua');
+    if (denied !== undefined) return { kind: 'error', raw: SCRIPT_ACL_ERRORS[denied.reason] };
     const isWrite = resolved.flags.includes('write');
     if (isWrite) {
       if (this.readOnly) {

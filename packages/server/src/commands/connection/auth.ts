@@ -1,15 +1,21 @@
 /**
  * AUTH [username] password
  *
- * Authenticates the connection as the `default` user (replisim has no other users). Errors as
- * Redis: WRONGPASS on a bad pair, and a hint when no password is configured and the one-argument
- * form is used.
+ * Authenticates the connection as `username` (the `default` user in the one-argument form; see
+ * acl/). Errors as Redis: WRONGPASS on a bad pair, and a hint when the default user has no
+ * password and the one-argument form is used.
  */
 import { SYNTAX_ERROR } from '../errors.js';
 import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
-import { checkCredentials } from './authenticate.js';
+import { authenticate } from './authenticate.js';
 
-export const auth: Command = defineCommand<{ username: string | undefined; password: Buffer }>({
+interface AuthArgs {
+  readonly name: Buffer;
+  readonly username: string | undefined;
+  readonly password: Buffer;
+}
+
+export const auth: Command = defineCommand<AuthArgs>({
   name: 'auth',
   arity: -2,
   syntax: '[username] password',
@@ -24,20 +30,19 @@ export const auth: Command = defineCommand<{ username: string | undefined; passw
   },
   parse(argv) {
     if (argv.length > 3) return SYNTAX_ERROR;
-    const [, first = Buffer.alloc(0), second] = argv;
+    const [name = Buffer.alloc(0), first = Buffer.alloc(0), second] = argv;
     return second === undefined
-      ? { username: undefined, password: first }
-      : { username: first.toString('latin1'), password: second };
+      ? { name, username: undefined, password: first }
+      : { name, username: first.toString('latin1'), password: second };
   },
-  execute(ctx, { username, password }) {
-    if (username === undefined && ctx.node.config.requirepass === '') {
+  execute(ctx, { name, username, password }) {
+    if (username === undefined && ctx.node.acl.defaultUser.nopass) {
       return new ErrorReply(
         'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       );
     }
-    const error = checkCredentials(ctx.node, username ?? 'default', password);
+    const error = authenticate(ctx.node, ctx.client, name, username ?? 'default', password);
     if (error !== undefined) return error;
-    ctx.client.authenticated = true;
     ctx.reply.simple('OK');
     return undefined;
   },

@@ -7,6 +7,7 @@
  * (ioredis 6 sends it); the names it sets are appended to CLIENT LIST as 7.2 does, only when set.
  * TRACKING, CACHING, GETREDIR and TRACKINGINFO (client-side caching) are in client-tracking.ts.
  */
+import type { User } from '../../acl/user.js';
 import type { Client } from '../../client.js';
 import type { PauseType } from '../../client-pause.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
@@ -87,7 +88,7 @@ export function clientInfoLine(node: ServerNode, client: Client): string {
     `tot-mem=${qbuf + omem + 1024}`,
     'events=r',
     `cmd=${client.lastCommand}`,
-    'user=default',
+    `user=${client.aclUser?.name ?? 'default'}`,
     `redir=${client.tracking.on ? client.tracking.redirect : -1}`,
     `resp=${client.protocol}`,
   ];
@@ -260,6 +261,8 @@ interface KillFilter {
   addr?: string;
   laddr?: string;
   type?: ClientType;
+  /** USER: the clients authenticated as this ACL user. */
+  user?: User;
   skipMe: boolean;
 }
 
@@ -270,7 +273,7 @@ const CLIENT_ID_ERROR = new ErrorReply('ERR client-id should be greater than 0')
  * clientKillCommand: the first bad pair decides the error, and an option without a value is a syntax
  * error only when the parser reaches it. (MAXAGE arrived in Redis 7.4; 7.0 rejects it.)
  */
-function parseKillFilter(argv: readonly Buffer[]): KillFilter | ErrorReply {
+function parseKillFilter(argv: readonly Buffer[], node: ServerNode): KillFilter | ErrorReply {
   const filter: KillFilter = { skipMe: true };
   for (let i = 2; i < argv.length; i += 2) {
     const value = argv[i + 1];
@@ -289,8 +292,9 @@ function parseKillFilter(argv: readonly Buffer[]): KillFilter | ErrorReply {
     } else if (isKeyword(argv[i], 'laddr')) {
       filter.laddr = text;
     } else if (isKeyword(argv[i], 'user')) {
-      // replisim has one user, `default`; every client is authenticated as it.
-      if (text !== 'default') return new ErrorReply(`ERR No such user '${text}'`);
+      const user = node.acl.users.get(text);
+      if (user === undefined) return new ErrorReply(`ERR No such user '${text}'`);
+      filter.user = user;
     } else if (isKeyword(argv[i], 'skipme')) {
       if (isKeyword(value, 'yes')) filter.skipMe = true;
       else if (isKeyword(value, 'no')) filter.skipMe = false;
@@ -315,14 +319,14 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
     ...doc('Kill the connection of a client', '2.4.0'),
     complexity: 'O(N) where N is the number of client connections',
   },
-  parse(argv) {
+  parse(argv, ctx) {
     if (argv.length === 3) {
       return {
         oldForm: true,
         filter: { addr: (argv[2] ?? Buffer.alloc(0)).toString('latin1'), skipMe: false },
       };
     }
-    const filter = parseKillFilter(argv);
+    const filter = parseKillFilter(argv, ctx.node);
     return filter instanceof ErrorReply ? filter : { oldForm: false, filter };
   },
   execute(ctx, { oldForm, filter }) {
@@ -332,6 +336,7 @@ const kill = defineCommand<{ oldForm: boolean; filter: KillFilter }>({
       if (filter.addr !== undefined && client.address() !== filter.addr) return false;
       if (filter.laddr !== undefined && client.localAddress() !== filter.laddr) return false;
       if (filter.type !== undefined && filter.type !== clientTypeOf(ctx.node, client)) return false;
+      if (filter.user !== undefined && ctx.node.acl.userOf(client) !== filter.user) return false;
       return true;
     });
     if (oldForm && victims.length === 0) return new ErrorReply('ERR No such client');

@@ -9,13 +9,15 @@
 import { REDIS_VERSION } from '../../node.js';
 import { isKeyword, parseInt64 } from '../errors.js';
 import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
-import { checkCredentials } from './authenticate.js';
+import { authenticate } from './authenticate.js';
 import { validateClientName } from './client-name.js';
 
 interface HelloArgs {
   readonly protocol: 2 | 3 | undefined;
   readonly credentials: { readonly username: string; readonly password: Buffer } | undefined;
   readonly name: Buffer | undefined;
+  /** HELLO as the client spelled it, for the ACL LOG. */
+  readonly command: Buffer;
 }
 
 export const hello: Command = defineCommand<HelloArgs>({
@@ -58,14 +60,14 @@ export const hello: Command = defineCommand<HelloArgs>({
         );
       }
     }
-    return { protocol, credentials, name };
+    return { protocol, credentials, name, command: argv[0] ?? Buffer.alloc(0) };
   },
-  execute(ctx, { protocol, credentials, name }) {
+  execute(ctx, { protocol, credentials, name, command }) {
     const { client, node } = ctx;
     if (credentials !== undefined) {
-      const error = checkCredentials(node, credentials.username, credentials.password);
+      const { username, password } = credentials;
+      const error = authenticate(node, client, command, username, password);
       if (error !== undefined) return error;
-      client.authenticated = true;
     }
     if (!client.authenticated) {
       return new ErrorReply(

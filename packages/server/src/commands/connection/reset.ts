@@ -36,7 +36,8 @@ export const reset: Command = defineCommand<null>({
     client.reply.protocol = 2;
     client.name = '';
     // clientSetDefaultAuth: authenticated exactly when the default user needs no password.
-    client.authenticated = node.config.requirepass === '';
+    client.aclUser = undefined;
+    client.authenticated = !node.acl.defaultNeedsAuth();
     if (!client.authenticated) client.parser.authRequired = true;
     ctx.reply.simple('RESET');
     return undefined;

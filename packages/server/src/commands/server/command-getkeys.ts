@@ -13,35 +13,18 @@
  * else RW access update for a write command and RO access for a read; commands whose Redis key
  * specs say otherwise (DEL's RM delete, LPUSH's RW insert...) differ there.
  */
+import { defaultKeyFlags, hasKeys, keyIndexes } from '../key-specs.js';
 import { COMMAND_TABLE } from '../table.js';
-import { type Command, type CommandMeta, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 
-/** The default key-spec flags, the ones COMMAND INFO shows too. */
-export function defaultKeyFlags(command: CommandMeta): readonly string[] {
-  return command.flags.includes('write') ? ['RW', 'access', 'update'] : ['RO', 'access'];
-}
+export { defaultKeyFlags };
+
+import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 
 function resolve(argv: readonly Buffer[]): Command | undefined {
   const name = (argv[0] ?? Buffer.alloc(0)).toString('latin1').toLowerCase();
   const command = COMMAND_TABLE.get(name);
   if (command === undefined || command.subcommands.size === 0 || argv.length === 1) return command;
   return command.subcommands.get((argv[1] ?? Buffer.alloc(0)).toString('latin1').toLowerCase());
-}
-
-function hasKeys(command: Command): boolean {
-  if (command.flags.includes('pubsub')) return false;
-  return command.keyIndexes !== undefined || command.keys.first > 0;
-}
-
-/** The argv indexes of the keys, or undefined when the arguments do not name them. */
-function keyIndexes(command: Command, argv: readonly Buffer[]): number[] | undefined {
-  if (command.keyIndexes !== undefined) return command.keyIndexes(argv);
-  const { first, last, step } = command.keys;
-  const end = last < 0 ? argv.length + last : last;
-  if (end >= argv.length || end < first) return undefined;
-  const indexes: number[] = [];
-  for (let i = first; i <= end; i += step) indexes.push(i);
-  return indexes;
 }
 
 function defineGetkeys(withFlags: boolean): Command {

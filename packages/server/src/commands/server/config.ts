@@ -170,6 +170,8 @@ const set = defineCommand<readonly [string, string][]>({
     Object.assign(config, candidate);
     // updateMaxmemory: a new limit below used memory evicts at once (or refuses writes from now).
     if (params.some((param) => param.name === 'maxmemory')) maxmemoryChanged(ctx);
+    // requirepass is the default user's password (ACLUpdateDefaultUserPassword).
+    ctx.node.acl.syncRequirepass(config.requirepass);
     ctx.reply.simple('OK');
     return undefined;
   },

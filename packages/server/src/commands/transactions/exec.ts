@@ -15,6 +15,8 @@
  * 7.0 does); EXEC itself is never propagated (`no_propagate`). Blocking commands never block
  * inside EXEC: they reply as if their timeout had passed (`client.denyBlocking`, lists/).
  */
+import type { AclDenial } from '../../acl/check.js';
+import { checkAcl } from '../../acl/enforce.js';
 import { call } from '../call.js';
 import { type Command, type CommandContext, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 import { discardTransaction, EXECABORT_MESSAGE } from './transaction.js';
@@ -34,6 +36,15 @@ function watchedKeyExpired(ctx: CommandContext): boolean {
   }
   return false;
 }
+
+const ACL_CHANGED_PREFIX =
+  'NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ';
+
+const ACL_CHANGED_REASONS: Readonly<Record<AclDenial, string>> = {
+  command: 'no permission to execute the command or subcommand',
+  key: 'no permission to touch the specified keys',
+  channel: 'no permission to access one of the channels used as arguments',
+};
 
 export const exec: Command = defineCommand<null>({
   name: 'exec',
@@ -70,6 +81,12 @@ export const exec: Command = defineCommand<null>({
     const denyBlockingBefore = client.denyBlocking;
     client.denyBlocking = true;
     for (const queued of transaction.commands) {
+      // ACL rules may have changed since the command was queued: checked again (execCommand).
+      const denied = checkAcl(node, client, queued.command, queued.argv, 'multi');
+      if (denied !== undefined) {
+        node.replyError(client, `${ACL_CHANGED_PREFIX}${ACL_CHANGED_REASONS[denied.reason]}`);
+        continue;
+      }
       const error = call(node, client, queued.command, queued.argv, ctx.nowMs);
       if (error !== undefined) node.replyError(client, error);
     }
