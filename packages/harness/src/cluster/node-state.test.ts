@@ -3,8 +3,8 @@
  * rendering INFO's text and parsing it, because it reads after every simulated event. Both must
  * give the same NodeState at every instant, or waits would end at other instants and runs would
  * change. Method: a master with a 200-key dataset and a replica that full-syncs from disk (BGSAVE,
- * transfer, loading), then more writes; after every single event both ways
- * of reading every node are compared.
+ * transfer, loading), then more writes; after every single event both ways of reading every
+ * node are compared.
  */
 import { renderInfo } from '@replisim/server';
 import { describe, expect, it } from 'vitest';
