@@ -3,8 +3,10 @@
  * rendering INFO's text and parsing it, because it reads after every simulated event. Both must
  * give the same NodeState at every instant, or waits would end at other instants and runs would
  * change. Method: a master with a 200-key dataset and a replica that full-syncs from disk (BGSAVE,
- * transfer, loading), then more writes; after every single event both ways of reading every
- * node are compared.
+ * transfer, loading), then more writes, a cut link, a pause, a power loss and a restart; after
+ * every single event both ways of reading every node are compared. The backend's reads are
+ * cached until the node's software runs again (host.ts `callbacksRun`), so this also checks that
+ * no cached state outlives a change.
  */
 import { renderInfo } from '@replisim/server';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +48,21 @@ describe('NodeState in the sim backend', () => {
     await c.waitUntil(same, 3000);
     for (let i = 0; i < 20; i++) await c.call('m', ['SET', `late:${i}`, 'y']);
     await c.waitUntil(same, 1000);
+    // The sim backend keeps a node's state until its software runs again: faults that change a
+    // node from outside its own events (power loss, restart, SIGSTOP, a cut link) must show at once.
+    const healed = c.partition('m', 'r');
+    await c.waitUntil(same, 2000);
+    healed();
+    const resumed = c.pause('r');
+    expect(same()).toBe(false);
+    await c.waitUntil(same, 500);
+    resumed();
+    await c.waitUntil(same, 500);
+    c.crash('r');
+    expect(backend.state('r')).toBeUndefined();
+    await c.waitUntil(same, 500);
+    await c.restart('r', { wait: false });
+    await c.waitUntil(same, 3000);
     expect([...compared].sort()).toEqual([
       'bgsave in progress',
       'link up',

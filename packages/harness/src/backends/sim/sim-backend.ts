@@ -24,7 +24,7 @@ import {
   SimWorld,
   type Timers,
 } from '@replisim/base';
-import { infoFieldMap, type TestBug } from '@replisim/server';
+import { infoFieldMap, type ServerNode, type TestBug } from '@replisim/server';
 import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from '../../cluster/backend.js';
 import { eventOfLogLine, logMessage } from '../../cluster/log-events.js';
 import { type NodeState, nodeStateOf } from '../../cluster/node-state.js';
@@ -68,6 +68,11 @@ export class SimBackend implements Backend {
   private readonly crashArmed = new Set<string>();
   /** The last recorded offset sample of each node (offsetSampleKey), so only changes are recorded. */
   private readonly offsetSamples = new Map<string, string>();
+  /** Each node's last state read, valid while its software has not run since (`state`). */
+  private readonly stateCache = new Map<
+    string,
+    { readonly server: ServerNode; readonly callbacksRun: number; readonly state: NodeState }
+  >();
   private samplerTimer: ReturnType<Timers['after']> | undefined;
 
   constructor(options: SimBackendOptions) {
@@ -157,7 +162,16 @@ export class SimBackend implements Backend {
     const node = this.node(name);
     const server = node.node;
     if (server === undefined || !node.host.up) return undefined;
-    return nodeStateOf(infoFieldMap(server, INFO_STATE_SECTIONS), node.serving);
+    // Waits read every node's state after every event, and most events run another host's code:
+    // the state is read again only when this node's software may have changed it (host.ts).
+    const callbacksRun = node.host.callbacksRun;
+    const cached = this.stateCache.get(name);
+    if (cached !== undefined && cached.server === server && cached.callbacksRun === callbacksRun) {
+      return cached.state;
+    }
+    const state = nodeStateOf(infoFieldMap(server, INFO_STATE_SECTIONS), node.serving);
+    this.stateCache.set(name, { server, callbacksRun, state });
+    return state;
   }
 
   /** The ServerNode inside, for the sim backend's own tests and the teaching mode. */
