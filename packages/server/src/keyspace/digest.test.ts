@@ -1,10 +1,9 @@
 /**
- * DEBUG DIGEST and DIGEST-VALUE after the switch to the allocation-free SHA-1 (sha1.ts), the
- * reused scratch digests and the per-value cache of string keys' digests: they must give exactly
- * what debug.c's construction gives with a standard SHA-1, also after the dataset changed. Method: a from-scratch reference written straight from debug.c with node:crypto (one fresh
+ * DEBUG DIGEST and DIGEST-VALUE after the switch to the allocation-free SHA-1 (sha1.ts) and the
+ * reused scratch digests: they must give exactly what debug.c's construction gives with a standard
+ * SHA-1. Method: a from-scratch reference written straight from debug.c with node:crypto (one fresh
  * buffer per step, nothing shared) digests random databases holding every type, with and without
- * TTLs, in several numbered databases, then again after rounds of sets, deletes, TTL changes and
- * values moved to other keys; both must agree bit for bit. The byte-identity with a real
+ * TTLs, in several numbered databases; both must agree bit for bit. The byte-identity with a real
  * redis-server is covered by the differential tests (test/diff-*.test.ts compare DEBUG DIGEST).
  * DIGEST_PROPERTY_RUNS=N runs more cases.
  */
@@ -19,7 +18,7 @@ import { SortedSet } from './sorted-set.js';
 import { formatStreamId, STREAM_ID_MAX, Stream } from './stream.js';
 import { OBJ_TYPE, type RedisValue } from './values.js';
 
-const RUNS = Number(process.env.DIGEST_PROPERTY_RUNS ?? '60');
+const RUNS = Number(process.env.DIGEST_PROPERTY_RUNS ?? '100');
 const STREAM_LIMITS = { streamNodeMaxBytes: 4096, streamNodeMaxEntries: 3 };
 
 // The reference: debug.c's xorDigest / mixDigest with a fresh node:crypto hash at every step.
@@ -132,58 +131,7 @@ function databasesOf(contents: [string, RedisValue, boolean][][]): Database[] {
   });
 }
 
-/** Changes between two digests: new values, deletes, a value moved to another key, TTLs. */
-type Change =
-  | { readonly kind: 'set'; readonly key: string; readonly value: RedisValue }
-  | { readonly kind: 'delete' | 'persist' | 'expire'; readonly pick: number }
-  | { readonly kind: 'move'; readonly pick: number; readonly to: string };
-const change: fc.Arbitrary<Change> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), key: text, value }),
-  fc.record({
-    kind: fc.constantFrom('delete' as const, 'persist' as const, 'expire' as const),
-    pick: fc.nat(),
-  }),
-  fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), to: text }),
-);
-
-function apply(db: Database, step: Change): void {
-  if (step.kind === 'set') {
-    db.set(step.key, step.value);
-    return;
-  }
-  const keys = [...db.keys()];
-  const key = keys[step.pick % Math.max(1, keys.length)];
-  if (key === undefined) return;
-  if (step.kind === 'delete') db.delete(key);
-  if (step.kind === 'persist') db.removeExpiry(key);
-  if (step.kind === 'expire') db.setExpiry(key, 2_000_000);
-  if (step.kind === 'move') {
-    // RENAME: the same value object under another key (the cached digest must not follow it).
-    const moved = db.peek(key) as RedisValue;
-    db.delete(key);
-    db.set(step.to, moved);
-  }
-}
-
 describe('DEBUG DIGEST', () => {
-  it('stays equal to the from-scratch digest across changes (the string digest cache)', () => {
-    fc.assert(
-      fc.property(
-        dataset,
-        fc.array(fc.array(change, { maxLength: 8 }), { maxLength: 5 }),
-        (contents, rounds) => {
-          const databases = databasesOf(contents);
-          expect(datasetDigest(databases)).toBe(referenceDataset(databases));
-          for (const round of rounds) {
-            for (const step of round) apply(databases[0] as Database, step);
-            expect(datasetDigest(databases)).toBe(referenceDataset(databases));
-          }
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
-
   it('equals the from-scratch debug.c digest on random datasets of every type', () => {
     fc.assert(
       fc.property(dataset, (contents) => {

@@ -11,16 +11,12 @@
  * each digested on their own and xor'ed in; stream entries mixed in order as "<ms>.<seq>" and their
  * fields and values); "!!expire!!" xor'ed if the key has a TTL. Per database
  * with keys: mixDigest(final, htonl(db)), then final ^= SHA1(d) for every key.
- *
- * Speed (BENCHMARKS.md, simulator speed): SHA-1 is the hand-written allocation-free sha1.ts, and a
- * string key's SHA1(d) is remembered per stored value (`stringKeyDigests`), so a digest after a
- * few writes hashes only what they wrote.
  */
 import { formatDouble } from '@replisim/protocol';
 import type { Database } from './database.js';
 import { SHA1_BYTES, sha1Into, sha1Latin1Into, sha1Uint32Into } from './sha1.js';
 import { formatStreamId, STREAM_ID_MAX } from './stream.js';
-import { OBJ_TYPE, type RedisValue, type StringValue } from './values.js';
+import { OBJ_TYPE, type RedisValue } from './values.js';
 
 const DIGEST_BYTES = SHA1_BYTES;
 
@@ -34,29 +30,9 @@ const hashed = Buffer.alloc(DIGEST_BYTES);
 const keyDigest = Buffer.alloc(DIGEST_BYTES);
 const elementDigest = Buffer.alloc(DIGEST_BYTES);
 
-/**
- * What a string key adds to DEBUG DIGEST, SHA1(its key digest), remembered per stored value.
- * A string value in the keyspace is never changed in place (every write stores a new object, see
- * commands/bitmaps/bit-ops.ts), so the same object under the same key with the same TTL mark
- * always adds the same 20 bytes: a dataset digest then hashes only the strings written since the
- * last one. The harness takes a digest of every node for each stream-prefix and convergence
- * sample, which made this the largest item of a simulated run. Collections change in place, so
- * they are digested afresh every time. Weak: a value dropped from the keyspace drops its entry.
- */
-interface StringKeyDigest {
-  readonly key: string;
-  readonly hasExpiry: boolean;
-  readonly hashed: Uint8Array;
-}
-const stringKeyDigests = new WeakMap<StringValue, StringKeyDigest>();
-
 /** digest ^= hashed */
 function xorHashed(digest: Buffer): void {
-  xorInto(digest, hashed);
-}
-
-function xorInto(digest: Buffer, bytes: Uint8Array): void {
-  for (let i = 0; i < DIGEST_BYTES; i++) digest[i] = (digest[i] ?? 0) ^ (bytes[i] ?? 0);
+  for (let i = 0; i < DIGEST_BYTES; i++) digest[i] = (digest[i] ?? 0) ^ (hashed[i] ?? 0);
 }
 
 /** xorDigest: digest ^= SHA1(data) */
@@ -146,22 +122,10 @@ export function datasetDigest(databases: readonly Database[]): string {
     for (const key of db.keys()) {
       const value = db.peek(key);
       if (value === undefined) continue;
-      const hasExpiry = db.expiryOf(key) !== undefined;
-      if (value.type === 'string') {
-        const known = stringKeyDigests.get(value);
-        if (known !== undefined && known.key === key && known.hasExpiry === hasExpiry) {
-          xorInto(final, known.hashed);
-          continue;
-        }
-      }
       keyDigest.fill(0);
       mixDigestLatin1(keyDigest, key);
-      xorValueDigest(keyDigest, value, hasExpiry);
-      sha1Into(keyDigest, hashed);
-      xorHashed(final);
-      if (value.type === 'string') {
-        stringKeyDigests.set(value, { key, hasExpiry, hashed: Uint8Array.from(hashed) });
-      }
+      xorValueDigest(keyDigest, value, db.expiryOf(key) !== undefined);
+      xorDigest(final, keyDigest);
     }
   }
   return final.toString('hex');
