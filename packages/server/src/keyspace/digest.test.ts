@@ -18,7 +18,7 @@ import { SortedSet } from './sorted-set.js';
 import { formatStreamId, STREAM_ID_MAX, Stream } from './stream.js';
 import { OBJ_TYPE, type RedisValue } from './values.js';
 
-const RUNS = Number(process.env.DIGEST_PROPERTY_RUNS ?? '100');
+const RUNS = Number(process.env['DIGEST_PROPERTY_RUNS'] ?? '100');
 const STREAM_LIMITS = { streamNodeMaxBytes: 4096, streamNodeMaxEntries: 3 };
 
 // The reference: debug.c's xorDigest / mixDigest with a fresh node:crypto hash at every step.

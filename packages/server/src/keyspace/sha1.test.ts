@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha1Into, sha1Latin1Into, sha1Uint32Into } from './sha1.js';
 
-const RUNS = Number(process.env.SHA1_PROPERTY_RUNS ?? '300');
+const RUNS = Number(process.env['SHA1_PROPERTY_RUNS'] ?? '300');
 
 function reference(data: Uint8Array): string {
   return createHash('sha1').update(data).digest('hex');
