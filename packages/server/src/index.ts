@@ -22,7 +22,7 @@ export {
 } from './config/load-config.js';
 export { CONFIG_PARAMS, findConfigParam } from './config/params.js';
 export * from './config/server-config.js';
-export { renderInfo } from './info.js';
+export { infoFieldMap, renderInfo } from './info.js';
 export { Database, type RedisValue } from './keyspace/database.js';
 export { formatLogLine, type LogSink } from './log.js';
 export { type NodeOptions, REDIS_VERSION, ServerNode, type StartResult } from './node.js';

@@ -91,8 +91,8 @@ const TITLES: Readonly<Record<string, string>> = {
   keyspace: 'Keyspace',
 };
 
-/** Renders the requested sections ('default', 'all' and 'everything' expand as in Redis). */
-export function renderInfo(node: ServerNode, requested: readonly string[]): string {
+/** The section names `requested` selects ('default', 'all' and 'everything' expand as in Redis). */
+function selectedSections(requested: readonly string[]): Set<string> {
   const names = new Set<string>();
   const wanted = requested.length === 0 ? ['default'] : requested.map((name) => name.toLowerCase());
   for (const name of wanted) {
@@ -104,6 +104,29 @@ export function renderInfo(node: ServerNode, requested: readonly string[]): stri
       names.add(name);
     }
   }
+  return names;
+}
+
+/**
+ * The `name:value` fields `renderInfo` would print for `requested`, as a map (a later duplicate
+ * wins, as when the text is parsed line by line). For in-process readers (the harness's sim
+ * backend reads a node's state after every simulated event): the same values without formatting
+ * the text and splitting it again.
+ */
+export function infoFieldMap(node: ServerNode, requested: readonly string[]): Map<string, string> {
+  const names = selectedSections(requested);
+  const fields = new Map<string, string>();
+  for (const name of DEFAULT_SECTIONS) {
+    const section = SECTIONS[name];
+    if (!names.has(name) || section === undefined) continue;
+    for (const [field, value] of section(node)) fields.set(field, `${value}`);
+  }
+  return fields;
+}
+
+/** Renders the requested sections ('default', 'all' and 'everything' expand as in Redis). */
+export function renderInfo(node: ServerNode, requested: readonly string[]): string {
+  const names = selectedSections(requested);
   const blocks: string[] = [];
   for (const name of ALL_SECTIONS) {
     const section = SECTIONS[name];

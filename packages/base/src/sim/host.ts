@@ -90,6 +90,14 @@ export class SimHost {
     return this.life.incarnation;
   }
 
+  /**
+   * Moves whenever the current incarnation's software runs (life.ts `callbacksRun`); starts again
+   * with each incarnation, so pair it with `incarnation` (or the software object) as a cache key.
+   */
+  get callbacksRun(): number {
+    return this.life.callbacksRun;
+  }
+
   get wallSkewMs(): number {
     return this.wallSkew;
   }

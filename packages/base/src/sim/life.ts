@@ -25,6 +25,8 @@ export class Life {
   private pausedFlag = false;
   /** Callbacks that came due while paused, in the order they came due. */
   private readonly deferred: (() => void)[] = [];
+  /** Moves once before and once after every callback run (see `callbacksRun`). */
+  private callbacksRunCount = 0;
 
   constructor(scheduler: Scheduler, hostName: string, incarnation: number) {
     this.scheduler = scheduler;
@@ -45,6 +47,16 @@ export class Life {
   }
 
   /**
+   * A counter that moves before and after every callback this incarnation runs. Every callback
+   * into the host's code goes through here, so while it stands still the software has not run and
+   * its state is what it was: an observer can cache what it reads from the software (the harness
+   * reads every node's state after every simulated event) and read again only when it moved.
+   */
+  get callbacksRun(): number {
+    return this.callbacksRunCount;
+  }
+
+  /**
    * Schedules a callback into this incarnation's code, labelled `<host>:<label>` in the trace.
    * Returns undefined (and schedules nothing) once the incarnation is dead.
    */
@@ -52,8 +64,14 @@ export class Life {
     if (!this.aliveFlag) return undefined;
     const id = this.scheduler.schedule(delayMs, `${this.hostName}:${label}`, () => {
       this.pending.delete(id);
-      if (this.pausedFlag) this.deferred.push(fn);
-      else fn();
+      if (this.pausedFlag) {
+        this.deferred.push(fn);
+        return;
+      }
+      // Before and after: a read made inside the callback is not reused once it has finished.
+      this.callbacksRunCount += 1;
+      fn();
+      this.callbacksRunCount += 1;
     });
     this.pending.add(id);
     return id;

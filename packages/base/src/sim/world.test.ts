@@ -182,3 +182,34 @@ describe('world', () => {
     expect(runOnce(7)).not.toBe(runOnce(8));
   });
 });
+
+describe('callbacksRun (a cache key for what observers read from a host)', () => {
+  it('moves around every callback of the host, inside one too, and never for other hosts', () => {
+    const world = new SimWorld({ seed: 13 });
+    const a = world.addHost('a', '10.0.0.1');
+    const b = world.addHost('b', '10.0.0.2');
+    const insideA: number[] = [];
+    a.env.timers.after(10, () => insideA.push(a.callbacksRun));
+    b.env.timers.after(5, () => {});
+    const before = a.callbacksRun;
+    world.runUntil(5);
+    expect(a.callbacksRun).toBe(before);
+    world.runUntil(10);
+    // Moved before the callback (a read inside it is fresh) and again after it.
+    expect(insideA).toEqual([before + 1]);
+    expect(a.callbacksRun).toBe(before + 2);
+  });
+
+  it('stands still while paused and moves when the held callbacks run after resume', () => {
+    const world = new SimWorld({ seed: 14 });
+    const host = world.addHost('a', '10.0.0.1');
+    host.env.timers.after(10, () => {});
+    host.pause();
+    const paused = host.callbacksRun;
+    world.runUntil(50);
+    expect(host.callbacksRun).toBe(paused);
+    host.resume();
+    world.runUntil(60);
+    expect(host.callbacksRun).toBeGreaterThan(paused);
+  });
+});

@@ -39,11 +39,12 @@ export function checkLostWrites(ops: readonly Op[], events: readonly NodeEvent[]
     typeof read.value === 'object' && read.value !== null ? read.value : {}
   ) as Record<string, string>;
   const lost: LostWrite[] = [];
-  for (const [key, writes] of keyWrites(ops)) {
+  const writesByKey = keyWrites(ops);
+  for (const [key, writes] of writesByKey) {
     for (const write of lostOf(writes, dataset[key])) lost.push(attribute(write, ops, events));
   }
   lost.sort((a, b) => a.write.okIndex - b.write.okIndex);
-  const acknowledged = [...keyWrites(ops).values()]
+  const acknowledged = [...writesByKey.values()]
     .flat()
     .filter((write) => write.acknowledged).length;
   if (lost.length === 0) {

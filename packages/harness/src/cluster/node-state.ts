@@ -1,8 +1,8 @@
 /**
  * A node's state as INFO shows it: role, replication ids and offsets, the backlog window, the link
  * to its master, BGSAVE. Parsed from INFO text, so real redis-server and replisim are read alike;
- * the sim backend renders INFO in-process instead of asking over the network, which costs no
- * simulated time.
+ * the sim backend reads INFO's fields in-process instead of asking over the network, which costs no
+ * simulated time (and, as a map, no text to format and split again).
  */
 
 export interface ReplicaEntry {
@@ -45,7 +45,11 @@ export function infoFields(text: string): Map<string, string> {
 
 /** INFO replication + persistence (+ loading) as a NodeState. */
 export function parseNodeState(info: string, serving: boolean): NodeState {
-  const fields = infoFields(info);
+  return nodeStateOf(infoFields(info), serving);
+}
+
+/** The same from INFO's fields already split into a map (the sim backend's in-process read). */
+export function nodeStateOf(fields: ReadonlyMap<string, string>, serving: boolean): NodeState {
   const text = (name: string): string => fields.get(name) ?? '';
   const int = (name: string): number => Number.parseInt(fields.get(name) ?? '0', 10) || 0;
   const replicas: ReplicaEntry[] = [];

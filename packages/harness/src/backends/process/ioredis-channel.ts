@@ -14,10 +14,22 @@
  * SETINFO and an INFO ready check, as it does for its users.
  */
 
+import { createRequire } from 'node:module';
 import type { RespValue } from '@replisim/protocol';
-import { Command, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { CommandChannel } from '../../client/command-channel.js';
 import type { ReplyHandler } from '../../client/resp-client.js';
+
+/**
+ * ioredis is loaded on the first connection, not when this module is imported: the CLI imports
+ * the process backend for every command, and loading ioredis took about a tenth of a fresh
+ * `replisim run` in the simulator, which never uses it (BENCHMARKS.md, simulator speed).
+ */
+let ioredis: typeof import('ioredis') | undefined;
+function ioredisModule(): typeof import('ioredis') {
+  ioredis ??= createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  return ioredis;
+}
 
 /** How long a command may wait for its reply before it counts as unknown (info). */
 export const COMMAND_TIMEOUT_MS_DEFAULT = 15_000;
@@ -51,7 +63,7 @@ export class IoredisChannel implements CommandChannel {
       connectTimeout: CONNECT_TIMEOUT_MS,
       commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS_DEFAULT,
     };
-    const redis = new Redis(port, host, settings);
+    const redis = new (ioredisModule().Redis)(port, host, settings);
     // Connection errors surface through the commands' replies; an unhandled 'error' would crash.
     redis.on('error', () => {});
     redis.connect().then(
@@ -78,7 +90,7 @@ export class IoredisChannel implements CommandChannel {
       return;
     }
     this.pending++;
-    const command = new Command(name, args, { replyEncoding: null });
+    const command = new (ioredisModule().Command)(name, args, { replyEncoding: null });
     this.redis.sendCommand(command);
     command.promise.then(
       (value: unknown) => {

@@ -8,7 +8,7 @@
  * Node events come from the nodes' log lines (cluster/log-events.ts), as on real processes, plus
  * what only a simulator can see exactly: the disk's renames and directory fsyncs (so a checker knows
  * whether a power loss fell between them) and each BGSAVE's snapshot point (the replication offset
- * at the instant it started). Node state is read by rendering INFO in-process: the same fields a
+ * at the instant it started). Node state is read from INFO's fields in-process: the same fields a
  * real node would return, at no cost in simulated time.
  *
  * For the report's offset plot, every node is sampled every OFFSET_SAMPLE_EVERY_MS of virtual time
@@ -24,10 +24,10 @@ import {
   SimWorld,
   type Timers,
 } from '@replisim/base';
-import { renderInfo, type TestBug } from '@replisim/server';
+import { infoFieldMap, type ServerNode, type TestBug } from '@replisim/server';
 import type { Backend, DiskFault, LatencyFault, NodeSpec, Undo } from '../../cluster/backend.js';
 import { eventOfLogLine, logMessage } from '../../cluster/log-events.js';
-import { type NodeState, parseNodeState } from '../../cluster/node-state.js';
+import { type NodeState, nodeStateOf } from '../../cluster/node-state.js';
 import {
   OFFSET_SAMPLE_EVERY_MS,
   offsetSampleKey,
@@ -41,6 +41,8 @@ export const CLIENT_HOST_ADDRESS = '10.0.0.100';
 export const CLIENTS = 'clients';
 /** What a chunk's latency becomes under a latency fault: [latency - jitter, latency + jitter]. */
 const NETWORK_LATENCY_MS_DEFAULT = { latencyMsMin: 0, latencyMsMax: 1 };
+/** The INFO sections a NodeState is read from (cluster/node-state.ts). */
+const INFO_STATE_SECTIONS: readonly string[] = ['replication', 'persistence'];
 
 export interface SimBackendOptions {
   readonly seed: number;
@@ -66,6 +68,11 @@ export class SimBackend implements Backend {
   private readonly crashArmed = new Set<string>();
   /** The last recorded offset sample of each node (offsetSampleKey), so only changes are recorded. */
   private readonly offsetSamples = new Map<string, string>();
+  /** Each node's last state read, valid while its software has not run since (`state`). */
+  private readonly stateCache = new Map<
+    string,
+    { readonly server: ServerNode; readonly callbacksRun: number; readonly state: NodeState }
+  >();
   private samplerTimer: ReturnType<Timers['after']> | undefined;
 
   constructor(options: SimBackendOptions) {
@@ -155,8 +162,16 @@ export class SimBackend implements Backend {
     const node = this.node(name);
     const server = node.node;
     if (server === undefined || !node.host.up) return undefined;
-    const info = renderInfo(server, ['replication', 'persistence']);
-    return parseNodeState(info, node.serving);
+    // Waits read every node's state after every event, and most events run another host's code:
+    // the state is read again only when this node's software may have changed it (host.ts).
+    const callbacksRun = node.host.callbacksRun;
+    const cached = this.stateCache.get(name);
+    if (cached !== undefined && cached.server === server && cached.callbacksRun === callbacksRun) {
+      return cached.state;
+    }
+    const state = nodeStateOf(infoFieldMap(server, INFO_STATE_SECTIONS), node.serving);
+    this.stateCache.set(name, { server, callbacksRun, state });
+    return state;
   }
 
   /** The ServerNode inside, for the sim backend's own tests and the teaching mode. */
