@@ -37,7 +37,7 @@
  *   `-ERR MIGRATE cannot run inside MULTI/EXEC or a script in replisim`; Redis runs it there.
  * - Outside cluster mode Redis sends RESTORE, not RESTORE-ASKING; so does replisim (no cluster mode).
  */
-import type { Connection, NetResult, TimerId } from '@replisim/base';
+import type { Connection, NetError, NetResult, TimerId } from '@replisim/base';
 import { encodeCommand, encodeDumpPayload } from '@replisim/protocol';
 import type { Client } from '../../client.js';
 import { resumeSuspendedClient } from '../../client-io.js';
@@ -247,6 +247,23 @@ interface ExchangeResult {
   readonly writing: boolean;
 }
 
+/**
+ * What connecting gave. Redis's connBlockingConnect fails only when the connect call itself fails
+ * (an unresolvable host: "connecting to the client"); a refused or timed-out connection is
+ * "connected" and breaks on the first write.
+ */
+type ConnectOutcome =
+  | { readonly kind: 'connected'; readonly socket: CachedSocket }
+  | { readonly kind: 'broken'; readonly failure: 'closed' | 'timeout' }
+  | { readonly kind: 'unreachable' };
+
+function connectFailure(code: NetError['code']): ConnectOutcome {
+  if (code === 'ETIMEDOUT') return { kind: 'broken', failure: 'timeout' };
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET')
+    return { kind: 'broken', failure: 'closed' };
+  return { kind: 'unreachable' };
+}
+
 const migrators = new WeakMap<ServerNode, Migrator>();
 
 function migratorOf(node: ServerNode): Migrator {
@@ -295,22 +312,24 @@ class Migrator {
 
   /** One try: get a connection (try_again in migrateCommand), then the exchange. */
   private attempt(job: MigrateJob): void {
-    this.socketFor(job.args, (socket) => {
-      if (socket === undefined) {
+    this.socketFor(job.args, (outcome) => {
+      if (outcome.kind === 'unreachable') {
         this.finish(job, (client) => this.node.replyError(client, IOERR_CONNECTING));
-        return;
-      }
-      this.exchange(job, socket);
+      } else if (outcome.kind === 'broken') {
+        // Redis's blocking connect reports success for a refused or timed-out connect; the write
+        // that follows fails (and is retried once unless it timed out), hence "writing".
+        this.socketError(job, { lines: [], failure: outcome.failure, writing: true });
+      } else this.exchange(job, outcome.socket);
     });
   }
 
   /** migrateGetSocket: the cached connection to host:port, or a new one within the timeout. */
-  private socketFor(args: MigrateArgs, done: (socket: CachedSocket | undefined) => void): void {
+  private socketFor(args: MigrateArgs, done: (outcome: ConnectOutcome) => void): void {
     const now = this.node.env.clock.monotonicMs();
     const cached = this.cache.get(args.cacheName);
     if (cached !== undefined && !cached.closed) {
       cached.lastUseMs = now;
-      done(cached);
+      done({ kind: 'connected', socket: cached });
       return;
     }
     if (cached !== undefined) this.cache.delete(cached.name);
@@ -325,7 +344,7 @@ class Migrator {
     const timer = timers.after(args.timeoutMs, () => {
       if (settled) return;
       settled = true;
-      done(undefined);
+      done({ kind: 'broken', failure: 'timeout' });
     });
     this.node.env.network.connect(args.host, args.port, (result: NetResult<Connection>) => {
       if (settled) {
@@ -336,10 +355,10 @@ class Migrator {
       settled = true;
       timers.cancel(timer);
       if (!result.ok) {
-        done(undefined);
+        done(connectFailure(result.error.code));
         return;
       }
-      done(this.cacheConnection(args.cacheName, result.value));
+      done({ kind: 'connected', socket: this.cacheConnection(args.cacheName, result.value) });
     });
   }
 
