@@ -83,6 +83,11 @@ const SCRIPT: readonly (Step | { readonly migrate: string; readonly rest: Argv }
   { migrate: 'A', rest: ['k1', '5', '5000', 'COPY', 'AUTH2', 'default', PASSWORD] },
   // Nothing listens on the closed port: Redis's connect "succeeds" and the write fails.
   { migrate: 'X', rest: ['k1', '0', '500', 'COPY'] },
+  // Ports as atoi reads them, and hosts that do not resolve: "connecting" only for the latter.
+  source('MIGRATE', HOST, '0', 'k1', '0', '500', 'COPY'),
+  source('MIGRATE', HOST, 'abc', 'k1', '0', '500', 'COPY'),
+  source('MIGRATE', HOST, '-1', 'k1', '0', '500', 'COPY'),
+  source('MIGRATE', '', '6379', 'k1', '0', '500', 'COPY'),
   // A paused target reads but does not answer: the read times out (the key is kept here).
   target('CLIENT', 'PAUSE', '600', 'ALL'),
   { migrate: 'T', rest: ['k1', '0', '200'] },

@@ -339,6 +339,18 @@ class Migrator {
       const victim = names[this.node.env.random.int(names.length)];
       if (victim !== undefined) this.close(victim);
     }
+    // Redis prints the port for getaddrinfo: a negative one does not resolve, a larger one is
+    // cut to 16 bits, and port 0 is refused (so Redis reports a failed write, see ConnectOutcome).
+    // An empty host does not resolve either (node's connect would take it for localhost).
+    if (args.port < 0 || args.host === '') {
+      done({ kind: 'unreachable' });
+      return;
+    }
+    const port = args.port & 0xffff;
+    if (port === 0) {
+      done({ kind: 'broken', failure: 'closed' });
+      return;
+    }
     const timers = this.node.env.timers;
     let settled = false;
     const timer = timers.after(args.timeoutMs, () => {
@@ -346,7 +358,7 @@ class Migrator {
       settled = true;
       done({ kind: 'broken', failure: 'timeout' });
     });
-    this.node.env.network.connect(args.host, args.port, (result: NetResult<Connection>) => {
+    this.node.env.network.connect(args.host, port, (result: NetResult<Connection>) => {
       if (settled) {
         // Connected after the timeout: nobody waits for it any more.
         if (result.ok) result.value.destroy();
