@@ -145,6 +145,22 @@ describe('MIGRATE without blocking the node', () => {
     expect(caller.call('EXISTS', 'a', 'b')).toBe(':1\r\n');
   });
 
+  it('cuts off a target that floods an idle cached connection', () => {
+    const { server, target } = setup('migrate-flood');
+    const caller = SimClient.open(server.world, server.host);
+    caller.call('SET', 'k', 'v');
+    caller.pipeline([[...MIGRATE, 'k', '0', '5000', 'COPY']]);
+    runUntil(server.world, () => target.commandCount(0, 'RESTORE') === 1, 1000);
+    target.reply(0, '+OK\r\n+OK\r\n');
+    expect(caller.read(1)[0]?.bytes.toString('latin1')).toBe('+OK\r\n');
+    target.reply(0, '+OK\r\n'.repeat(4096));
+    server.world.runFor(50);
+    expect(migrateCachedSocketCount(server.node)).toBe(1);
+    target.reply(0, '+OK\r\n'.repeat(16384));
+    expect(runUntil(server.world, () => target.connections[0]?.closed === true, 1000)).toBe(true);
+    expect(migrateCachedSocketCount(server.node)).toBe(0);
+  });
+
   it('times out a silent target with IOERR and keeps the key', () => {
     const { server, target } = setup('migrate-timeout');
     const caller = SimClient.open(server.world, server.host);

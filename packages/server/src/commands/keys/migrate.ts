@@ -55,6 +55,11 @@ export const MIGRATE_SOCKET_CACHE_TTL_MS = 10_000;
 const MIGRATE_CACHE_SWEEP_MS = 1000;
 /** The reply buffers of migrateCommand (char buf0[1024]): a line is read up to 1023 bytes. */
 const MIGRATE_REPLY_LINE_BYTES_MAX = 1023;
+/**
+ * Unread bytes a target may leave on a connection (replies are a few short lines); a target that
+ * sends more is cut off, as the kernel's buffers would stop it from flooding Redis.
+ */
+const MIGRATE_RECEIVED_BYTES_MAX = 64 * 1024;
 /** A timeout of 0 or less means this (Redis: `if (timeout <= 0) timeout = 1000`). */
 const MIGRATE_TIMEOUT_MS_DEFAULT = 1000;
 /** The longest timer the Env's timers take (a 32-bit millisecond delay). */
@@ -336,7 +341,7 @@ class Migrator {
     if (this.cache.size >= MIGRATE_SOCKET_CACHE_ITEMS) {
       // Too many items: drop one at random, as Redis does (dictGetRandomKey).
       const names = [...this.cache.keys()];
-      const victim = names[this.node.env.random.int(names.length)];
+      const victim = this.cache.get(names[this.node.env.random.int(names.length)] ?? '');
       if (victim !== undefined) this.close(victim);
     }
     // Redis prints the port for getaddrinfo: a negative one does not resolve, a larger one is
@@ -386,6 +391,10 @@ class Migrator {
     };
     connection.onData((chunk) => {
       socket.received = Buffer.concat([socket.received, chunk]);
+      if (socket.received.length > MIGRATE_RECEIVED_BYTES_MAX) {
+        socket.received = Buffer.alloc(0);
+        this.close(socket);
+      }
       socket.wake?.();
     });
     connection.onClose(() => {
@@ -398,11 +407,9 @@ class Migrator {
     return socket;
   }
 
-  /** migrateCloseSocket: forgets and closes the cached connection `name`. */
-  private close(name: string): void {
-    const socket = this.cache.get(name);
-    if (socket === undefined) return;
-    this.cache.delete(name);
+  /** migrateCloseSocket: forgets and closes a cached connection. */
+  private close(socket: CachedSocket): void {
+    if (this.cache.get(socket.name) === socket) this.cache.delete(socket.name);
     socket.closed = true;
     socket.connection.destroy();
   }
@@ -416,7 +423,7 @@ class Migrator {
       for (const socket of [...this.cache.values()]) {
         if (socket.wake !== undefined) continue;
         const stale = now - socket.lastUseMs > MIGRATE_SOCKET_CACHE_TTL_MS;
-        if (stale || this.node.isStopped) this.close(socket.name);
+        if (stale || this.node.isStopped) this.close(socket);
       }
       if (this.cache.size > 0) this.scheduleSweep();
     });
@@ -457,7 +464,7 @@ class Migrator {
     const authLine = args.password !== undefined ? lines.shift() : '';
     const selectLine = select ? lines.shift() : '';
     if (authLine === undefined || selectLine === undefined) {
-      this.socketError(job, result);
+      this.socketError(job, result, socket);
       return;
     }
     let targetError: string | undefined;
@@ -484,11 +491,11 @@ class Migrator {
     const socketError = j < job.entries.length;
     if (targetError === undefined && socketError && j === 0 && job.mayRetry) {
       if (result.failure !== 'timeout') {
-        this.socketError(job, result);
+        this.socketError(job, result, socket);
         return;
       }
     }
-    if (socketError) this.close(socket.name);
+    if (socketError) this.close(socket);
     this.deleteAcknowledged(job, acknowledged);
     if (targetError === undefined && !socketError) socket.lastDbid = args.dbid;
     this.finish(job, (client) => {
@@ -499,8 +506,8 @@ class Migrator {
   }
 
   /** socket_err: close the connection, retry once unless it timed out, else reply IOERR. */
-  private socketError(job: MigrateJob, result: ExchangeResult): void {
-    this.close(job.args.cacheName);
+  private socketError(job: MigrateJob, result: ExchangeResult, socket?: CachedSocket): void {
+    if (socket !== undefined) this.close(socket);
     if (result.failure !== 'timeout' && job.mayRetry) {
       job.mayRetry = false;
       this.attempt(job);
