@@ -12,6 +12,7 @@ import { expire } from './expire.js';
 import { expireat } from './expireat.js';
 import { expiretime } from './expiretime.js';
 import { keys } from './keys.js';
+import { migrate } from './migrate.js';
 import { move } from './move.js';
 import { object } from './object.js';
 import { persist } from './persist.js';
@@ -42,6 +43,7 @@ export const KEYS_COMMANDS: readonly Command[] = [
   expireat,
   expiretime,
   keys,
+  migrate,
   move,
   object,
   persist,
