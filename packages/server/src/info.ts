@@ -11,6 +11,7 @@
  * simulations replay; the RSS and allocator fields repeat it (fragmentation ratio 1.00), since the
  * JS heap says nothing about Redis's.
  */
+import { migrateCachedSocketCount } from './commands/keys/migrate.js';
 import type { Database } from './keyspace/database.js';
 import { scriptsMemory } from './memory/scripts-memory.js';
 import {
@@ -384,7 +385,7 @@ function statsSection(node: ServerNode): [string, string | number][] {
     ['pubsubshard_channels', node.pubsub.shardChannelCount],
     ['latest_fork_usec', node.persistence.latestForkUsec],
     ['total_forks', node.persistence.totalForks],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', migrateCachedSocketCount(node)],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],
