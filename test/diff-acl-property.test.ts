@@ -14,35 +14,12 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalRules } from './support/acl-rules.js';
+import { canonicalRules, ACL_CATEGORIES as CATEGORIES } from './support/acl-rules.js';
 import { RawClient } from './support/raw-client.js';
 import { useServerPair } from './support/server-pair.js';
 
 const RUNS = Number(process.env['ACL_PROPERTY_RUNS'] ?? '40');
 
-const CATEGORIES = [
-  'keyspace',
-  'read',
-  'write',
-  'set',
-  'sortedset',
-  'list',
-  'hash',
-  'string',
-  'bitmap',
-  'hyperloglog',
-  'geo',
-  'stream',
-  'pubsub',
-  'admin',
-  'fast',
-  'slow',
-  'blocking',
-  'dangerous',
-  'connection',
-  'transaction',
-  'scripting',
-];
 
 const HASH = '4c9ff4d6c3b1c9a0c4d9ba0e4a9a9b8a9d0f1c3e5a7b9d1f3e5a7c9b1d3f5a7c';
 

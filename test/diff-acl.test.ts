@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RespValue } from '@replisim/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalRules } from './support/acl-rules.js';
+import { canonicalRules, ACL_CATEGORIES as CATEGORIES } from './support/acl-rules.js';
 import { RawClient, type RawReply } from './support/raw-client.js';
 import { type Ports, useServerPair } from './support/server-pair.js';
 
@@ -211,29 +211,6 @@ const ROUND_TRIPS: Step[] = RULE_SETS.flatMap((set, i) => [
   a('ACL', 'DELUSER', `u${(i % 8) + 1}`),
 ]);
 
-const CATEGORIES = [
-  'keyspace',
-  'read',
-  'write',
-  'set',
-  'sortedset',
-  'list',
-  'hash',
-  'string',
-  'bitmap',
-  'hyperloglog',
-  'geo',
-  'stream',
-  'pubsub',
-  'admin',
-  'fast',
-  'slow',
-  'blocking',
-  'dangerous',
-  'connection',
-  'transaction',
-  'scripting',
-];
 
 const CAT: Step[] = [
   a('ACL', 'CAT'),

@@ -35,3 +35,28 @@ export function canonicalRules(text: string): string {
     })
     .join('\r\n');
 }
+
+/** Redis 7.0's ACL categories (ACL CAT), the inputs both ACL differential suites draw from. */
+export const ACL_CATEGORIES: readonly string[] = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+];
