@@ -10,7 +10,9 @@
  * `pause()` is SIGSTOP: the incarnation stays alive (its sockets stay open, peers keep sending and
  * the bytes wait in the kernel), but none of its callbacks runs. Events that come due while paused
  * are kept in the order they came due and run, in that order, right after `resume()` (SIGCONT), as
- * overdue timers and buffered reads do in a process that was stopped.
+ * overdue timers and buffered reads do in a process that was stopped. A kept event can still be
+ * cancelled by its id, before or after the resume, until it has run (a cancelled timer of a stopped
+ * process never fires).
  */
 import type { EventId, Scheduler } from './scheduler.js';
 
@@ -23,8 +25,10 @@ export class Life {
   private readonly pending = new Set<EventId>();
   private aliveFlag = true;
   private pausedFlag = false;
-  /** Callbacks that came due while paused, in the order they came due. */
-  private readonly deferred: (() => void)[] = [];
+  /** Callbacks that came due while paused, in the order they came due, with their event ids. */
+  private readonly deferred: { readonly id: EventId; readonly fn: () => void }[] = [];
+  /** Ids of deferred callbacks that have not run and were not cancelled. */
+  private readonly deferredIds = new Set<EventId>();
   /** Moves once before and once after every callback run (see `callbacksRun`). */
   private callbacksRunCount = 0;
 
@@ -65,7 +69,8 @@ export class Life {
     const id = this.scheduler.schedule(delayMs, `${this.hostName}:${label}`, () => {
       this.pending.delete(id);
       if (this.pausedFlag) {
-        this.deferred.push(fn);
+        this.deferred.push({ id, fn });
+        this.deferredIds.add(id);
         return;
       }
       // Before and after: a read made inside the callback is not reused once it has finished.
@@ -77,10 +82,16 @@ export class Life {
     return id;
   }
 
-  /** Cancels an event this incarnation scheduled; ignores ids it does not own. */
+  /**
+   * Cancels an event this incarnation scheduled, also one that came due while paused and waits for
+   * (or was rescheduled by) `resume`; ignores ids it does not own and events that already ran.
+   */
   cancel(id: EventId): void {
-    if (!this.pending.delete(id)) return;
-    this.scheduler.cancel(id);
+    if (this.pending.delete(id)) {
+      this.scheduler.cancel(id);
+      return;
+    }
+    this.deferredIds.delete(id);
   }
 
   /** SIGSTOP: callbacks that come due wait until `resume`. */
@@ -92,7 +103,12 @@ export class Life {
   resume(): void {
     if (!this.pausedFlag) return;
     this.pausedFlag = false;
-    for (const fn of this.deferred.splice(0)) this.schedule(0, 'resume', fn);
+    for (const { id, fn } of this.deferred.splice(0)) {
+      this.schedule(0, 'resume', () => {
+        // Cancelled since it came due (cancel(id) removed it): it does not run.
+        if (this.deferredIds.delete(id)) fn();
+      });
+    }
   }
 
   /** Ends the incarnation: cancels everything it scheduled and refuses new work. */
@@ -100,6 +116,7 @@ export class Life {
     this.aliveFlag = false;
     this.pausedFlag = false;
     this.deferred.length = 0;
+    this.deferredIds.clear();
     for (const id of this.pending) this.scheduler.cancel(id);
     this.pending.clear();
   }

@@ -70,6 +70,17 @@ describe('the chaos runner catches a broken node', () => {
     expect(outcome.verdict).toBe('held');
   });
 
+  it('a callback cancelled while its host was paused never runs (seed 816 crashed the simulator)', {
+    timeout: BUDGET_MS,
+  }, async () => {
+    // A reset cleared a pipe whose delivery had come due while the receiving host was paused; the
+    // kept delivery ran after the resume anyway and met a segment that had not arrived yet
+    // (packages/base/src/sim/life.ts now lets a kept callback be cancelled).
+    const outcome = await runChaosSeed(816);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.verdict).toBe('held');
+  });
+
   it('shrinks a failing case to a smaller one that still fails and replays from its JSON', {
     timeout: BUDGET_MS,
   }, async () => {

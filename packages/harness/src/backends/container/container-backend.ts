@@ -42,7 +42,6 @@ import {
   type DiskFault,
   type LatencyFault,
   type NodeSpec,
-  RunAborted,
   type Undo,
   UnsupportedFault,
 } from '../../cluster/backend.js';
@@ -53,6 +52,7 @@ import type { EventData, NodeEventKind } from '../../history/op.js';
 import { InfoPoller } from '../process/info-poller.js';
 import { IoredisChannel } from '../process/ioredis-channel.js';
 import type { ServerKind } from '../process/process-backend.js';
+import { RUN_UNTIL_STEP_MS, sleep, WallClockRun } from '../wall-clock-run.js';
 import { CleanupRegistry } from './cleanup.js';
 import {
   bandwidthToxics,
@@ -77,7 +77,6 @@ const CLIENTS = 'clients';
 /** How long one container may take to start and answer INFO (an image pull is not included). */
 const BOOT_MS_MAX = 60_000;
 /** How often `runUntil` evaluates its predicate, and a restart looks whether the node is down. */
-const RUN_UNTIL_STEP_MS = 5;
 const DOWN_POLL_MS = 50;
 /** A reset_peer toxic stays this long: long enough to reset every open connection, then removed. */
 const RESET_PEER_MS = 100;
@@ -149,7 +148,8 @@ export class ContainerBackend implements Backend {
   private runtimeClient: Promise<ContainerRuntimeClient> | undefined;
   private toxicNames = 0;
   private history: History | undefined;
-  private failure: Error | undefined;
+  /** Waits in wall-clock time; background failures and aborts stop the run (wall-clock-run.ts). */
+  private readonly run = new WallClockRun();
   private closed = false;
 
   constructor(options: ContainerBackendOptions) {
@@ -237,21 +237,12 @@ export class ContainerBackend implements Backend {
     return entry.poller.state;
   }
 
-  async runFor(ms: number): Promise<void> {
-    this.throwIfFailed();
-    await sleep(ms);
-    this.throwIfFailed();
+  runFor(ms: number): Promise<void> {
+    return this.run.runFor(ms);
   }
 
-  async runUntil(predicate: () => boolean, boundMs: number): Promise<boolean> {
-    const deadline = performance.now() + boundMs;
-    for (;;) {
-      this.throwIfFailed();
-      if (predicate()) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(RUN_UNTIL_STEP_MS, left));
-    }
+  runUntil(predicate: () => boolean, boundMs: number): Promise<boolean> {
+    return this.run.runUntil(predicate, boundMs);
   }
 
   traceHash(): string {
@@ -260,7 +251,7 @@ export class ContainerBackend implements Backend {
 
   /** Stops the run from outside: the next wait throws RunAborted with `reason`. */
   abort(reason: string): void {
-    this.failure ??= new RunAborted(reason);
+    this.run.abort(reason);
   }
 
   async close(): Promise<void> {
@@ -605,11 +596,7 @@ export class ContainerBackend implements Backend {
 
   private fail(error: unknown): void {
     if (this.closed) return;
-    this.failure ??= error instanceof Error ? error : new Error(String(error));
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
+    this.run.fail(error);
   }
 
   private event(node: string, kind: NodeEventKind, text: string, data?: EventData): void {
@@ -621,8 +608,4 @@ export class ContainerBackend implements Backend {
 function lastValue(options: readonly string[], name: string): string | undefined {
   const at = options.lastIndexOf(`--${name}`);
   return at < 0 ? undefined : options[at + 1];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -40,7 +40,6 @@ import {
   type DiskFault,
   type LatencyFault,
   type NodeSpec,
-  RunAborted,
   type Undo,
   UnsupportedFault,
 } from '../../cluster/backend.js';
@@ -49,6 +48,7 @@ import type { NodeState } from '../../cluster/node-state.js';
 import type { History } from '../../history/history.js';
 import type { EventData, NodeEventKind } from '../../history/op.js';
 import { bytePlacements, linkName } from '../container/plan.js';
+import { RUN_UNTIL_STEP_MS, sleep, WallClockRun } from '../wall-clock-run.js';
 import { FaultProxy } from './fault-proxy.js';
 import { InfoPoller } from './info-poller.js';
 import { IoredisChannel } from './ioredis-channel.js';
@@ -65,7 +65,6 @@ const BOOT_MS_MAX = 20_000;
 /** Boot attempts when the picked port was taken meanwhile. */
 const BOOT_ATTEMPTS_MAX = 3;
 /** How often `runUntil` evaluates its predicate. */
-const RUN_UNTIL_STEP_MS = 5;
 /** Log lines kept per node for the run folder. */
 const LOG_LINES_MAX = 200_000;
 
@@ -109,7 +108,8 @@ export class ProcessBackend implements Backend {
   private history: History | undefined;
   /** Background work (proxies, boots) in order; a failure stops the run at the next wait. */
   private work: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
+  /** Waits in wall-clock time; background failures and aborts stop the run (wall-clock-run.ts). */
+  private readonly run = new WallClockRun();
   private closed = false;
 
   constructor(options: ProcessBackendOptions) {
@@ -203,21 +203,12 @@ export class ProcessBackend implements Backend {
     return this.node(name).port;
   }
 
-  async runFor(ms: number): Promise<void> {
-    this.throwIfFailed();
-    await sleep(ms);
-    this.throwIfFailed();
+  runFor(ms: number): Promise<void> {
+    return this.run.runFor(ms);
   }
 
-  async runUntil(predicate: () => boolean, boundMs: number): Promise<boolean> {
-    const deadline = performance.now() + boundMs;
-    for (;;) {
-      this.throwIfFailed();
-      if (predicate()) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(RUN_UNTIL_STEP_MS, left));
-    }
+  runUntil(predicate: () => boolean, boundMs: number): Promise<boolean> {
+    return this.run.runUntil(predicate, boundMs);
   }
 
   traceHash(): string {
@@ -229,7 +220,7 @@ export class ProcessBackend implements Backend {
    * `reason`, the run ends undecided, and its caller closes the backend as after any run.
    */
   abort(reason: string): void {
-    this.failure ??= new RunAborted(reason);
+    this.run.abort(reason);
   }
 
   async close(): Promise<void> {
@@ -451,12 +442,8 @@ export class ProcessBackend implements Backend {
 
   private enqueue(step: () => Promise<void>): void {
     this.work = this.work.then(step).catch((error: unknown) => {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.run.fail(error);
     });
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
   }
 
   private event(node: string, kind: NodeEventKind, text: string, data?: EventData): void {
@@ -471,8 +458,4 @@ function optionValue(options: readonly string[], name: string): string | undefin
     if (word === `--${name}`) value = options[index + 1];
   });
   return value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
