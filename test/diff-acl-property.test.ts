@@ -14,12 +14,11 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalRules, ACL_CATEGORIES as CATEGORIES } from './support/acl-rules.js';
+import { ACL_CATEGORIES as CATEGORIES, canonicalRules } from './support/acl-rules.js';
 import { RawClient } from './support/raw-client.js';
 import { useServerPair } from './support/server-pair.js';
 
 const RUNS = Number(process.env['ACL_PROPERTY_RUNS'] ?? '40');
-
 
 const HASH = '4c9ff4d6c3b1c9a0c4d9ba0e4a9a9b8a9d0f1c3e5a7b9d1f3e5a7c9b1d3f5a7c';
 

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RespValue } from '@replisim/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalRules, ACL_CATEGORIES as CATEGORIES } from './support/acl-rules.js';
+import { ACL_CATEGORIES as CATEGORIES, canonicalRules } from './support/acl-rules.js';
 import { RawClient, type RawReply } from './support/raw-client.js';
 import { type Ports, useServerPair } from './support/server-pair.js';
 
@@ -210,7 +210,6 @@ const ROUND_TRIPS: Step[] = RULE_SETS.flatMap((set, i) => [
   rules('ACL', 'LIST'),
   a('ACL', 'DELUSER', `u${(i % 8) + 1}`),
 ]);
-
 
 const CAT: Step[] = [
   a('ACL', 'CAT'),
