@@ -52,7 +52,7 @@ import type { EventData, NodeEventKind } from '../../history/op.js';
 import { InfoPoller } from '../process/info-poller.js';
 import { IoredisChannel } from '../process/ioredis-channel.js';
 import type { ServerKind } from '../process/process-backend.js';
-import { RUN_UNTIL_STEP_MS, sleep, WallClockRun } from '../wall-clock-run.js';
+import { RUN_UNTIL_STEP_MS, sleep, WallClockRun } from '../process/wall-clock-run.js';
 import { CleanupRegistry } from './cleanup.js';
 import {
   bandwidthToxics,

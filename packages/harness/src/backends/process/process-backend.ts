@@ -48,12 +48,12 @@ import type { NodeState } from '../../cluster/node-state.js';
 import type { History } from '../../history/history.js';
 import type { EventData, NodeEventKind } from '../../history/op.js';
 import { bytePlacements, linkName } from '../container/plan.js';
-import { RUN_UNTIL_STEP_MS, sleep, WallClockRun } from '../wall-clock-run.js';
 import { FaultProxy } from './fault-proxy.js';
 import { InfoPoller } from './info-poller.js';
 import { IoredisChannel } from './ioredis-channel.js';
 import { type Exit, pickFreePort, type ServerCommand, ServerProcess } from './server-process.js';
 import type { Toxic } from './toxics.js';
+import { RUN_UNTIL_STEP_MS, sleep, WallClockRun } from './wall-clock-run.js';
 
 export type ServerKind = 'replisim' | 'redis';
 

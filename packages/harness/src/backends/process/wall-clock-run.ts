@@ -3,9 +3,10 @@
  * a sleep in small steps; and their background work (booting a node, opening a proxy, a Docker
  * call) runs beside the scenario, so a failure there is kept and thrown at the scenario's next
  * wait, as is a stop from outside (a per-run time limit: RunAborted). The simulator waits in
- * virtual time instead (backends/sim). One piece for both real backends, so they cannot drift.
+ * virtual time instead (backends/sim). One piece for both real backends, so they cannot drift; it
+ * lives beside the process backend, inside the determinism fence's exemption for real time.
  */
-import { RunAborted } from '../cluster/backend.js';
+import { RunAborted } from '../../cluster/backend.js';
 
 /** How often runUntil looks at its predicate, in wall-clock ms. */
 export const RUN_UNTIL_STEP_MS = 5;
