@@ -9,6 +9,7 @@
  * - info.ts, log.ts     INFO text and Redis-style log lines
  * - bin/                the replisim-server entry point (the only file here that touches process/fs)
  */
+export { ACL_CATEGORIES } from './acl/catalog.js';
 export { Client } from './client.js';
 export { resolveCommand } from './commands/dispatch.js';
 export { COMMAND_LIST } from './commands/table.js';

@@ -85,8 +85,12 @@ export function call(
   }
   const startMs = node.env.clock.monotonicMs();
   node.chargedPauseMs = 0;
-  // Client-side caching remembers what a read-only command read (tracking/tracking.ts).
-  const error = node.tracking.runCall(client, command, argv, () => command.run(ctx, argv));
+  // Client-side caching remembers what a read-only command read (tracking/tracking.ts), when
+  // some client tracks.
+  const tracking = node.tracking;
+  const error = tracking.framing
+    ? tracking.runCall(client, command, argv, () => command.run(ctx, argv))
+    : command.run(ctx, argv);
   // The slow log (monitoring/slowlog.ts): every command but those flagged skip_slowlog (EXEC logs
   // the commands it runs instead); a command that blocked is not logged (see the docs).
   const durationUs = Math.round(

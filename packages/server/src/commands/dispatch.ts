@@ -384,7 +384,6 @@ function dispatchRequest(node: ServerNode, client: Client, argv: readonly Buffer
     (pause.type === 'all' || mayReplicate(effective, client, effective !== resolved)) &&
     !node.master.isReplicaClient(client)
   ) {
-    client.lastCommand = resolved.fullName;
     client.pendingCommand = argv;
     pause.postpone(client);
     return;

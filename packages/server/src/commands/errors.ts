@@ -44,3 +44,24 @@ export function isKeyword(arg: Buffer | undefined, keyword: string): boolean {
     arg.toString('latin1').toLowerCase() === keyword
   );
 }
+
+/**
+ * A name as addReplyErrorFormat's `%s` prints it: up to its first NUL byte, with CR and LF turned
+ * into spaces (error replies are one line).
+ */
+export function errorText(name: string): string {
+  const nul = name.indexOf('\0');
+  return (nul < 0 ? name : name.slice(0, nul)).replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * addReplySubcommandSyntaxError: a container's subcommand given the wrong number of arguments, named
+ * as typed (at most 128 bytes), with the container's name in the HELP hint.
+ */
+export function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
+  const sub = errorText((argv[1] ?? Buffer.alloc(0)).toString('latin1')).slice(0, 128);
+  const command = (argv[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
+  return new ErrorReply(
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${command} HELP.`,
+  );
+}

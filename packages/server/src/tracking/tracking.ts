@@ -196,6 +196,16 @@ export class Tracking {
   }
 
   /**
+   * Whether call() must go through runCall: some client tracks (its reads are remembered, and its
+   * own changes wait for its reply), or a call that began through runCall is still running (the
+   * frames must nest). With nobody tracking, call() runs the command directly: no frame, no
+   * closure on the hot path.
+   */
+  get framing(): boolean {
+    return this.clientsOn > 0 || this.frames.length > 0;
+  }
+
+  /**
    * Runs one call() of `command`, then remembers what it read (Redis's call(): keys of read-only
    * commands, except the read-only script commands, whose scripts' reads count instead).
    */

@@ -11,7 +11,7 @@
  */
 import { ACL_CATEGORIES, CATALOG_COMMANDS, categoryBit } from '../../acl/catalog.js';
 import { checkCommand } from '../../acl/check.js';
-import { parseInt64 } from '../errors.js';
+import { NOT_INTEGER, parseInt64, subcommandSyntaxError } from '../errors.js';
 import { COMMAND_TABLE } from '../table.js';
 import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 
@@ -26,16 +26,6 @@ const GENPASS_BITS_MAX = 4096;
 const GENPASS_BITS_DEFAULT = 256;
 /** Redis prints a category name in its error with %.128s. */
 const CATEGORY_ERROR_BYTES_MAX = 128;
-
-const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
-
-/** addReplySubcommandSyntaxError for an ACL subcommand given the wrong number of arguments. */
-function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
-  const sub = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
-  return new ErrorReply(
-    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ACL HELP.`,
-  );
-}
 
 const doc = (summary: string, complexity: string, since = '6.0.0') => ({
   summary,

@@ -13,7 +13,7 @@
 import type { Client } from '../../client.js';
 import type { ServerNode } from '../../node.js';
 import type { TrackingOptions } from '../../tracking/tracking.js';
-import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
+import { isKeyword, NOT_INTEGER, parseInt64, SYNTAX_ERROR } from '../errors.js';
 import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
 
 const FLAGS = ['noscript', 'loading', 'stale'] as const;
@@ -46,7 +46,7 @@ function parseTracking(argv: readonly Buffer[], node: ServerNode): TrackingArgs 
         return new ErrorReply('ERR A client can only redirect to a single other client');
       }
       const id = parseInt64(argv[j]);
-      if (id === undefined) return new ErrorReply('ERR value is not an integer or out of range');
+      if (id === undefined) return NOT_INTEGER;
       redirect = id;
       if (id <= 0n || node.clients.get(Number(id)) === undefined) {
         return new ErrorReply('ERR The client ID you want redirect to does not exist');

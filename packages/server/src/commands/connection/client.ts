@@ -12,7 +12,13 @@ import type { Client } from '../../client.js';
 import type { PauseType } from '../../client-pause.js';
 import { BlockingRegistry } from '../../keyspace/blocking.js';
 import type { ServerNode } from '../../node.js';
-import { isKeyword, parseInt64, SYNTAX_ERROR } from '../errors.js';
+import {
+  isKeyword,
+  NOT_INTEGER,
+  parseInt64,
+  SYNTAX_ERROR,
+  subcommandSyntaxError,
+} from '../errors.js';
 import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import { helpCommand } from '../server/help.js';
 import { type Command, defineCommand, defineContainer, ErrorReply, NO_KEYS } from '../types.js';
@@ -378,7 +384,7 @@ const unblock = defineCommand<{ id: number; error: boolean }>({
     const word = (argv[2] ?? Buffer.alloc(0)).toString('latin1');
     const id = Number(word);
     if (!/^-?(0|[1-9][0-9]*)$/.test(word) || !Number.isSafeInteger(id)) {
-      return new ErrorReply('ERR value is not an integer or out of range');
+      return NOT_INTEGER;
     }
     return { id, error };
   },
@@ -511,14 +517,6 @@ const noEvict = defineCommand<boolean | null>({
     return undefined;
   },
 });
-
-/** addReplySubcommandSyntaxError: a CLIENT subcommand given more arguments than it takes. */
-function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
-  const typed = (argv[1] ?? Buffer.alloc(0)).toString('latin1');
-  return new ErrorReply(
-    `ERR unknown subcommand or wrong number of arguments for '${typed}'. Try CLIENT HELP.`,
-  );
-}
 
 const UNBLOCKED_ERROR = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 

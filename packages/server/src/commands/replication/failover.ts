@@ -7,10 +7,8 @@
  * FORCE without both a timeout and a target, a target that is not a connected replica, and a
  * target that is not online yet.
  */
-import { parseSafeInteger } from '../errors.js';
+import { NOT_INTEGER, parseSafeInteger, SYNTAX_ERROR } from '../errors.js';
 import { type Command, defineCommand, ErrorReply, NO_KEYS } from '../types.js';
-
-const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 
 type Args =
   | { readonly kind: 'abort' }
@@ -43,7 +41,7 @@ function parse(argv: readonly Buffer[]): Args | ErrorReply {
     } else if (option === 'force' && !force) {
       force = true;
     } else {
-      return new ErrorReply('ERR syntax error');
+      return SYNTAX_ERROR;
     }
   }
   return { kind: 'start', target, timeoutMs, force };

@@ -6,7 +6,9 @@
  * (AOF-FLUSH-SLEEP, LEAK, DROP-CLUSTER-PACKET-FILTER, REPLYBUFFER) or refused as Redis refuses
  * them outside cluster mode (CLUSTERLINK KILL). debug.ts's module doc says what each does.
  */
+
 import { globMatch } from '../../util/glob.js';
+import { NOT_INTEGER } from '../errors.js';
 import { keyOf } from '../lookup.js';
 import { type CommandContext, ErrorReply } from '../types.js';
 import { configRewrite, FORCE_ALL_NO_FILE } from './config-rewrite.js';
@@ -27,7 +29,6 @@ const STRINGMATCH_PASSED = 'Apparently Redis did not crash: test passed';
 const STRUCTSIZE_TEXT =
   'bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ';
 export const NO_SUCH_KEY: ErrorReply = new ErrorReply('ERR no such key');
-const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 const NOT_CLUSTER = new ErrorReply(
   'ERR Debug option only available for cluster mode enabled setup!',
 );

@@ -21,14 +21,13 @@ import {
   usedMemoryBytes,
 } from '../../memory/used-memory.js';
 import { sdsBytes, valueBytes } from '../../memory/value-bytes.js';
-import { SYNTAX_ERROR } from '../errors.js';
+import { NOT_INTEGER, SYNTAX_ERROR } from '../errors.js';
 import { defineNoArgSubcommand } from '../no-arg-subcommand.js';
 import {
   type Command,
   type CommandContext,
   defineCommand,
   defineContainer,
-  ErrorReply,
   ONE_KEY,
 } from '../types.js';
 import { helpCommand } from './help.js';
@@ -67,7 +66,7 @@ const usage = defineCommand<string>({
       const word = (argv[j + 1] ?? Buffer.alloc(0)).toString('latin1');
       const samples = Number(word);
       if (!/^-?(0|[1-9][0-9]*)$/.test(word) || !Number.isSafeInteger(samples)) {
-        return new ErrorReply('ERR value is not an integer or out of range');
+        return NOT_INTEGER;
       }
       if (samples < 0) return SYNTAX_ERROR;
       j++;

@@ -30,7 +30,7 @@
 import type { Client } from '../../client.js';
 import { STREAM_ID_MAX, type Stream, type StreamGroup } from '../../keyspace/stream.js';
 import type { ServerNode } from '../../node.js';
-import { isKeyword, NOT_INTEGER, parseInt64, SYNTAX_ERROR } from '../errors.js';
+import { errorText, isKeyword, NOT_INTEGER, parseInt64, SYNTAX_ERROR } from '../errors.js';
 import { serveAsClient } from '../lists/list-ops.js';
 import { keyOf, lookupRead } from '../lookup.js';
 import {
@@ -46,7 +46,6 @@ import {
   createConsumerCounted,
   deliverHistory,
   deliverNew,
-  errorText,
   lookupConsumer,
   type PropagationNames,
   propagateConsumerCreation,

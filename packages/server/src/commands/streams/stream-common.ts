@@ -6,6 +6,7 @@
  * the dirty counter for changes Redis counts without signalModifiedKey (group bookkeeping does not
  * touch WATCH in Redis 7.0).
  */
+
 import type { ReplyWriter } from '@replisim/protocol';
 import {
   createConsumer,
@@ -19,6 +20,7 @@ import {
   type StreamNack,
 } from '../../keyspace/stream.js';
 import type { Argv } from '../../replication/propagation.js';
+import { errorText } from '../errors.js';
 import type { CommandContext } from '../types.js';
 import { ErrorReply } from '../types.js';
 
@@ -32,15 +34,6 @@ export function idArg(id: bigint): Buffer {
   return latin1(formatStreamId(id));
 }
 
-/**
- * A name as addReplyErrorFormat's `%s` prints it: up to its first NUL byte, with CR and LF turned
- * into spaces (error replies are one line).
- */
-export function errorText(name: string): string {
-  const nul = name.indexOf('\0');
-  return (nul < 0 ? name : name.slice(0, nul)).replace(/[\r\n]/g, ' ');
-}
-
 /** NOGROUP for XPENDING, XCLAIM, XAUTOCLAIM. */
 export function noKeyOrGroup(key: string, group: string): ErrorReply {
   return new ErrorReply(
@@ -52,15 +45,6 @@ export function noKeyOrGroup(key: string, group: string): ErrorReply {
 export function noGroupForKey(group: string, key: string): ErrorReply {
   return new ErrorReply(
     `NOGROUP No such consumer group '${errorText(group)}' for key name '${errorText(key)}'`,
-  );
-}
-
-/** addReplySubcommandSyntaxError: the subcommand as typed (at most 128 bytes). */
-export function subcommandSyntaxError(argv: readonly Buffer[]): ErrorReply {
-  const sub = errorText((argv[1] ?? Buffer.alloc(0)).toString('latin1')).slice(0, 128);
-  const command = (argv[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
-  return new ErrorReply(
-    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${command} HELP.`,
   );
 }
 

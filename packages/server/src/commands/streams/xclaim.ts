@@ -16,13 +16,12 @@
  * changed something, `XGROUP SETID key group last ENTRIESREAD n`.
  */
 import { formatStreamId, type StreamConsumer, type StreamNack } from '../../keyspace/stream.js';
-import { isKeyword, parseInt64 } from '../errors.js';
+import { errorText, isKeyword, parseInt64 } from '../errors.js';
 import { keyOf, lookupRead } from '../lookup.js';
 import { type Command, defineCommand, ErrorReply } from '../types.js';
 import {
   addDirty,
   createConsumerCounted,
-  errorText,
   lookupConsumer,
   noKeyOrGroup,
   propagateGroupId,

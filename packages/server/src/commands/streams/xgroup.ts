@@ -22,7 +22,7 @@ import {
   Stream,
   type StreamGroup,
 } from '../../keyspace/stream.js';
-import { isKeyword, NOT_INTEGER, parseInt64 } from '../errors.js';
+import { isKeyword, NOT_INTEGER, parseInt64, subcommandSyntaxError } from '../errors.js';
 import { keyOf, lookupWrite } from '../lookup.js';
 import { helpCommand } from '../server/help.js';
 import {
@@ -32,12 +32,7 @@ import {
   defineContainer,
   ErrorReply,
 } from '../types.js';
-import {
-  addDirty,
-  createConsumerCounted,
-  noGroupForKey,
-  subcommandSyntaxError,
-} from './stream-common.js';
+import { addDirty, createConsumerCounted, noGroupForKey } from './stream-common.js';
 import { INVALID_STREAM_ID, parseStreamIdText } from './stream-id.js';
 
 const KEY_REQUIRED = new ErrorReply(

@@ -29,7 +29,7 @@ import {
   type StreamConsumer,
   type StreamGroup,
 } from '../../keyspace/stream.js';
-import { isKeyword, NOT_INTEGER, parseInt64 } from '../errors.js';
+import { isKeyword, NOT_INTEGER, parseInt64, subcommandSyntaxError } from '../errors.js';
 import { keyOf, lookupRead } from '../lookup.js';
 import { helpCommand } from '../server/help.js';
 import {
@@ -39,14 +39,7 @@ import {
   defineContainer,
   ErrorReply,
 } from '../types.js';
-import {
-  collectRange,
-  latin1,
-  NO_SUCH_KEY,
-  noGroupForKey,
-  replyEntry,
-  subcommandSyntaxError,
-} from './stream-common.js';
+import { collectRange, latin1, NO_SUCH_KEY, noGroupForKey, replyEntry } from './stream-common.js';
 
 const READ_ACL = ['@read', '@stream', '@slow'] as const;
 const KEY_AT_2 = { first: 2, last: 2, step: 1 } as const;
